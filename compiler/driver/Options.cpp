@@ -1,0 +1,113 @@
+// Options.cpp — parsing nagc's command line.
+#include "driver/Options.h"
+
+#include <cstring>
+
+namespace nag::driver {
+
+const char* helpText() {
+  return R"(usage: nagc FILE.nag [options]
+
+Compiles a .nag network. Stages:
+  --check               check the program and print its summary (arguments,
+                        parameters, shapes, algebraic class)
+  --emit=STAGE          stop after STAGE and print it: summary, ast, ir
+
+Options:
+  -D NAME=VALUE         set a compile-time argument of the network, e.g.
+                        -D d=[3,5,5,2] -D r=3 (also -DNAME=VALUE)
+  --network NAME        the network to build when the file declares several
+  --stdlib-path DIR     search DIR for imported modules (before the built-in
+                        stdlib; may be repeated)
+  -o FILE               output file
+  --help                this text
+  --version             nagc's version
+
+Exit status: 0 on success, 1 on errors in the input, 70 on an internal error.
+)";
+}
+
+std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
+  Options o;
+  bool emitGiven = false;
+  auto setEmit = [&](Emit e) -> bool {
+    if (emitGiven && o.emit != e) {
+      error = "conflicting --check/--emit options";
+      return false;
+    }
+    o.emit = e;
+    emitGiven = true;
+    return true;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](const char* flag) -> std::optional<std::string> {
+      if (i + 1 >= argc) {
+        error = std::string("missing value after '") + flag + "'";
+        return std::nullopt;
+      }
+      return std::string(argv[++i]);
+    };
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+    } else if (a == "--version") {
+      o.version = true;
+    } else if (a == "--check") {
+      if (!setEmit(Emit::Summary)) return std::nullopt;
+    } else if (a.rfind("--emit=", 0) == 0) {
+      std::string stage = a.substr(7);
+      Emit e;
+      if (stage == "summary") e = Emit::Summary;
+      else if (stage == "ast") e = Emit::AST;
+      else if (stage == "ir") e = Emit::IR;
+      else if (stage == "exe") e = Emit::Exe;
+      else {
+        error = "unknown stage '" + stage + "' for --emit (known: summary, ast, ir, exe)";
+        return std::nullopt;
+      }
+      if (!setEmit(e)) return std::nullopt;
+    } else if (a == "-D" || (a.size() > 2 && a.rfind("-D", 0) == 0)) {
+      std::string def;
+      if (a == "-D") {
+        auto v = value("-D");
+        if (!v) return std::nullopt;
+        def = *v;
+      } else {
+        def = a.substr(2);
+      }
+      size_t eq = def.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == def.size()) {
+        error = "-D expects NAME=VALUE, got '" + def + "'";
+        return std::nullopt;
+      }
+      o.defines.push_back({def.substr(0, eq), def.substr(eq + 1)});
+    } else if (a == "--network") {
+      auto v = value("--network");
+      if (!v) return std::nullopt;
+      o.network = *v;
+    } else if (a == "--stdlib-path") {
+      auto v = value("--stdlib-path");
+      if (!v) return std::nullopt;
+      o.stdlibPaths.push_back(*v);
+    } else if (a == "-o") {
+      auto v = value("-o");
+      if (!v) return std::nullopt;
+      o.output = *v;
+    } else if (a.size() > 1 && a[0] == '-') {
+      error = "unknown option '" + a + "'";
+      return std::nullopt;
+    } else if (!o.input.empty()) {
+      error = "more than one input file ('" + o.input + "' and '" + a + "')";
+      return std::nullopt;
+    } else {
+      o.input = a;
+    }
+  }
+  if (!o.help && !o.version && o.input.empty()) {
+    error = "no input file";
+    return std::nullopt;
+  }
+  return o;
+}
+
+}  // namespace nag::driver

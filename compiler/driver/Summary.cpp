@@ -1,0 +1,41 @@
+// Summary.cpp — prints the summary of a network.
+#include "driver/Summary.h"
+
+#include <algorithm>
+#include <ostream>
+
+namespace nag::driver {
+
+void printSummary(const ir::Graph& g, const ir::Classification& c, const SourceManager& sources,
+                  const std::string& file, std::ostream& out) {
+  out << "network " << g.name << "  (" << file << ")\n";
+  out << "  arguments   ";
+  if (g.args.empty()) out << "none";
+  for (size_t i = 0; i < g.args.size(); ++i)
+    out << (i ? ", " : "") << g.args[i].name << " = " << g.args[i].value << (g.args[i].overridden ? " (-D)" : "");
+  out << "\n";
+  for (const ir::InputInfo& in : g.inputs) out << "  input       " << in.name << " : " << ir::toString(in.shape) << "\n";
+  out << "  output      " << ir::toString(g.node(g.output).shape) << "\n";
+  out << "  parameters  " << g.paramCount() << " in " << g.params.size() << " tensor" << (g.params.size() == 1 ? "" : "s")
+      << "\n";
+  size_t width = 0;
+  for (const ir::ParamInfo& p : g.params) width = std::max(width, p.path.size());
+  for (const ir::ParamInfo& p : g.params)
+    out << "    " << p.path << std::string(width - p.path.size() + 2, ' ') << ir::toString(p.shape) << "  offset "
+        << p.offset << "\n";
+  out << "  class       " << ir::toString(c.cls);
+  if (c.cls == ir::AlgebraicClass::Polynomial) {
+    out << ", degree " << c.degree << " in x";
+    if (c.homogeneous())
+      out << ", homogeneous";
+    else
+      out << " (terms of degree " << c.minDegree << " to " << c.degree << ")";
+  } else if (c.culpritLoc.valid()) {
+    LineCol lc = sources.lineCol(c.culpritLoc.begin);
+    out << " (" << ir::spelling(c.culprit) << " at " << sources.name(c.culpritLoc.begin.file) << ":" << lc.line << ":"
+        << lc.col << ")";
+  }
+  out << "\n";
+}
+
+}  // namespace nag::driver
