@@ -36,7 +36,9 @@ std::optional<Rational> parseDecimal(const std::string& text) {
 
 std::string toString(const Rational& q) { return q.get_str(10); }
 
-bool toInt64(const Rational& q, int64_t& out) {
+bool toInt64(const Rational& value, int64_t& out) {
+  Rational q = value;
+  q.canonicalize();
   if (q.get_den() != 1 || !q.get_num().fits_slong_p()) return false;
   out = q.get_num().get_si();
   return true;

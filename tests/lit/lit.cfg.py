@@ -1,0 +1,25 @@
+# lit.cfg.py — the lit configuration of nagc's regression tests.
+import os
+
+import lit.formats
+
+config.name = "nagc"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".nag", ".test"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.nagc_obj_root, "tests", "lit")
+
+config.substitutions.append(("%nagc", os.path.join(config.nagc_bin_dir, "nagc")))
+config.substitutions.append(("%examples", os.path.join(config.nagc_src_root, "examples")))
+config.substitutions.append(("%stdlib", os.path.join(config.nagc_src_root, "stdlib")))
+config.substitutions.append(("%python", config.python_executable))
+
+# FileCheck, not, split-file and count come from LLVM 19, never from the
+# machine's default LLVM.
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.nagc_bin_dir, config.environment.get("PATH", "")]
+)
+for var in ["HOME", "LANG", "TMPDIR"]:
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
