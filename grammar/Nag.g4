@@ -77,3 +77,6 @@ IDENT         : [a-zA-Z_] [a-zA-Z_0-9]* ;
 WS            : [ \t\r\n]+ -> skip ;
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;
+// A comment that runs to the end of the file without '*/' (it cannot
+// contain '*/', so a closed comment never matches it); reported by the parser.
+UNTERMINATED_COMMENT : '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF ;

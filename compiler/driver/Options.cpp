@@ -27,23 +27,23 @@ Exit status: 0 on success, 1 on errors in the input, 70 on an internal error.
 )";
 }
 
-std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
+std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
   Options o;
-  bool emitGiven = false;
-  auto setEmit = [&](Emit e) -> bool {
-    if (emitGiven && o.emit != e) {
-      error = "conflicting --check/--emit options";
+  std::string emitFlag;  // the option that set o.emit
+  auto setEmit = [&](Emit e, const std::string& flag) -> bool {
+    if (!emitFlag.empty() && o.emit != e) {
+      error = {DiagId::err_conflicting_emit, {emitFlag, flag}};
       return false;
     }
     o.emit = e;
-    emitGiven = true;
+    emitFlag = flag;
     return true;
   };
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](const char* flag) -> std::optional<std::string> {
       if (i + 1 >= argc) {
-        error = std::string("missing value after '") + flag + "'";
+        error = {DiagId::err_missing_option_value, {flag}};
         return std::nullopt;
       }
       return std::string(argv[++i]);
@@ -53,7 +53,7 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
     } else if (a == "--version") {
       o.version = true;
     } else if (a == "--check") {
-      if (!setEmit(Emit::Summary)) return std::nullopt;
+      if (!setEmit(Emit::Summary, a)) return std::nullopt;
     } else if (a.rfind("--emit=", 0) == 0) {
       std::string stage = a.substr(7);
       Emit e;
@@ -62,10 +62,10 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
       else if (stage == "ir") e = Emit::IR;
       else if (stage == "exe") e = Emit::Exe;
       else {
-        error = "unknown stage '" + stage + "' for --emit (known: summary, ast, ir, exe)";
+        error = {DiagId::err_unknown_stage, {stage, "summary, ast, ir, exe"}};
         return std::nullopt;
       }
-      if (!setEmit(e)) return std::nullopt;
+      if (!setEmit(e, a)) return std::nullopt;
     } else if (a == "-D" || (a.size() > 2 && a.rfind("-D", 0) == 0)) {
       std::string def;
       if (a == "-D") {
@@ -77,7 +77,7 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
       }
       size_t eq = def.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == def.size()) {
-        error = "-D expects NAME=VALUE, got '" + def + "'";
+        error = {DiagId::err_define_syntax, {def}};
         return std::nullopt;
       }
       o.defines.push_back({def.substr(0, eq), def.substr(eq + 1)});
@@ -94,17 +94,17 @@ std::optional<Options> parseOptions(int argc, char** argv, std::string& error) {
       if (!v) return std::nullopt;
       o.output = *v;
     } else if (a.size() > 1 && a[0] == '-') {
-      error = "unknown option '" + a + "'";
+      error = {DiagId::err_unknown_option, {a}};
       return std::nullopt;
     } else if (!o.input.empty()) {
-      error = "more than one input file ('" + o.input + "' and '" + a + "')";
+      error = {DiagId::err_several_inputs, {o.input, a}};
       return std::nullopt;
     } else {
       o.input = a;
     }
   }
   if (!o.help && !o.version && o.input.empty()) {
-    error = "no input file";
+    error = {DiagId::err_no_input, {}};
     return std::nullopt;
   }
   return o;

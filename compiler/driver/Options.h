@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ir/Elaborate.h"
+#include "support/Diagnostics.h"
 
 #include <optional>
 #include <string>
@@ -24,8 +25,14 @@ struct Options {
   bool version = false;
 };
 
-/// Parses argv; on a usage error returns nullopt and sets `error`.
-std::optional<Options> parseOptions(int argc, char** argv, std::string& error);
+/// A usage error: a catalogue message and its arguments.
+struct OptionError {
+  DiagId id;
+  std::vector<std::string> args;
+};
+
+/// Parses argv; on a usage error returns nullopt and fills `error`.
+std::optional<Options> parseOptions(int argc, char** argv, OptionError& error);
 
 /// The text of `nagc --help`.
 const char* helpText();

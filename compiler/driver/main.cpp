@@ -31,10 +31,11 @@ void* runJob(void* arg) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string error;
+  nag::driver::OptionError error{};
   std::optional<nag::driver::Options> options = nag::driver::parseOptions(argc, argv, error);
   if (!options) {
-    std::cerr << "nagc: error: " << error << " (see 'nagc --help')\n";
+    nag::SourceManager none;
+    nag::DiagnosticEngine(none, std::cerr).report(error.id, nag::SourceRange(), error.args);
     return 1;
   }
   if (options->help) {

@@ -118,6 +118,11 @@ bool checkNesting(uint32_t file, const OffsetMap& map, const std::vector<antlr4:
   std::string prev;
   size_t prevType = 0;
   for (antlr4::Token* t : tokens) {
+    if (t->getType() == antlr::NagLexer::UNTERMINATED_COMMENT) {
+      uint32_t at = map.byteOffset(t->getStartIndex());
+      diags.report(DiagId::err_unterminated_comment, SourceRange(SourceLoc{file, at}, SourceLoc{file, at + 2}));
+      return false;
+    }
     std::string lit = vocab.getLiteralName(t->getType());
     SourceRange at(SourceLoc{file, map.byteOffset(t->getStartIndex())});
     bool operandBefore = prevType == antlr::NagLexer::INT || prevType == antlr::NagLexer::DECIMAL ||
@@ -171,8 +176,7 @@ public:
       // At end of file: point just after the last non-blank character.
       size_t end = text_.size();
       while (end > 0 && std::isspace(static_cast<unsigned char>(text_[end - 1]))) --end;
-      at = SourceRange(SourceLoc{file_, uint32_t(end > 0 ? end - 1 : 0)});
-      if (text_.empty()) at = SourceRange(SourceLoc{file_, 0}, SourceLoc{file_, 0});
+      at = SourceRange(SourceLoc{file_, uint32_t(end)});
     }
     diags_.report(DiagId::err_syntax, at, {rewrite(msg)});
   }
@@ -188,6 +192,13 @@ private:
   }
   static bool startsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
 
+  // Token names as a user reads them.
+  static void names(std::string& s) {
+    replaceAll(s, "IDENT", "a name");
+    replaceAll(s, "DECIMAL", "a decimal number");
+    replaceAll(s, "INT", "an integer");
+  }
+
   static std::string rewrite(std::string msg) {
     replaceAll(msg, "'<EOF>'", "end of file");
     replaceAll(msg, "<EOF>", "end of file");
@@ -199,11 +210,17 @@ private:
       std::string expected = rest.substr(exp + 11);
       bool several = !expected.empty() && expected[0] == '{';
       if (several) expected = expected.substr(1, expected.size() - 2);
+      if (several && expected.find("IDENT") != std::string::npos && expected.find("INT") != std::string::npos &&
+          expected.find("'('") != std::string::npos)
+        return "unexpected " + rest.substr(0, exp) + "; expected an expression";
+      names(expected);
       return "unexpected " + rest.substr(0, exp) + "; expected " + (several ? "one of " : "") + expected;
     }
     if (startsWith(msg, "missing ")) {
       size_t at = msg.find(" at ");
-      if (at != std::string::npos) return "expected " + msg.substr(8, at - 8) + " before " + msg.substr(at + 4);
+      std::string missing = msg.substr(8, at - 8);
+      names(missing);
+      if (at != std::string::npos) return "expected " + missing + " before " + msg.substr(at + 4);
     }
     if (startsWith(msg, "no viable alternative at input ")) {
       std::string input = msg.substr(31);

@@ -92,7 +92,7 @@ private:
       // In `x: R[n]`, a name that is not yet known binds a shape variable.
       for (const ExprPtr& dim : f.type->dims) {
         auto* ref = dyn_cast<NameRef>(dim.get());
-        if (ref && ref->module.empty() && !findLocal(ref->name) && !scope_.find(ref->name) && !findBuiltin(ref->name))
+        if (ref && ref->module.empty() && !findLocal(ref->name) && !isa<ConstDecl>(scope_.find(ref->name)))
           locals_.back().emplace(ref->name, LocalKind::Variable);
         else
           expr(*dim);

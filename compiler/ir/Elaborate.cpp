@@ -278,8 +278,8 @@ void Elaborator::bindFormal(const Formal& f, const Value& v, const std::string& 
   for (size_t i = 0; i < shape.size(); ++i) {
     const Expr& dim = *f.type->dims[i];
     auto* ref = dyn_cast<NameRef>(&dim);
-    bool binder = ref && ref->module.empty() && !findSlot(ref->name) && !frame().module->find(ref->name) &&
-                  !findBuiltin(ref->name);
+    // A name that is neither a local nor a module constant binds a shape variable (as in Sema).
+    bool binder = ref && ref->module.empty() && !findSlot(ref->name) && !isa<ConstDecl>(frame().module->find(ref->name));
     if (binder) {
       scope[ref->name] = Slot{Value::ofInt(shape[i])};
       continue;

@@ -39,13 +39,31 @@ size_t displayWidth(std::string_view s, size_t bytes) {
   return n;
 }
 
-// The source line as printed: control characters become '?'.
+// The source line as printed: control characters and bytes that are not
+// valid UTF-8 become '?', so a binary file cannot garble the terminal.
 std::string printableLine(std::string_view line) {
-  std::string out(line);
-  for (char& c : out)
-    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) c = '?';
+  std::string out;
+  for (size_t i = 0; i < line.size();) {
+    unsigned char c = static_cast<unsigned char>(line[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len != 0 && i + len <= line.size();
+    for (size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      out += '?';
+      ++i;
+      continue;
+    }
+    if (len == 1 && ((c < 0x20 && c != '\t') || c == 0x7f))
+      out += '?';
+    else
+      out.append(line.substr(i, len));
+    i += len;
+  }
   return out;
 }
+
+// Long lines are shown as a window around the column.
+constexpr size_t kWindow = 80;
 
 }  // namespace
 
@@ -100,13 +118,25 @@ void DiagnosticEngine::print(const Diagnostic& d) {
   out_ << sources_.name(d.range.begin.file) << ":" << lc.line << ":" << lc.col << ": "
        << severityName(d.severity) << ": " << d.message << "\n";
   std::string_view line = sources_.lineText(d.range.begin);
-  out_ << printableLine(line) << "\n";
   size_t startByte = lc.col - 1;
   size_t endByte = startByte + 1;
   if (d.range.end.file == d.range.begin.file && d.range.end.offset > d.range.begin.offset)
     endByte = startByte + (d.range.end.offset - d.range.begin.offset);
+  std::string prefix;
+  if (line.size() > 2 * kWindow) {
+    // Keep a window of the line around the start; cut on character boundaries.
+    size_t from = startByte > kWindow / 2 ? startByte - kWindow / 2 : 0;
+    while (from > 0 && (static_cast<unsigned char>(line[from]) & 0xC0) == 0x80) --from;
+    size_t to = std::min(line.size(), from + kWindow);
+    while (to < line.size() && (static_cast<unsigned char>(line[to]) & 0xC0) == 0x80) ++to;
+    prefix = from > 0 ? "..." : "";
+    line = line.substr(from, to - from);
+    startByte -= from;
+    endByte -= from;
+  }
   if (endByte > line.size()) endByte = std::max(line.size(), startByte + 1);
-  std::string caret;
+  out_ << prefix << printableLine(line) << "\n";
+  std::string caret(prefix.size(), ' ');
   for (size_t i = 0; i < startByte && i < line.size(); ++i)
     if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) caret += line[i] == '\t' ? '\t' : ' ';
   caret += '^';

@@ -6,7 +6,7 @@ import lit.formats
 config.name = "nagc"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".nag", ".test"]
-config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.excludes = ["Inputs", "tools", "lit.cfg.py", "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.nagc_obj_root, "tests", "lit")
 
@@ -14,6 +14,9 @@ config.substitutions.append(("%nagc", os.path.join(config.nagc_bin_dir, "nagc"))
 config.substitutions.append(("%examples", os.path.join(config.nagc_src_root, "examples")))
 config.substitutions.append(("%stdlib", os.path.join(config.nagc_src_root, "stdlib")))
 config.substitutions.append(("%python", config.python_executable))
+# `%err1 CMD` runs CMD and requires exit status 1 (a user error, not a crash
+# or an internal error).
+config.substitutions.append(("%err1", "sh " + os.path.join(os.path.dirname(__file__), "tools", "expect-exit") + " 1"))
 
 # FileCheck, not, split-file and count come from LLVM 19, never from the
 # machine's default LLVM.
