@@ -12,6 +12,7 @@ config.test_exec_root = os.path.join(config.nagc_obj_root, "tests", "lit")
 
 config.substitutions.append(("%nagc", os.path.join(config.nagc_bin_dir, "nagc")))
 config.substitutions.append(("%examples", os.path.join(config.nagc_src_root, "examples")))
+config.substitutions.append(("%srcroot", config.nagc_src_root))
 config.substitutions.append(("%stdlib", os.path.join(config.nagc_src_root, "stdlib")))
 config.substitutions.append(("%python", config.python_executable))
 # `%err1 CMD` runs CMD and requires exit status 1 (a user error, not a crash
