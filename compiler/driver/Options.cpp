@@ -52,6 +52,8 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.help = true;
     } else if (a == "--version") {
       o.version = true;
+    } else if (a == "--internal-error-for-testing") {
+      o.internalErrorForTesting = true;
     } else if (a == "--check") {
       if (!setEmit(Emit::Summary, a)) return std::nullopt;
     } else if (a.rfind("--emit=", 0) == 0) {

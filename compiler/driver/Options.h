@@ -23,6 +23,7 @@ struct Options {
   std::vector<std::string> stdlibPaths;
   bool help = false;
   bool version = false;
+  bool internalErrorForTesting = false;  ///< hidden: exercises the internal-error path
 };
 
 /// A usage error: a catalogue message and its arguments.

@@ -6,6 +6,7 @@
 #include "frontend/Sema.h"
 #include "ir/Analysis.h"
 #include "ir/Printer.h"
+#include "support/InternalError.h"
 
 #include <ostream>
 
@@ -18,6 +19,7 @@ namespace nag::driver {
 int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
   SourceManager sources;
   DiagnosticEngine diags(sources, err);
+  if (options.internalErrorForTesting) NAG_UNREACHABLE("requested by --internal-error-for-testing");
   try {
     // 1. Load the file and its imports, parsing each.
     LoadOptions load;
