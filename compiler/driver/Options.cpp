@@ -1,17 +1,22 @@
 // Options.cpp — parsing nagc's command line.
 #include "driver/Options.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace nag::driver {
 
 const char* helpText() {
   return R"(usage: nagc FILE.nag [options]
+       nagc run FILE.nag [options] -- COMMAND [ARGS]   compile in memory (JIT) and
+                                                     run the program's COMMAND
 
 Compiles a .nag network. Stages:
   --check               check the program and print its summary (arguments,
                         parameters, shapes, algebraic class)
-  --emit=STAGE          stop after STAGE and print it: summary, ast, ir
+  --emit=STAGE          stop after STAGE and print it: summary, ast, ir, llvm,
+                        asm; or write it: obj, exe (the default), lib (a
+                        shared library and its C header)
 
 Options:
   -D NAME=VALUE         set a compile-time argument of the network, e.g.
@@ -19,7 +24,12 @@ Options:
   --network NAME        the network to build when the file declares several
   --stdlib-path DIR     search DIR for imported modules (before the built-in
                         stdlib; may be repeated)
-  -o FILE               output file
+  -o FILE               output file (default: named after the input: NAME,
+                        libNAME.so + NAME.h, NAME.o; llvm and asm print to
+                        standard output)
+  -O0 .. -O3            optimization level (default -O2)
+  --target-cpu CPU      generate code for CPU (default: this machine's CPU)
+  --lanes N             samples per SIMD block (power of two, default 32)
   --help                this text
   --version             nagc's version
 
@@ -39,8 +49,17 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
     emitFlag = flag;
     return true;
   };
-  for (int i = 1; i < argc; ++i) {
+  int first = 1;
+  if (argc > 1 && std::string(argv[1]) == "run") {
+    o.run = true;
+    first = 2;
+  }
+  for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--" && o.run) {
+      for (int k = i + 1; k < argc; ++k) o.runArgs.push_back(argv[k]);
+      break;
+    }
     auto value = [&](const char* flag) -> std::optional<std::string> {
       if (i + 1 >= argc) {
         error = {DiagId::err_missing_option_value, {flag}};
@@ -62,9 +81,13 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       if (stage == "summary") e = Emit::Summary;
       else if (stage == "ast") e = Emit::AST;
       else if (stage == "ir") e = Emit::IR;
+      else if (stage == "llvm") e = Emit::LLVM;
+      else if (stage == "asm") e = Emit::Asm;
+      else if (stage == "obj") e = Emit::Obj;
       else if (stage == "exe") e = Emit::Exe;
+      else if (stage == "lib") e = Emit::Lib;
       else {
-        error = {DiagId::err_unknown_stage, {stage, "summary, ast, ir, exe"}};
+        error = {DiagId::err_unknown_stage, {stage, "summary, ast, ir, llvm, asm, obj, exe, lib"}};
         return std::nullopt;
       }
       if (!setEmit(e, a)) return std::nullopt;
@@ -83,6 +106,26 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       o.defines.push_back({def.substr(0, eq), def.substr(eq + 1)});
+    } else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
+      o.optLevel = unsigned(a[2] - '0');
+    } else if (a == "--target-cpu" || a.rfind("--target-cpu=", 0) == 0) {
+      if (a == "--target-cpu") {
+        auto v = value("--target-cpu");
+        if (!v) return std::nullopt;
+        o.targetCpu = *v;
+      } else {
+        o.targetCpu = a.substr(13);
+      }
+    } else if (a == "--lanes") {
+      auto v = value("--lanes");
+      if (!v) return std::nullopt;
+      char* end = nullptr;
+      long n = std::strtol(v->c_str(), &end, 10);
+      if (v->empty() || *end != '\0' || n < 1 || n > 64 || (n & (n - 1)) != 0) {
+        error = {DiagId::err_bad_option_value, {"--lanes", *v, "a power of two from 1 to 64"}};
+        return std::nullopt;
+      }
+      o.lanes = unsigned(n);
     } else if (a == "--network") {
       auto v = value("--network");
       if (!v) return std::nullopt;

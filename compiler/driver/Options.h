@@ -11,7 +11,7 @@
 namespace nag::driver {
 
 /// Where the pipeline stops and what it prints.
-enum class Emit { Summary, AST, IR, Exe };
+enum class Emit { Summary, AST, IR, LLVM, Asm, Obj, Exe, Lib };
 
 /// Everything the command line says.
 struct Options {
@@ -21,6 +21,11 @@ struct Options {
   std::string network;                 ///< --network
   std::vector<ir::Define> defines;     ///< -D
   std::vector<std::string> stdlibPaths;
+  unsigned optLevel = 2;               ///< -O0 .. -O3
+  std::string targetCpu;               ///< --target-cpu
+  unsigned lanes = 32;                 ///< --lanes
+  bool run = false;                    ///< `nagc run FILE -- args`: JIT and run
+  std::vector<std::string> runArgs;    ///< what follows `--`
   bool help = false;
   bool version = false;
   bool internalErrorForTesting = false;  ///< hidden: exercises the internal-error path

@@ -6,8 +6,9 @@
 
 namespace nag::driver {
 
-void printSummary(const ir::Graph& g, const ir::Classification& c, const SourceManager& sources,
+void printSummary(const ir::Graph& g, const ir::ModelDescription& d, const SourceManager& sources,
                   const std::string& file, std::ostream& out) {
+  const ir::Classification& c = d.cls;
   out << "network " << g.name << "  (" << file << ")\n";
   out << "  arguments   ";
   if (g.args.empty()) out << "none";
@@ -36,6 +37,10 @@ void printSummary(const ir::Graph& g, const ir::Classification& c, const SourceM
         << lc.col << ")";
   }
   out << "\n";
+  if (c.cls == ir::AlgebraicClass::Polynomial) out << "  ambient     " << d.ambientDimension << "\n";
+  out << "  symmetries  " << d.symmetryDimension << (d.symmetries.empty() ? "  (none known)" : "") << "\n";
+  for (const ir::Symmetry& s : d.symmetries) out << "    " << s.dimension << "  " << s.description << "\n";
+  out << "  expected    " << d.expectedDimension << "\n";
 }
 
 }  // namespace nag::driver

@@ -1,0 +1,160 @@
+// Codegen.cpp — from a graph to LLVM IR, assembly, objects, executables and shared libraries.
+#include "codegen/Codegen.h"
+
+#include "codegen/Emit.h"
+#include "codegen/Target.h"
+
+#include <llvm/Support/raw_ostream.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef NAGC_LINKER
+#error "NAGC_LINKER and NAGC_RUNTIME_LIB must be defined by the build"
+#endif
+
+namespace nag::codegen {
+
+namespace {
+
+// Runs a program, collecting what it prints; returns its exit status.
+int run(const std::vector<std::string>& argv, std::string& output) {
+  int pipefd[2];
+  if (::pipe(pipefd) != 0) {
+    output = std::strerror(errno);
+    return -1;
+  }
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    output = std::strerror(errno);
+    return -1;
+  }
+  if (pid == 0) {
+    ::dup2(pipefd[1], 1);
+    ::dup2(pipefd[1], 2);
+    ::close(pipefd[0]);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    std::fprintf(stderr, "cannot run %s: %s\n", args[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  ::close(pipefd[1]);
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) output.append(buf, size_t(n));
+  ::close(pipefd[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string tempPath(const std::string& suffix) {
+  const char* dir = std::getenv("TMPDIR");
+  std::string pattern = std::string(dir && *dir ? dir : "/tmp") + "/nagc-XXXXXX" + suffix;
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  int fd = ::mkstemps(buf.data(), int(suffix.size()));
+  if (fd < 0) return "";
+  ::close(fd);
+  return buf.data();
+}
+
+std::string replaceExtension(const std::string& path, const std::string& ext) {
+  size_t slash = path.find_last_of('/');
+  size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return path + ext;
+  return path.substr(0, dot) + ext;
+}
+
+// Writes text to path through a temporary file and a rename.
+std::string writeAtomically(const std::string& path, const std::string& text) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return "cannot write '" + path + "': " + std::strerror(errno);
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return "cannot write '" + path + "'";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string validate(const Options& o) {
+  if (o.lanes < 1 || o.lanes > 64 || (o.lanes & (o.lanes - 1)) != 0)
+    return "--lanes must be a power of two from 1 to 64, got " + std::to_string(o.lanes);
+  if (o.optLevel > 3) return "optimization level must be 0 to 3";
+  std::string error;
+  if (!makeTargetMachine(o, error)) return error;
+  return "";
+}
+
+std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, Output out,
+                          const std::string& path) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm = makeTargetMachine(o, error);
+  if (!tm) return error;
+  llvm::LLVMContext ctx;
+  std::unique_ptr<llvm::Module> m = buildModule(ctx, g, d, o, out == Output::Executable);
+  optimize(*m, *tm, o.optLevel);
+  switch (out) {
+    case Output::LLVM: {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      m->print(os, nullptr);
+      os.flush();
+      return writeAtomically(path, text);
+    }
+    case Output::Asm:
+    case Output::Object: {
+      std::string tmp = path + ".tmp." + std::to_string(::getpid());
+      error = emitFile(*m, *tm, out == Output::Asm, tmp);
+      if (error.empty() && std::rename(tmp.c_str(), path.c_str()) != 0) error = "cannot write '" + path + "'";
+      if (!error.empty()) std::remove(tmp.c_str());
+      return error;
+    }
+    case Output::Executable:
+    case Output::Library: {
+      std::string object = tempPath(".o");
+      if (object.empty()) return "cannot create a temporary file";
+      error = emitFile(*m, *tm, false, object);
+      if (!error.empty()) {
+        std::remove(object.c_str());
+        return error;
+      }
+      std::string tmp = path + ".tmp." + std::to_string(::getpid());
+      std::vector<std::string> argv{NAGC_LINKER};
+      if (out == Output::Library) argv.push_back("-shared");
+      for (const std::string& a : {std::string("-o"), tmp, object, std::string(NAGC_RUNTIME_LIB), std::string("-lm"),
+                                   std::string("-pthread")})
+        argv.push_back(a);
+      std::string output;
+      int status = run(argv, output);
+      std::remove(object.c_str());
+      if (status != 0) {
+        std::remove(tmp.c_str());
+        return "linking '" + path + "' failed:\n" + output;
+      }
+      if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        return "cannot write '" + path + "': " + std::strerror(errno);
+      }
+      if (out == Output::Library) {
+        std::string header = replaceExtension(path, ".h");
+        return writeAtomically(header, cHeader(g, d, path));
+      }
+      return "";
+    }
+  }
+  return "unknown output kind";
+}
+
+}  // namespace nag::codegen

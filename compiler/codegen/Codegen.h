@@ -1,0 +1,40 @@
+// Codegen.h — native code for networks: LLVM IR, assembly, objects, programs, libraries, JIT.
+// (No LLVM types here: the rest of nagc includes this header.)
+#pragma once
+
+#include "ir/IR.h"
+#include "ir/Model.h"
+
+#include <string>
+#include <vector>
+
+namespace nag::codegen {
+
+/// What to produce.
+enum class Output { LLVM, Asm, Object, Executable, Library };
+
+/// Code generation settings.
+struct Options {
+  unsigned optLevel = 2;     ///< -O0 .. -O3
+  std::string targetCpu;     ///< empty: the host CPU with all its features
+  unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
+};
+
+/// Compiles the network and writes `path` (for a library, also `path` with
+/// its extension replaced by ".h", the C header). Returns "" or an error.
+std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, Output out,
+                          const std::string& path);
+
+/// Compiles in memory with the ORC JIT and runs the program's command line
+/// (`info`, `eval`, ...) with `args` (args[0] is the program name). Returns
+/// its exit status; sets `error` when compilation itself failed.
+int runJIT(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, std::vector<std::string> args,
+           std::string& error);
+
+/// The C header of `--emit=lib`: sizes, parameter layout, function prototypes.
+std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std::string& libraryName);
+
+/// Checks the options (lanes, CPU name); returns "" or an error.
+std::string validate(const Options& o);
+
+}  // namespace nag::codegen

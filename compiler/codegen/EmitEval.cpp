@@ -1,0 +1,510 @@
+// EmitEval.cpp — IR -> LLVM for f64 evaluation: samples in SIMD lanes, blocks across threads.
+//
+// Every IR value is either *uniform* (it depends on θ and constants only, and
+// is computed once per call as scalars) or *varying* (it depends on x; it is
+// computed per block of L samples, one <L x double> vector per element, so the
+// lanes of every vector operation are samples). Each op becomes a loop nest
+// over its elements with static trip counts: code size is linear in the
+// number of ops, never in the sizes of the tensors.
+#include "codegen/Emit.h"
+
+#include "support/InternalError.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Intrinsics.h>
+#include <mpfr.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+
+namespace nag::codegen {
+
+using namespace llvm;
+using ir::NodeId;
+using ir::Op;
+
+std::string evalSymbol(const ir::Graph& g) { return "nag_" + g.name + "_eval"; }
+std::string modelSymbol(const ir::Graph& g) { return "nag_" + g.name + "_model"; }
+
+namespace {
+
+// The double nearest to an exact rational (round to nearest, ties to even).
+double nearestDouble(const Rational& q) {
+  mpfr_t f;
+  mpfr_init2(f, 53);
+  mpfr_set_q(f, q.get_mpq_t(), MPFR_RNDN);
+  double d = mpfr_get_d(f, MPFR_RNDN);
+  mpfr_clear(f);
+  return d;
+}
+
+// Where each value lives.
+struct Layout {
+  std::vector<bool> varying;
+  std::vector<int64_t> slot;      // uniform: offset in doubles in U; varying: vector index in W
+  int64_t uniformDoubles = 0;
+  int64_t varyingVectors = 0;
+};
+
+// Varying values reuse the workspace of values that are dead (first fit), so
+// that a deep network's working set stays that of a few layers.
+Layout plan(const ir::Graph& g) {
+  Layout l;
+  size_t n = g.nodes.size();
+  l.varying.assign(n, false);
+  l.slot.assign(n, -1);
+  std::vector<NodeId> lastUse(n, 0);
+  for (NodeId id = 0; id < n; ++id) {
+    const ir::Node& node = g.nodes[id];
+    bool v = node.op == Op::Input;
+    for (NodeId o : node.operands) {
+      v = v || l.varying[o];
+      lastUse[o] = id;
+    }
+    l.varying[id] = v;
+  }
+  lastUse[g.output] = NodeId(n);  // read back after the last op
+  std::vector<std::pair<int64_t, int64_t>> free;  // (offset, size)
+  for (NodeId id = 0; id < n; ++id) {
+    const ir::Node& node = g.nodes[id];
+    int64_t size = ir::numElements(node.shape);
+    if (!l.varying[id]) {
+      if (node.op != Op::Param && node.op != Op::Const) {
+        l.slot[id] = l.uniformDoubles;
+        l.uniformDoubles += size;
+      }
+      continue;
+    }
+    auto fit = std::find_if(free.begin(), free.end(), [&](auto& f) { return f.second >= size; });
+    if (fit != free.end()) {
+      l.slot[id] = fit->first;
+      if (fit->second > size)
+        *fit = {fit->first + size, fit->second - size};
+      else
+        free.erase(fit);
+    } else {
+      l.slot[id] = l.varyingVectors;
+      l.varyingVectors += size;
+    }
+    // Operands whose last use is this node can be recycled after it (once
+    // each, even when an op reads the same value twice).
+    std::vector<NodeId> dying;
+    for (NodeId o : node.operands)
+      if (l.varying[o] && lastUse[o] == id && std::find(dying.begin(), dying.end(), o) == dying.end()) dying.push_back(o);
+    for (NodeId o : dying) free.push_back({l.slot[o], ir::numElements(g.nodes[o].shape)});
+    // A value used by nothing dies right away.
+    if (lastUse[id] == 0 && id != g.output) free.push_back({l.slot[id], size});
+  }
+  return l;
+}
+
+class Emitter {
+public:
+  Emitter(Module& m, const ir::Graph& g, const Options& o)
+      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)) {
+    f64_ = Type::getDoubleTy(ctx_);
+    i64_ = Type::getInt64Ty(ctx_);
+    ptr_ = PointerType::getUnqual(ctx_);
+    vec_ = FixedVectorType::get(f64_, lanes_);
+    FastMathFlags fmf;
+    fmf.setAllowContract(true);  // a*b+c may become one FMA
+    b_.setFastMathFlags(fmf);
+  }
+
+  void emit() {
+    // The context passed to the block function: theta, x, y, batch, U.
+    ctxTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, i64_, ptr_});
+    Function* block = emitBlockFunction();
+    emitEvalFunction(block);
+  }
+
+private:
+  Module& m_;
+  LLVMContext& ctx_;
+  const ir::Graph& g_;
+  unsigned lanes_;
+  IRBuilder<> b_;
+  Layout layout_;
+  Type* f64_;
+  Type* i64_;
+  PointerType* ptr_;
+  FixedVectorType* vec_;
+  StructType* ctxTy_ = nullptr;
+
+  // Base pointers in the function being emitted.
+  Value* theta_ = nullptr;
+  Value* uniform_ = nullptr;
+  Value* work_ = nullptr;
+  bool vectorMode_ = false;  // emitting the per-block (varying) part
+
+  Value* c64(int64_t v) { return ConstantInt::get(i64_, uint64_t(v)); }
+  Value* zero() { return vectorMode_ ? ConstantFP::get(vec_, 0.0) : ConstantFP::get(f64_, 0.0); }
+  Type* valueTy() { return vectorMode_ ? static_cast<Type*>(vec_) : f64_; }
+
+  FunctionCallee runtime(const char* name, Type* ret, std::vector<Type*> args) {
+    return m_.getOrInsertFunction(name, FunctionType::get(ret, args, false));
+  }
+
+  // ---- loops
+
+  // for (i = 0; i < n; ++i) body(i), n a constant > 0.
+  void loop(int64_t n, const std::function<void(Value*)>& body) {
+    if (n <= 0) return;
+    if (n == 1) {
+      body(c64(0));
+      return;
+    }
+    Function* f = b_.GetInsertBlock()->getParent();
+    BasicBlock* pre = b_.GetInsertBlock();
+    BasicBlock* head = BasicBlock::Create(ctx_, "loop", f);
+    BasicBlock* exit = BasicBlock::Create(ctx_, "loop.end", f);
+    b_.CreateBr(head);
+    b_.SetInsertPoint(head);
+    PHINode* i = b_.CreatePHI(i64_, 2, "i");
+    i->addIncoming(c64(0), pre);
+    body(i);
+    Value* next = b_.CreateNUWAdd(i, c64(1));
+    i->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpULT(next, c64(n)), head, exit);
+    b_.SetInsertPoint(exit);
+  }
+
+  // acc = init; for (i = 0; i < n; ++i) acc = step(i, acc); returns acc.
+  Value* reduce(int64_t n, Value* init, const std::function<Value*(Value*, Value*)>& step) {
+    if (n <= 0) return init;
+    Function* f = b_.GetInsertBlock()->getParent();
+    BasicBlock* pre = b_.GetInsertBlock();
+    BasicBlock* head = BasicBlock::Create(ctx_, "reduce", f);
+    BasicBlock* exit = BasicBlock::Create(ctx_, "reduce.end", f);
+    b_.CreateBr(head);
+    b_.SetInsertPoint(head);
+    PHINode* i = b_.CreatePHI(i64_, 2, "k");
+    PHINode* acc = b_.CreatePHI(init->getType(), 2, "acc");
+    i->addIncoming(c64(0), pre);
+    acc->addIncoming(init, pre);
+    Value* next = step(i, acc);
+    Value* inext = b_.CreateNUWAdd(i, c64(1));
+    i->addIncoming(inext, b_.GetInsertBlock());
+    acc->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpULT(inext, c64(n)), head, exit);
+    b_.SetInsertPoint(exit);
+    return next;  // the latch is the exit's only predecessor
+  }
+
+  // for (i = lo; i < hi; ++i) body(i) with run-time bounds.
+  void range(Value* lo, Value* hi, const std::function<void(Value*)>& body) {
+    Function* f = b_.GetInsertBlock()->getParent();
+    BasicBlock* pre = b_.GetInsertBlock();
+    BasicBlock* head = BasicBlock::Create(ctx_, "range", f);
+    BasicBlock* exit = BasicBlock::Create(ctx_, "range.end", f);
+    b_.CreateCondBr(b_.CreateICmpSLT(lo, hi), head, exit);
+    b_.SetInsertPoint(head);
+    PHINode* i = b_.CreatePHI(i64_, 2, "r");
+    i->addIncoming(lo, pre);
+    body(i);
+    Value* next = b_.CreateNSWAdd(i, c64(1));
+    i->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpSLT(next, hi), head, exit);
+    b_.SetInsertPoint(exit);
+  }
+
+  // ---- element access
+
+  bool varying(NodeId n) const { return layout_.varying[n]; }
+
+  // Element e of node n, as this mode's value type (uniform values are
+  // splatted in vector mode).
+  Value* load(NodeId n, Value* e) {
+    const ir::Node& node = g_.nodes[n];
+    Value* scalar = nullptr;
+    if (varying(n)) {
+      NAG_ASSERT(vectorMode_, "varying value read in uniform code");
+      Value* index = b_.CreateAdd(c64(layout_.slot[n]), e);
+      Value* p = b_.CreateGEP(vec_, work_, index);
+      return b_.CreateAlignedLoad(vec_, p, Align(alignof(double) * lanes_ >= 64 ? 64 : 8));
+    }
+    switch (node.op) {
+      case Op::Param: {
+        int64_t offset = g_.params[size_t(node.attr)].offset;
+        scalar = b_.CreateLoad(f64_, b_.CreateGEP(f64_, theta_, b_.CreateAdd(c64(offset), e)));
+        break;
+      }
+      case Op::Const:
+        if (node.values.size() == 1) {
+          scalar = ConstantFP::get(f64_, nearestDouble(node.values[0]));
+        } else {
+          scalar = b_.CreateLoad(f64_, b_.CreateGEP(f64_, constantArray(n), e));
+        }
+        break;
+      default:
+        scalar = b_.CreateLoad(f64_, b_.CreateGEP(f64_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+        break;
+    }
+    return vectorMode_ ? b_.CreateVectorSplat(lanes_, scalar) : scalar;
+  }
+
+  void store(NodeId n, Value* e, Value* v) {
+    if (varying(n)) {
+      Value* p = b_.CreateGEP(vec_, work_, b_.CreateAdd(c64(layout_.slot[n]), e));
+      b_.CreateAlignedStore(v, p, Align(alignof(double) * lanes_ >= 64 ? 64 : 8));
+    } else {
+      b_.CreateStore(v, b_.CreateGEP(f64_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+    }
+  }
+
+  std::map<NodeId, GlobalVariable*> constants_;
+  Value* constantArray(NodeId n) {
+    if (auto it = constants_.find(n); it != constants_.end()) return it->second;
+    std::vector<double> values;
+    for (const Rational& q : g_.nodes[n].values) values.push_back(nearestDouble(q));
+    auto* init = ConstantDataArray::get(ctx_, values);
+    auto* gv = new GlobalVariable(m_, init->getType(), true, GlobalValue::PrivateLinkage, init, "const");
+    constants_[n] = gv;
+    return gv;
+  }
+
+  // ---- arithmetic
+
+  Value* powi(Value* x, int64_t k) {
+    if (k == 0) return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(f64_, 1.0);
+    Value* result = nullptr;
+    Value* square = x;
+    for (int64_t e = k; e > 0; e >>= 1) {
+      if (e & 1) result = result ? b_.CreateFMul(result, square) : square;
+      if (e > 1) square = b_.CreateFMul(square, square);
+    }
+    return result;
+  }
+
+  // libm function applied lane by lane (exp, tanh): correct to the last bit,
+  // as the C library computes it.
+  Value* libm(const char* name, Value* x) {
+    FunctionCallee fn = runtime(name, f64_, {f64_});
+    if (!vectorMode_) return b_.CreateCall(fn, {x});
+    Value* out = PoisonValue::get(vec_);
+    for (unsigned lane = 0; lane < lanes_; ++lane)
+      out = b_.CreateInsertElement(out, b_.CreateCall(fn, {b_.CreateExtractElement(x, lane)}), lane);
+    return out;
+  }
+
+  Value* one() { return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(f64_, 1.0); }
+
+  // ---- ops
+
+  void emitNode(NodeId id) {
+    const ir::Node& n = g_.nodes[id];
+    int64_t size = ir::numElements(n.shape);
+    auto operand = [&](size_t k) { return n.operands[k]; };
+    auto elementwise = [&](const std::function<Value*(Value*)>& f) {
+      loop(size, [&](Value* e) { store(id, e, f(load(operand(0), e))); });
+    };
+    switch (n.op) {
+      case Op::Param:
+      case Op::Const:
+      case Op::Input: return;  // read in place (inputs are loaded per block)
+      case Op::Add:
+      case Op::Sub:
+      case Op::Mul:
+      case Op::Div: {
+        bool scalar0 = g_.nodes[operand(0)].shape.empty(), scalar1 = g_.nodes[operand(1)].shape.empty();
+        loop(size, [&](Value* e) {
+          Value* a = load(operand(0), scalar0 ? c64(0) : e);
+          Value* c = load(operand(1), scalar1 ? c64(0) : e);
+          Value* r = n.op == Op::Add ? b_.CreateFAdd(a, c)
+                     : n.op == Op::Sub ? b_.CreateFSub(a, c)
+                     : n.op == Op::Mul ? b_.CreateFMul(a, c)
+                                       : b_.CreateFDiv(a, c);
+          store(id, e, r);
+        });
+        return;
+      }
+      case Op::Neg: elementwise([&](Value* a) { return b_.CreateFNeg(a); }); return;
+      case Op::Pow: elementwise([&](Value* a) { return powi(a, n.attr); }); return;
+      case Op::Relu:
+        elementwise([&](Value* a) { return b_.CreateSelect(b_.CreateFCmpOGT(a, zero()), a, zero()); });
+        return;
+      case Op::Exp: elementwise([&](Value* a) { return libm("exp", a); }); return;
+      case Op::Tanh: elementwise([&](Value* a) { return libm("tanh", a); }); return;
+      case Op::Sigmoid:
+        elementwise([&](Value* a) { return b_.CreateFDiv(one(), b_.CreateFAdd(one(), libm("exp", b_.CreateFNeg(a)))); });
+        return;
+      case Op::MatMul: {
+        const ir::Shape& sa = g_.nodes[operand(0)].shape;
+        const ir::Shape& sb = g_.nodes[operand(1)].shape;
+        int64_t m = sa[0], k = sa[1], cols = sb.size() == 2 ? sb[1] : 1;
+        loop(m, [&](Value* i) {
+          loop(cols, [&](Value* j) {
+            Value* acc = reduce(k, zero(), [&](Value* l, Value* acc) {
+              Value* a = load(operand(0), b_.CreateAdd(b_.CreateMul(i, c64(k)), l));
+              Value* c = load(operand(1), b_.CreateAdd(b_.CreateMul(l, c64(cols)), j));
+              return b_.CreateFAdd(acc, b_.CreateFMul(a, c));
+            });
+            store(id, b_.CreateAdd(b_.CreateMul(i, c64(cols)), j), acc);
+          });
+        });
+        return;
+      }
+      case Op::Transpose: {
+        const ir::Shape& s = g_.nodes[operand(0)].shape;
+        loop(s[0], [&](Value* i) {
+          loop(s[1], [&](Value* j) {
+            store(id, b_.CreateAdd(b_.CreateMul(j, c64(s[0])), i), load(operand(0), b_.CreateAdd(b_.CreateMul(i, c64(s[1])), j)));
+          });
+        });
+        return;
+      }
+      case Op::Conv1d: {
+        int64_t k = g_.nodes[operand(0)].shape[0], stride = n.attr;
+        loop(size, [&](Value* i) {
+          Value* base = b_.CreateMul(i, c64(stride));
+          Value* acc = reduce(k, zero(), [&](Value* t, Value* acc) {
+            return b_.CreateFAdd(acc, b_.CreateFMul(load(operand(0), t), load(operand(1), b_.CreateAdd(base, t))));
+          });
+          store(id, i, acc);
+        });
+        return;
+      }
+      case Op::Sum: {
+        int64_t count = ir::numElements(g_.nodes[operand(0)].shape);
+        store(id, c64(0), reduce(count, zero(), [&](Value* e, Value* acc) { return b_.CreateFAdd(acc, load(operand(0), e)); }));
+        return;
+      }
+      case Op::Dot: {
+        int64_t count = g_.nodes[operand(0)].shape[0];
+        store(id, c64(0), reduce(count, zero(), [&](Value* e, Value* acc) {
+          return b_.CreateFAdd(acc, b_.CreateFMul(load(operand(0), e), load(operand(1), e)));
+        }));
+        return;
+      }
+      case Op::Outer: {
+        int64_t rows = n.shape[0], cols = n.shape[1];
+        loop(rows, [&](Value* i) {
+          loop(cols, [&](Value* j) {
+            store(id, b_.CreateAdd(b_.CreateMul(i, c64(cols)), j), b_.CreateFMul(load(operand(0), i), load(operand(1), j)));
+          });
+        });
+        return;
+      }
+      case Op::Concat: {
+        int64_t offset = 0;
+        for (NodeId part : n.operands) {
+          int64_t count = ir::numElements(g_.nodes[part].shape);
+          int64_t at = offset;
+          loop(count, [&](Value* e) { store(id, b_.CreateAdd(c64(at), e), load(part, e)); });
+          offset += count;
+        }
+        return;
+      }
+      case Op::Index: {
+        const ir::Shape& s = g_.nodes[operand(0)].shape;
+        int64_t offset = 0, stride = size;
+        for (size_t d = n.indices.size(); d-- > 0;) {
+          offset += n.indices[d] * stride;
+          stride *= s[d];
+        }
+        loop(size, [&](Value* e) { store(id, e, load(operand(0), b_.CreateAdd(c64(offset), e))); });
+        return;
+      }
+    }
+    NAG_UNREACHABLE("unhandled op in codegen");
+  }
+
+  // ---- functions
+
+  // void block(ctx, begin, end): blocks [begin, end) of L samples each.
+  Function* emitBlockFunction() {
+    auto* fty = FunctionType::get(Type::getVoidTy(ctx_), {ptr_, i64_, i64_}, false);
+    Function* f = Function::Create(fty, GlobalValue::InternalLinkage, "nag_" + g_.name + "_block", m_);
+    b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", f));
+    Value* ctx = f->getArg(0);
+    auto field = [&](unsigned k, Type* t) { return b_.CreateLoad(t, b_.CreateStructGEP(ctxTy_, ctx, k)); };
+    theta_ = field(0, ptr_);
+    Value* x = field(1, ptr_);
+    Value* y = field(2, ptr_);
+    Value* batch = field(3, i64_);
+    uniform_ = field(4, ptr_);
+    int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * 8;
+    work_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(workBytes)});
+    vectorMode_ = true;
+
+    int64_t inSize = g_.inputCount(), outSize = ir::numElements(g_.node(g_.output).shape);
+    range(f->getArg(1), f->getArg(2), [&](Value* blk) {
+      Value* first = b_.CreateMul(blk, c64(lanes_));
+      Value* valid = b_.CreateSub(batch, first);
+      valid = b_.CreateSelect(b_.CreateICmpSLT(valid, c64(lanes_)), valid, c64(lanes_));
+      // Gather the block's inputs into lanes (missing samples of the last block are 0).
+      for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+        const ir::Node& n = g_.nodes[id];
+        if (n.op != Op::Input) continue;
+        int64_t offset = g_.inputs[size_t(n.attr)].offset;
+        loop(ir::numElements(n.shape), [&](Value* e) {
+          Value* slot = b_.CreateGEP(f64_, work_, b_.CreateMul(b_.CreateAdd(c64(layout_.slot[id]), e), c64(lanes_)));
+          loop(lanes_, [&](Value* lane) {
+            Value* s = b_.CreateAdd(first, lane);
+            Value* in = b_.CreateICmpSLT(lane, valid);
+            Value* index = b_.CreateAdd(b_.CreateMul(b_.CreateSelect(in, s, c64(0)), c64(inSize)), b_.CreateAdd(c64(offset), e));
+            Value* v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, x, index));
+            b_.CreateStore(b_.CreateSelect(in, v, ConstantFP::get(f64_, 0.0)), b_.CreateGEP(f64_, slot, lane));
+          });
+        });
+      }
+      for (NodeId id = 0; id < g_.nodes.size(); ++id)
+        if (varying(id)) emitNode(id);
+      // Scatter the output lanes back to samples.
+      NodeId out = g_.output;
+      range(c64(0), valid, [&](Value* lane) {
+        Value* row = b_.CreateGEP(f64_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+        loop(outSize, [&](Value* e) {
+          Value* v;
+          if (varying(out)) {
+            Value* slot = b_.CreateGEP(f64_, work_, b_.CreateMul(b_.CreateAdd(c64(layout_.slot[out]), e), c64(lanes_)));
+            v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, slot, lane));
+          } else {
+            vectorMode_ = false;
+            v = load(out, e);
+            vectorMode_ = true;
+          }
+          b_.CreateStore(v, b_.CreateGEP(f64_, row, e));
+        });
+      });
+    });
+    b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {work_});
+    b_.CreateRetVoid();
+    vectorMode_ = false;
+    return f;
+  }
+
+  // void nag_NAME_eval(theta, x, y, batch)
+  void emitEvalFunction(Function* block) {
+    auto* fty = FunctionType::get(Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_, i64_}, false);
+    Function* f = Function::Create(fty, GlobalValue::ExternalLinkage, evalSymbol(g_), m_);
+    BasicBlock* entry = BasicBlock::Create(ctx_, "entry", f);
+    BasicBlock* body = BasicBlock::Create(ctx_, "body", f);
+    BasicBlock* done = BasicBlock::Create(ctx_, "done", f);
+    b_.SetInsertPoint(entry);
+    Value* batch = f->getArg(3);
+    b_.CreateCondBr(b_.CreateICmpSGT(batch, c64(0)), body, done);
+    b_.SetInsertPoint(body);
+    theta_ = f->getArg(0);
+    uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformDoubles, 1) * 8)});
+    vectorMode_ = false;
+    for (NodeId id = 0; id < g_.nodes.size(); ++id)
+      if (!varying(id)) emitNode(id);
+    Value* ctx = b_.CreateAlloca(ctxTy_);
+    Value* fields[] = {theta_, f->getArg(1), f->getArg(2), batch, uniform_};
+    for (unsigned k = 0; k < 5; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
+    Value* blocks = b_.CreateUDiv(b_.CreateAdd(batch, c64(lanes_ - 1)), c64(lanes_));
+    b_.CreateCall(runtime("nagrt_parallel_for", Type::getVoidTy(ctx_), {i64_, ptr_, ptr_}), {blocks, block, ctx});
+    b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {uniform_});
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+    b_.CreateRetVoid();
+  }
+};
+
+}  // namespace
+
+void emitEval(Module& m, const ir::Graph& g, const Options& o) { Emitter(m, g, o).emit(); }
+
+}  // namespace nag::codegen

@@ -1,0 +1,132 @@
+// EmitModel.cpp — the nag_model descriptor (nag_runtime.h) as constant data, and main().
+#include "codegen/Emit.h"
+
+#include "support/InternalError.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+namespace nag::codegen {
+
+using namespace llvm;
+
+namespace {
+
+class ModelEmitter {
+public:
+  ModelEmitter(Module& m) : m_(m), ctx_(m.getContext()) {
+    i32_ = Type::getInt32Ty(ctx_);
+    i64_ = Type::getInt64Ty(ctx_);
+    ptr_ = PointerType::getUnqual(ctx_);
+    // The structs of nag_runtime.h, field by field (natural C layout).
+    tensorTy_ = StructType::get(ctx_, {ptr_, i32_, ptr_, i64_, i64_});
+    argTy_ = StructType::get(ctx_, {ptr_, ptr_, i32_});
+    symTy_ = StructType::get(ctx_, {ptr_, i64_});
+    modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
+                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_});
+  }
+
+  void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
+    std::vector<Constant*> args, inputs, params, syms;
+    for (const ir::ArgInfo& a : g.args)
+      args.push_back(ConstantStruct::get(argTy_, {str(a.name), str(a.value), ConstantInt::get(i32_, a.overridden)}));
+    for (const ir::InputInfo& in : g.inputs) inputs.push_back(tensor(in.name, in.shape, in.offset));
+    for (const ir::ParamInfo& p : g.params) params.push_back(tensor(p.path, p.shape, p.offset));
+    for (const ir::Symmetry& s : d.symmetries)
+      syms.push_back(ConstantStruct::get(symTy_, {str(s.description), ConstantInt::get(i64_, uint64_t(s.dimension))}));
+    Function* eval = m_.getFunction(evalSymbol(g));
+    NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
+    Constant* fields[] = {
+        ConstantInt::get(i32_, 1),  // NAG_ABI_VERSION
+        str(g.name),
+        str(d.source),
+        ConstantInt::get(i32_, args.size()),
+        array(argTy_, args, "args"),
+        ConstantInt::get(i32_, inputs.size()),
+        array(tensorTy_, inputs, "inputs"),
+        ConstantInt::get(i64_, uint64_t(g.inputCount())),
+        tensor("output", g.node(g.output).shape, 0),
+        ConstantInt::get(i32_, params.size()),
+        array(tensorTy_, params, "params"),
+        ConstantInt::get(i64_, uint64_t(g.paramCount())),
+        str(ir::toString(d.cls.cls)),
+        ConstantInt::get(i64_, uint64_t(d.cls.degree)),
+        ConstantInt::get(i64_, uint64_t(d.cls.minDegree)),
+        str(d.ambientDimension),
+        ConstantInt::get(i32_, syms.size()),
+        array(symTy_, syms, "symmetries"),
+        ConstantInt::get(i64_, uint64_t(d.symmetryDimension)),
+        str(d.expectedDimension),
+        eval,
+        ConstantInt::get(i32_, o.lanes),
+    };
+    auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
+                                     ConstantStruct::get(modelTy_, fields), "nag_model");
+    // const nag_model* nag_NAME_model(void)
+    Function* get = Function::Create(FunctionType::get(ptr_, false), GlobalValue::ExternalLinkage, modelSymbol(g), m_);
+    IRBuilder<> b(BasicBlock::Create(ctx_, "entry", get));
+    b.CreateRet(model);
+    if (!withMain) return;
+    // int main(int argc, char** argv) { return nagrt_main(nag_NAME_model(), argc, argv); }
+    Function* main = Function::Create(FunctionType::get(i32_, {i32_, ptr_}, false), GlobalValue::ExternalLinkage, "main", m_);
+    FunctionCallee run = m_.getOrInsertFunction("nagrt_main", FunctionType::get(i32_, {ptr_, i32_, ptr_}, false));
+    IRBuilder<> mb(BasicBlock::Create(ctx_, "entry", main));
+    mb.CreateRet(mb.CreateCall(run, {model, main->getArg(0), main->getArg(1)}));
+  }
+
+private:
+  Module& m_;
+  LLVMContext& ctx_;
+  Type* i32_;
+  Type* i64_;
+  PointerType* ptr_;
+  StructType* tensorTy_;
+  StructType* argTy_;
+  StructType* symTy_;
+  StructType* modelTy_;
+
+  Constant* str(const std::string& s) {
+    auto* init = ConstantDataArray::getString(ctx_, s, true);
+    auto* gv = new GlobalVariable(m_, init->getType(), true, GlobalValue::PrivateLinkage, init, "str");
+    gv->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+    return gv;
+  }
+
+  Constant* array(StructType* elem, const std::vector<Constant*>& items, const char* name) {
+    if (items.empty()) return ConstantPointerNull::get(ptr_);
+    auto* ty = ArrayType::get(elem, items.size());
+    return new GlobalVariable(m_, ty, true, GlobalValue::PrivateLinkage, ConstantArray::get(ty, items), name);
+  }
+
+  Constant* tensor(const std::string& name, const ir::Shape& shape, int64_t offset) {
+    std::vector<uint64_t> dims(shape.begin(), shape.end());
+    Constant* shapePtr = ConstantPointerNull::get(ptr_);
+    if (!dims.empty()) {
+      auto* init = ConstantDataArray::get(ctx_, dims);
+      shapePtr = new GlobalVariable(m_, init->getType(), true, GlobalValue::PrivateLinkage, init, "shape");
+    }
+    return ConstantStruct::get(tensorTy_, {str(name), ConstantInt::get(i32_, shape.size()), shapePtr,
+                                           ConstantInt::get(i64_, uint64_t(offset)),
+                                           ConstantInt::get(i64_, uint64_t(ir::numElements(shape)))});
+  }
+};
+
+}  // namespace
+
+void emitModel(Module& m, const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
+  ModelEmitter(m).emit(g, d, o, withMain);
+}
+
+std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const ir::ModelDescription& d,
+                                    const Options& o, bool withMain) {
+  auto m = std::make_unique<Module>(g.name, ctx);
+  emitEval(*m, g, o);
+  emitModel(*m, g, d, o, withMain);
+  std::string problems;
+  raw_string_ostream os(problems);
+  if (verifyModule(*m, &os)) NAG_UNREACHABLE("generated LLVM IR does not verify: " + os.str());
+  return m;
+}
+
+}  // namespace nag::codegen

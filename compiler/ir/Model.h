@@ -1,0 +1,36 @@
+// Model.h — what a compiled network tells its users besides its code (nag_model's contents).
+#pragma once
+
+#include "ir/Analysis.h"
+#include "ir/IR.h"
+
+#include <string>
+#include <vector>
+
+namespace nag::ir {
+
+/// A symmetry of the parameterization, with the dimension of its generic orbits.
+struct Symmetry {
+  std::string description;
+  int64_t dimension = 0;
+};
+
+/// The facts about a network that `info` prints and the C header declares.
+struct ModelDescription {
+  std::string source;                ///< the .nag path as given
+  Classification cls;
+  std::string ambientDimension;      ///< decimal, or "" when not polynomial
+  std::vector<Symmetry> symmetries;
+  int64_t symmetryDimension = 0;
+  std::string expectedDimension;     ///< decimal: min(P - symmetries, ambient)
+};
+
+/// Classifies the network, finds its known symmetries and computes the
+/// ambient and expected dimensions.
+ModelDescription describe(const Graph& g, const std::string& source);
+
+/// Dimension of the space of maps R^n -> R^m whose entries are polynomials
+/// with terms of total degree lo..hi: m * sum_{k=lo}^{hi} C(n+k-1, k).
+std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi);
+
+}  // namespace nag::ir

@@ -1,0 +1,207 @@
+// Symmetry.cpp — known continuous symmetries of a parameterization, ambient and expected dimension.
+#include "ir/Model.h"
+
+#include "support/InternalError.h"
+
+#include <algorithm>
+#include <gmpxx.h>
+#include <limits>
+
+namespace nag::ir {
+
+namespace {
+
+// Users of every node, to check that an intermediate value feeds one place only.
+class Users {
+public:
+  explicit Users(const Graph& g) : users_(g.nodes.size()) {
+    for (NodeId id = 0; id < g.nodes.size(); ++id)
+      for (NodeId o : g.nodes[id].operands) users_[o].push_back(id);
+    users_[g.output].push_back(NodeId(-1));  // the output is used by the caller
+  }
+  bool usedOnceBy(NodeId n, NodeId user) const { return users_[n].size() == 1 && users_[n][0] == user; }
+  bool usedOnce(NodeId n) const { return users_[n].size() == 1 && users_[n][0] != NodeId(-1); }
+  NodeId onlyUser(NodeId n) const { return users_[n][0]; }
+
+private:
+  std::vector<std::vector<NodeId>> users_;
+};
+
+/// Finds the symmetry patterns of README "Symmetries"; every pattern found
+/// acts with finite generic stabilizers, so their dimensions add.
+class Finder {
+public:
+  explicit Finder(const Graph& g) : g_(g), users_(g) {}
+
+  std::vector<Symmetry> run() {
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      neuronRescaling(id);
+      linearChain(id);
+      filterScaling(id);
+      attention(id);
+    }
+    return found_;
+  }
+
+private:
+  const Graph& g_;
+  Users users_;
+  std::vector<Symmetry> found_;
+
+  const Node& node(NodeId n) const { return g_.nodes[n]; }
+  bool isParam(NodeId n, size_t rank) const { return node(n).op == Op::Param && node(n).shape.size() == rank; }
+  const std::string& path(NodeId param) const { return g_.params[size_t(node(param).attr)].path; }
+  // A parameter used by `user` and nothing else (shared weights break the symmetries below).
+  bool ownParam(NodeId n, NodeId user, size_t rank) const { return isParam(n, rank) && users_.usedOnceBy(n, user); }
+  // MatMul(W, h) with W a parameter matrix of its own.
+  bool denseLayer(NodeId n) const {
+    return node(n).op == Op::MatMul && ownParam(node(n).operands[0], n, 2);
+  }
+
+  // Rule A: W h (+ b) -> t^r (r >= 1) or relu -> W2 (.) : each of the m
+  // neurons can be rescaled, row i of W (and b_i) by s, column i of W2 by
+  // s^-r (relu: s > 0). Dimension m.
+  void neuronRescaling(NodeId act) {
+    const Node& a = node(act);
+    bool pow = a.op == Op::Pow && a.attr >= 1;
+    if (!pow && a.op != Op::Relu) return;
+    NodeId pre = a.operands[0];
+    if (!users_.usedOnceBy(pre, act)) return;
+    NodeId dense = pre;
+    std::string bias;
+    if (node(pre).op == Op::Add && ownParam(node(pre).operands[1], pre, 1) && users_.usedOnceBy(node(pre).operands[0], pre)) {
+      dense = node(pre).operands[0];
+      bias = " and " + path(node(pre).operands[1]);
+    }
+    if (!denseLayer(dense) || !users_.usedOnce(act)) return;
+    NodeId next = users_.onlyUser(act);
+    if (!denseLayer(next) || node(next).operands[1] != act) return;
+    int64_t m = node(dense).shape[0];
+    std::string how = pow ? "t^" + std::to_string(a.attr) : "relu, positive factors";
+    found_.push_back({"rescaling of the " + std::to_string(m) + " neurons between " + path(node(dense).operands[0]) +
+                          bias + " and " + path(node(next).operands[0]) + " (" + how + ")",
+                      m});
+  }
+
+  // Rule B: a chain W_L ... W_1 h of dense layers without activations. The
+  // hidden width k_l carries GL(k_l), which acts freely when the composite
+  // before it has full row rank (k_l <= all widths before) or the composite
+  // after it has full column rank (k_l <= all widths after); other hidden
+  // layers are not counted.
+  void linearChain(NodeId first) {
+    if (!denseLayer(first)) return;
+    NodeId h = node(first).operands[1];
+    if (denseLayer(h) && users_.usedOnceBy(h, first)) return;  // not the start of the chain
+    std::vector<NodeId> chain{first};
+    while (users_.usedOnce(chain.back())) {
+      NodeId u = users_.onlyUser(chain.back());
+      if (!denseLayer(u) || node(u).operands[1] != chain.back()) break;
+      chain.push_back(u);
+    }
+    if (chain.size() < 2) return;
+    std::vector<int64_t> widths{node(h).shape.empty() ? 1 : node(h).shape[0]};
+    for (NodeId l : chain) widths.push_back(node(l).shape[0]);
+    for (size_t l = 1; l + 1 < widths.size(); ++l) {
+      int64_t before = *std::min_element(widths.begin(), widths.begin() + long(l));
+      int64_t after = *std::min_element(widths.begin() + long(l) + 1, widths.end());
+      int64_t k = widths[l];
+      if (k > before && k > after) continue;
+      found_.push_back({"GL(" + std::to_string(k) + ") between " + path(node(chain[l - 1]).operands[0]) + " and " +
+                            path(node(chain[l]).operands[0]) + " (linear layers)",
+                        k * k});
+    }
+  }
+
+  // Rule C: conv1d(w2, conv1d(w1, x)^r) (r >= 1, or no power): w1 -> s w1,
+  // w2 -> s^-r w2. Dimension 1 per pair of consecutive convolutions.
+  void filterScaling(NodeId outer) {
+    const Node& c2 = node(outer);
+    if (c2.op != Op::Conv1d || !ownParam(c2.operands[0], outer, 1)) return;
+    NodeId z = c2.operands[1];
+    if (!users_.usedOnceBy(z, outer)) return;
+    int64_t r = 1;
+    NodeId inner = z;
+    if (node(z).op == Op::Pow && node(z).attr >= 1) {
+      r = node(z).attr;
+      inner = node(z).operands[0];
+      if (!users_.usedOnceBy(inner, z)) return;
+    }
+    if (node(inner).op != Op::Conv1d || !ownParam(node(inner).operands[0], inner, 1)) return;
+    found_.push_back({"scaling between the filters " + path(node(inner).operands[0]) + " and " + path(c2.operands[0]) +
+                          (r == 1 ? "" : " (t^" + std::to_string(r) + ")"),
+                      1});
+  }
+
+  // Rule D: attention's (K X)^T ... (Q Y) with K, Q of shape [a, *], in
+  // either association: transpose(K X) @ (Q Y), or (L @ transpose(K X)) @ (Q Y).
+  // GL(a) acts by K -> A K, Q -> A^-T Q, freely when a <= the other sizes of
+  // K X or of Q Y. When the other factor is V Z (V Z @ scores, or L = V Z),
+  // V -> s V, K -> K / s adds 1.
+  void attention(NodeId t) {
+    if (node(t).op != Op::Transpose || !users_.usedOnce(t)) return;
+    NodeId kx = node(t).operands[0];
+    if (!users_.usedOnceBy(kx, t) || !denseLayer(kx) || node(kx).shape.size() != 2) return;
+    NodeId u = users_.onlyUser(t);
+    if (node(u).op != Op::MatMul) return;
+    NodeId qy, vz;
+    if (node(u).operands[0] == t) {  // scores = K^T-side @ Q-side; V Z @ scores
+      qy = node(u).operands[1];
+      if (!users_.usedOnceBy(qy, u)) return;
+      vz = NodeId(-1);
+      if (users_.usedOnce(u)) {
+        NodeId out = users_.onlyUser(u);
+        if (node(out).op == Op::MatMul && node(out).operands[1] == u) vz = node(out).operands[0];
+      }
+    } else {  // (L @ transpose(K X)) @ (Q Y)
+      vz = node(u).operands[0];
+      if (!users_.usedOnce(u)) return;
+      NodeId out = users_.onlyUser(u);
+      if (node(out).op != Op::MatMul || node(out).operands[0] != u) return;
+      qy = node(out).operands[1];
+      if (!users_.usedOnceBy(qy, out)) return;
+    }
+    if (!denseLayer(qy) || node(qy).shape.size() != 2) return;
+    NodeId kp = node(kx).operands[0], qp = node(qy).operands[0];
+    int64_t a = node(kx).shape[0];
+    if (node(qy).shape[0] != a) return;
+    int64_t kFree = std::min(node(kp).shape[1], node(kx).shape[1]);
+    int64_t qFree = std::min(node(qp).shape[1], node(qy).shape[1]);
+    if (a <= kFree || a <= qFree)
+      found_.push_back({"GL(" + std::to_string(a) + ") between " + path(kp) + " and " + path(qp) + " (attention)", a * a});
+    if (vz != NodeId(-1) && denseLayer(vz) && users_.usedOnce(vz))
+      found_.push_back({"scaling between " + path(node(vz).operands[0]) + " and the pair " + path(kp) + ", " + path(qp), 1});
+  }
+};
+
+}  // namespace
+
+std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi) {
+  mpz_class total = 0;
+  for (int64_t k = lo; k <= hi; ++k) {
+    mpz_class c;
+    mpz_bin_uiui(c.get_mpz_t(), (unsigned long)(inputs + k - 1), (unsigned long)k);
+    if (inputs == 0) c = k == 0 ? 1 : 0;
+    total += c;
+  }
+  total *= outputs;
+  return total.get_str();
+}
+
+ModelDescription describe(const Graph& g, const std::string& source) {
+  ModelDescription d;
+  d.source = source;
+  d.cls = classify(g);
+  d.symmetries = Finder(g).run();
+  for (const Symmetry& s : d.symmetries) d.symmetryDimension += s.dimension;
+  mpz_class expected = g.paramCount() - d.symmetryDimension;
+  if (expected < 0) expected = 0;
+  if (d.cls.cls == AlgebraicClass::Polynomial) {
+    d.ambientDimension = ambientDimension(g.inputCount(), numElements(g.node(g.output).shape), d.cls.minDegree, d.cls.degree);
+    mpz_class ambient(d.ambientDimension);
+    if (ambient < expected) expected = ambient;
+  }
+  d.expectedDimension = expected.get_str();
+  return d;
+}
+
+}  // namespace nag::ir

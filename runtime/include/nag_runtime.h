@@ -1,0 +1,91 @@
+/* nag_runtime.h — the C ABI between nagc's generated code, libnagrt and users.
+ *
+ * Stable ABI (version NAG_ABI_VERSION): plain C types only, prefix nag_.
+ *
+ * A compiled network NAME exports:
+ *   void nag_NAME_eval(const double* theta, const double* x, double* y, int64_t batch);
+ *       theta: the P parameters, laid out as nag_model.params says (row-major
+ *              tensors in declaration order);
+ *       x:     batch samples, one after the other, each input_size values
+ *              (the network's inputs in declaration order, row-major);
+ *       y:     batch outputs, each output_size values (row-major).
+ *       Thread-safe; uses all cores (NAG_THREADS=N limits it).
+ *   const nag_model* nag_NAME_model(void);
+ *       the description below, valid for the life of the program.
+ */
+#ifndef NAG_RUNTIME_H
+#define NAG_RUNTIME_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NAG_ABI_VERSION 1
+
+/** A named tensor: an input, a parameter or the output. */
+typedef struct nag_tensor_info {
+  const char* name;      /* "x", "dense#1.W", "output" */
+  int32_t rank;
+  const int64_t* shape;  /* rank entries */
+  int64_t offset;        /* first index in theta (parameters) or in a sample (inputs) */
+  int64_t size;          /* product of shape */
+} nag_tensor_info;
+
+/** A compile-time argument as it was bound, spelled in .nag syntax. */
+typedef struct nag_arg_info {
+  const char* name;
+  const char* value;
+  int32_t overridden;    /* 1 when given with -D */
+} nag_arg_info;
+
+/** A symmetry of the parameterization that the compiler recognised. */
+typedef struct nag_symmetry_info {
+  const char* description;  /* "rescaling of the 3 neurons of dense#1 (t^2)" */
+  int64_t dimension;        /* dimension of its generic orbits */
+} nag_symmetry_info;
+
+typedef void (*nag_eval_fn)(const double* theta, const double* x, double* y, int64_t batch);
+
+/** Everything a program or a user needs to know about a compiled network. */
+typedef struct nag_model {
+  int32_t abi_version;
+  const char* name;
+  const char* source;                 /* the .nag file it was compiled from */
+  int32_t num_args;
+  const nag_arg_info* args;
+  int32_t num_inputs;
+  const nag_tensor_info* inputs;
+  int64_t input_size;                 /* values per sample */
+  nag_tensor_info output;
+  int32_t num_params;
+  const nag_tensor_info* params;
+  int64_t param_count;                /* P */
+  const char* algebraic_class;        /* "polynomial", "rational", "non-algebraic" */
+  int64_t degree;                     /* polynomial: largest total degree in x */
+  int64_t min_degree;                 /* polynomial: smallest total degree in x */
+  const char* ambient_dimension;      /* decimal; "" when not polynomial */
+  int32_t num_symmetries;
+  const nag_symmetry_info* symmetries;
+  int64_t symmetry_dimension;         /* sum of the dimensions above */
+  const char* expected_dimension;     /* min(P - symmetries, ambient), decimal */
+  nag_eval_fn eval;
+  int32_t lanes;                      /* samples per SIMD block in the generated code */
+} nag_model;
+
+/** Runs the generated program's command line (info, eval, ...) for a model. */
+int nagrt_main(const nag_model* model, int argc, char** argv);
+
+/** Calls fn(ctx, begin, end) over [0, n) split across the worker threads. */
+void nagrt_parallel_for(int64_t n, void (*fn)(void* ctx, int64_t begin, int64_t end), void* ctx);
+
+/** 64-byte aligned scratch memory for generated code; aborts with a message when memory runs out. */
+void* nagrt_alloc(int64_t bytes);
+void nagrt_free(void* p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NAG_RUNTIME_H */

@@ -1,0 +1,62 @@
+// Runtime.h — libnagrt's internal C++ interface: errors, data, random numbers.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace nagrt {
+
+/// A user-facing error; the message says what and where.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// A row-major table of doubles.
+struct Matrix {
+  int64_t rows = 0;
+  int64_t cols = 0;
+  std::vector<double> data;
+};
+
+/// The documented generator behind `random:SEED`: SplitMix64 started at SEED;
+/// the k-th value drawn is ((z_k >> 11) * 2^-53) * 2 - 1, uniform on [-1, 1)
+/// with 53 random bits, the same on every machine.
+class Random {
+public:
+  explicit Random(uint64_t seed) : state_(seed) {}
+  uint64_t next64();
+  double uniform();  ///< in [-1, 1)
+
+private:
+  uint64_t state_;
+};
+
+/// What to read: `what` names the data in messages ("theta", "x").
+struct DataRequest {
+  std::string spec;        ///< "random:SEED", "-" (stdin), or a path
+  std::string what;
+  int64_t cols = 0;        ///< values per row
+  int64_t rows = -1;       ///< rows wanted; -1 = all rows of a file (random needs a count)
+  bool flat = false;       ///< any row layout, as long as the total is rows * cols
+};
+
+/// Reads text/CSV (comma or blank separated, '#' comments), .npy (f8, f4,
+/// i8, i4; C or Fortran order), standard input, or random:SEED. Rejects
+/// non-numbers, NaN, Inf, wrong counts, truncated files, with file:row:col.
+Matrix readData(const DataRequest& request);
+
+/// Parses "random:SEED"; false when spec is not of that form.
+bool parseRandomSpec(const std::string& spec, uint64_t& seed, std::string& error);
+
+enum class Format { Text, CSV, NPY, JSON };
+
+/// The format implied by a path's extension (.npy, .csv, .json, else text).
+Format formatFor(const std::string& path);
+
+/// Writes a matrix to `path` ("" = standard output) atomically: a failed
+/// write leaves no partial file. `name` is the JSON key.
+void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name);
+
+}  // namespace nagrt
