@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <gmpxx.h>
 #include <limits>
+#include <set>
 
 namespace nag::ir {
 
@@ -47,6 +48,7 @@ private:
   const Graph& g_;
   Users users_;
   std::vector<Symmetry> found_;
+  std::set<NodeId> shared_;  // parameters used more than once
 
   const Node& node(NodeId n) const { return g_.nodes[n]; }
   bool isParam(NodeId n, size_t rank) const { return node(n).op == Op::Param && node(n).shape.size() == rank; }
@@ -83,31 +85,54 @@ private:
                       m});
   }
 
-  // Rule B: a chain W_L ... W_1 h of dense layers without activations. The
-  // hidden width k_l carries GL(k_l), which acts freely when the composite
-  // before it has full row rank (k_l <= all widths before) or the composite
-  // after it has full column rank (k_l <= all widths after); other hidden
-  // layers are not counted.
-  void linearChain(NodeId first) {
-    if (!denseLayer(first)) return;
-    NodeId h = node(first).operands[1];
-    if (denseLayer(h) && users_.usedOnceBy(h, first)) return;  // not the start of the chain
-    std::vector<NodeId> chain{first};
-    while (users_.usedOnce(chain.back())) {
-      NodeId u = users_.onlyUser(chain.back());
-      if (!denseLayer(u) || node(u).operands[1] != chain.back()) break;
-      chain.push_back(u);
+  // Rule B: products of parameter matrices without activations between
+  // them, in any association (W3 @ (W2 @ (W1 @ x)) or ((W3 @ W2) @ W1) @ x):
+  // flattened into factors F_1 ... F_n, the inner width k between two
+  // consecutive parameters carries GL(k) (F_i -> F_i A^-1, F_i+1 -> A F_i+1).
+  // It acts freely when the product on one side has full rank k: k is at
+  // most every width on that side. Widths where neither holds are not counted.
+  void linearChain(NodeId root) {
+    if (node(root).op != Op::MatMul) return;
+    if (users_.usedOnce(root) && node(users_.onlyUser(root)).op == Op::MatMul) return;  // not the root
+    std::vector<NodeId> factors;
+    flatten(root, factors);
+    // Runs of consecutive own parameter matrices.
+    size_t i = 0;
+    while (i < factors.size()) {
+      size_t j = i;
+      while (j < factors.size() && node(factors[j]).op == Op::Param && node(factors[j]).shape.size() == 2) ++j;
+      if (j - i >= 2) chainRun(std::vector<NodeId>(factors.begin() + long(i), factors.begin() + long(j)));
+      i = j == i ? i + 1 : j;
     }
-    if (chain.size() < 2) return;
-    std::vector<int64_t> widths{node(h).shape.empty() ? 1 : node(h).shape[0]};
-    for (NodeId l : chain) widths.push_back(node(l).shape[0]);
+  }
+
+  // Factors of a product tree: operands that are not themselves products
+  // used only by this product.
+  void flatten(NodeId n, std::vector<NodeId>& out) {
+    for (NodeId o : node(n).operands) {
+      if (node(o).op == Op::MatMul && users_.usedOnceBy(o, n))
+        flatten(o, out);
+      else if (node(o).op == Op::Param && !users_.usedOnceBy(o, n)) {
+        shared_.insert(o);
+        out.push_back(o);
+      } else {
+        out.push_back(o);
+      }
+    }
+  }
+
+  void chainRun(const std::vector<NodeId>& run) {
+    for (NodeId p : run)
+      if (shared_.count(p)) return;  // a shared weight: no claim
+    std::vector<int64_t> widths{node(run[0]).shape[0]};
+    for (NodeId p : run) widths.push_back(node(p).shape[1]);
     for (size_t l = 1; l + 1 < widths.size(); ++l) {
-      int64_t before = *std::min_element(widths.begin(), widths.begin() + long(l));
-      int64_t after = *std::min_element(widths.begin() + long(l) + 1, widths.end());
+      int64_t left = *std::min_element(widths.begin(), widths.begin() + long(l));
+      int64_t right = *std::min_element(widths.begin() + long(l) + 1, widths.end());
       int64_t k = widths[l];
-      if (k > before && k > after) continue;
-      found_.push_back({"GL(" + std::to_string(k) + ") between " + path(node(chain[l - 1]).operands[0]) + " and " +
-                            path(node(chain[l]).operands[0]) + " (linear layers)",
+      if (k > left && k > right) continue;
+      found_.push_back({"GL(" + std::to_string(k) + ") between " + path(run[l - 1]) + " and " + path(run[l]) +
+                            " (linear layers)",
                         k * k});
     }
   }
