@@ -15,6 +15,9 @@ config.substitutions.append(("%examples", os.path.join(config.nagc_src_root, "ex
 config.substitutions.append(("%srcroot", config.nagc_src_root))
 config.substitutions.append(("%stdlib", os.path.join(config.nagc_src_root, "stdlib")))
 config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%ref", config.python_executable + " " + os.path.join(os.path.dirname(__file__), "tools", "reference.py")))
+config.substitutions.append(("%runtime_include", os.path.join(config.nagc_src_root, "runtime", "include")))
+config.substitutions.append(("%cc", config.c_compiler))
 # `%err1 CMD` runs CMD and requires exit status 1 (a user error, not a crash
 # or an internal error).
 config.substitutions.append(("%err1", "sh " + os.path.join(os.path.dirname(__file__), "tools", "expect-exit") + " 1"))

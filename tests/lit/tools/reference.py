@@ -1,0 +1,180 @@
+"""reference.py — an independent numpy evaluation of the example networks.
+
+It knows each example's mathematics and parameter layout from its .nag
+source (declaration order, row-major), written out by hand here, and never
+calls nagc. Usage:
+
+  reference.py data --seed S --params P --inputs N --samples M --theta T --x X
+      writes seeded random theta (P values) and x (M rows of N) as text files
+  reference.py check NETWORK [NAME=VALUE ...] --theta T --x X --y Y [--rtol R]
+      recomputes f_theta(x) and compares it with the program's output Y
+  reference.py random SEED COUNT
+      prints the first COUNT values of the documented random:SEED generator
+"""
+import argparse
+import ast
+import sys
+
+import numpy as np
+
+MASK = (1 << 64) - 1
+
+
+def splitmix(seed, count):
+    """random:SEED as documented: SplitMix64 from SEED, ((z >> 11) * 2^-53) * 2 - 1."""
+    s, out = seed, []
+    for _ in range(count):
+        s = (s + 0x9E3779B97F4A7C15) & MASK
+        z = s
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        z ^= z >> 31
+        out.append((z >> 11) * 2.0**-53 * 2 - 1)
+    return np.array(out)
+
+
+class Params:
+    """Takes consecutive parameter tensors out of theta, row-major."""
+
+    def __init__(self, theta):
+        self.theta, self.at = theta, 0
+
+    def take(self, *shape):
+        n = int(np.prod(shape))
+        t = self.theta[self.at:self.at + n].reshape(shape)
+        self.at += n
+        return t
+
+    def done(self):
+        assert self.at == len(self.theta), f"layout uses {self.at} of {len(self.theta)} parameters"
+
+
+def conv1d(w, x, s=1):
+    k, n = len(w), len(x)
+    return np.array([sum(w[t] * x[i * s + t] for t in range(k)) for i in range((n - k) // s + 1)])
+
+
+def pmlp(theta, x, d=(2, 3, 1), r=2):
+    p, h = Params(theta), x
+    for l in range(1, len(d)):
+        h = p.take(d[l], d[l - 1]) @ h
+        if l < len(d) - 1:
+            h = h ** r
+    p.done()
+    return h
+
+
+def biased(theta, x, d0=2, d1=3, d2=1):
+    p = Params(theta)
+    W1, b1, W2, b2 = p.take(d1, d0), p.take(d1), p.take(d2, d1), p.take(d2)
+    p.done()
+    t = W1 @ x + b1
+    return W2 @ (t ** 2 + t / 2) + b2
+
+
+def lcn(theta, x, n=8, k1=3, k2=2, s1=1, s2=1):
+    p = Params(theta)
+    w1, w2 = p.take(k1), p.take(k2)
+    p.done()
+    return conv1d(w2, conv1d(w1, x, s1), s2)
+
+
+def lightning(theta, x, d=2, t=3, a=1):
+    p = Params(theta)
+    Q, K, V = p.take(a, d), p.take(a, d), p.take(d, d)
+    p.done()
+    X = x.reshape(d, t)
+    return ((V @ X) @ (K @ X).T @ (Q @ X)).reshape(-1)
+
+
+def linear(theta, x, d0=4, d1=2, d2=3, d3=4):
+    p = Params(theta)
+    W1, W2, W3 = p.take(d1, d0), p.take(d2, d1), p.take(d3, d2)
+    p.done()
+    return W3 @ W2 @ W1 @ x
+
+
+def poly_cnn(theta, x, n=6, k1=2, k2=2, r=2):
+    p = Params(theta)
+    w1, w2 = p.take(k1), p.take(k2)
+    p.done()
+    return conv1d(w2, conv1d(w1, x) ** r)
+
+
+def rational(theta, x, d=(2, 2, 1)):
+    p = Params(theta)
+    W1, W2 = p.take(d[1], d[0]), p.take(d[2], d[1])
+    p.done()
+    t = W1 @ x
+    return W2 @ ((t ** 2 + 1) / (t + 2))
+
+
+def relu(theta, x, d=(2, 4, 1)):
+    p = Params(theta)
+    W1, b1, W2, b2 = p.take(d[1], d[0]), p.take(d[1]), p.take(d[2], d[1]), p.take(d[2])
+    p.done()
+    return W2 @ np.maximum(W1 @ x + b1, 0) + b2
+
+
+NETWORKS = {f.__name__: f for f in [pmlp, biased, lcn, lightning, linear, poly_cnn, rational, relu]}
+
+
+def load(path):
+    return np.atleast_2d(np.loadtxt(path, ndmin=2))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("data")
+    for k in ["seed", "params", "inputs", "samples"]:
+        d.add_argument("--" + k, type=int, required=True)
+    d.add_argument("--theta", required=True)
+    d.add_argument("--x", required=True)
+    c = sub.add_parser("check")
+    c.add_argument("network", choices=sorted(NETWORKS))
+    c.add_argument("args", nargs="*")
+    for k in ["theta", "x", "y"]:
+        c.add_argument("--" + k, required=True)
+    c.add_argument("--rtol", type=float, default=1e-12)
+    r = sub.add_parser("random")
+    r.add_argument("seed", type=int)
+    r.add_argument("count", type=int)
+    a = ap.parse_args()
+
+    if a.cmd == "random":
+        for v in splitmix(a.seed, a.count):
+            print(repr(float(v)))
+        return 0
+    if a.cmd == "data":
+        rng = np.random.default_rng(a.seed)
+        np.savetxt(a.theta, rng.uniform(-1, 1, a.params)[None, :], fmt="%.17g")
+        np.savetxt(a.x, rng.uniform(-1, 1, (a.samples, a.inputs)), fmt="%.17g")
+        return 0
+    kwargs = {}
+    for kv in a.args:
+        k, v = kv.split("=", 1)
+        kwargs[k] = ast.literal_eval(v)
+    theta = load(a.theta).reshape(-1)
+    xs, ys = load(a.x), load(a.y)
+    if ys.shape[0] != xs.shape[0]:
+        print(f"reference: {ys.shape[0]} output rows for {xs.shape[0]} samples")
+        return 1
+    worst = 0.0
+    for i, (x, y) in enumerate(zip(xs, ys)):
+        want = np.atleast_1d(NETWORKS[a.network](theta, x, **kwargs))
+        if want.shape != y.shape:
+            print(f"reference: sample {i}: {y.shape[0]} outputs, expected {want.shape[0]}")
+            return 1
+        scale = max(1.0, float(np.max(np.abs(want))))
+        err = float(np.max(np.abs(want - y))) / scale
+        worst = max(worst, err)
+        if err > a.rtol:
+            print(f"reference: sample {i}: got {y}, expected {want} (relative error {err:.3g})")
+            return 1
+    print(f"reference: {len(xs)} samples agree (worst relative error {worst:.2g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
