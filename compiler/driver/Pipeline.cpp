@@ -7,6 +7,7 @@
 #include "frontend/Sema.h"
 #include "ir/Analysis.h"
 #include "ir/Printer.h"
+#include "ir/Verifier.h"
 #include "support/InternalError.h"
 
 #include <cstdio>
@@ -69,6 +70,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     request.defines = options.defines;
     std::unique_ptr<ir::Graph> graph = ir::elaborate(*program, request, sources, diags);
     if (!graph) return 1;
+    if (std::string problem = ir::verify(*graph); !problem.empty()) NAG_UNREACHABLE("elaboration produced invalid IR: " + problem);
     if (options.emit == Emit::IR) {
       ir::print(*graph, out);
       return 0;
