@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# demo.sh — the main job: check every example and print its summary.
+# demo.sh — the main job: check, compile and run every example.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
-nagc="$build/bin/nagc"
+nagc="$(pwd)/$build/bin/nagc"
+out="$build/demo"
+mkdir -p "$out"
 
 for f in examples/*.nag; do
-  "$nagc" "$f" --check
+  name=$(basename "$f" .nag)
+  echo "==== $f"
+  "$nagc" "$f" -o "$out/$name"
+  "$out/$name" info
+  echo "  f_theta(x) on 3 random samples (theta = random:1, x = random:2):"
+  "$out/$name" eval --theta random:1 --x random:2 --samples 3 | sed 's/^/    /'
   echo
 done
 
-echo "== the same networks at other sizes (-D overrides)"
-"$nagc" examples/pmlp.nag -D 'd=[4,6,6,2]' -D r=3 --check
+echo "==== the same networks at other sizes (-D overrides)"
+"$nagc" examples/pmlp.nag -D 'd=[6,8,8,1]' -o "$out/pmlp_6881"
+"$out/pmlp_6881" info
 echo
-"$nagc" examples/lightning.nag -D d=4 -D t=3 -D a=1 --check
+"$nagc" examples/lightning.nag -D d=4 -D t=3 -D a=1 -o "$out/lightning_4"
+"$out/lightning_4" info

@@ -131,6 +131,7 @@ private:
   PointerType* ptr_;
   FixedVectorType* vec_;
   StructType* ctxTy_ = nullptr;
+  static constexpr int64_t kRows = 4;  // output rows per register block in matmul
 
   // Base pointers in the function being emitted.
   Value* theta_ = nullptr;
@@ -148,12 +149,13 @@ private:
 
   // ---- loops
 
-  // for (i = 0; i < n; ++i) body(i), n a constant > 0.
-  void loop(int64_t n, const std::function<void(Value*)>& body) {
-    if (n <= 0) return;
+  // for (i = 0; i < n; ++i) body(i), n a constant > 0. Returns the loop's
+  // back edge (null when there is no loop), for loop metadata.
+  Instruction* loop(int64_t n, const std::function<void(Value*)>& body) {
+    if (n <= 0) return nullptr;
     if (n == 1) {
       body(c64(0));
-      return;
+      return nullptr;
     }
     Function* f = b_.GetInsertBlock()->getParent();
     BasicBlock* pre = b_.GetInsertBlock();
@@ -166,8 +168,20 @@ private:
     body(i);
     Value* next = b_.CreateNUWAdd(i, c64(1));
     i->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateCondBr(b_.CreateICmpULT(next, c64(n)), head, exit);
+    Instruction* backEdge = b_.CreateCondBr(b_.CreateICmpULT(next, c64(n)), head, exit);
     b_.SetInsertPoint(exit);
+    return backEdge;
+  }
+
+  // Keeps the loop vectorizer away: it would turn strided copies into
+  // gathers and scatters, which are slower than scalar moves.
+  void noVectorize(Instruction* backEdge) {
+    if (!backEdge) return;
+    Metadata* disable[] = {MDString::get(ctx_, "llvm.loop.vectorize.enable"),
+                           ConstantAsMetadata::get(ConstantInt::getFalse(ctx_))};
+    MDNode* self = MDNode::getDistinct(ctx_, {nullptr, MDNode::get(ctx_, disable)});
+    self->replaceOperandWith(0, self);
+    backEdge->setMetadata(LLVMContext::MD_loop, self);
   }
 
   // acc = init; for (i = 0; i < n; ++i) acc = step(i, acc); returns acc.
@@ -190,6 +204,34 @@ private:
     b_.CreateCondBr(b_.CreateICmpULT(inext, c64(n)), head, exit);
     b_.SetInsertPoint(exit);
     return next;  // the latch is the exit's only predecessor
+  }
+
+  // accs = inits; for (i = 0; i < n; ++i) accs = step(i, accs): several
+  // independent accumulators carried through one loop.
+  std::vector<Value*> reduceN(int64_t n, const std::vector<Value*>& inits,
+                              const std::function<std::vector<Value*>(Value*, const std::vector<Value*>&)>& step) {
+    if (n <= 0) return inits;
+    Function* f = b_.GetInsertBlock()->getParent();
+    BasicBlock* pre = b_.GetInsertBlock();
+    BasicBlock* head = BasicBlock::Create(ctx_, "reduce", f);
+    BasicBlock* exit = BasicBlock::Create(ctx_, "reduce.end", f);
+    b_.CreateBr(head);
+    b_.SetInsertPoint(head);
+    PHINode* i = b_.CreatePHI(i64_, 2, "k");
+    i->addIncoming(c64(0), pre);
+    std::vector<Value*> accs;
+    for (Value* init : inits) {
+      PHINode* acc = b_.CreatePHI(init->getType(), 2, "acc");
+      acc->addIncoming(init, pre);
+      accs.push_back(acc);
+    }
+    std::vector<Value*> next = step(i, accs);
+    Value* inext = b_.CreateNUWAdd(i, c64(1));
+    i->addIncoming(inext, b_.GetInsertBlock());
+    for (size_t k = 0; k < accs.size(); ++k) cast<PHINode>(accs[k])->addIncoming(next[k], b_.GetInsertBlock());
+    b_.CreateCondBr(b_.CreateICmpULT(inext, c64(n)), head, exit);
+    b_.SetInsertPoint(exit);
+    return next;
   }
 
   // for (i = lo; i < hi; ++i) body(i) with run-time bounds.
@@ -333,16 +375,28 @@ private:
         const ir::Shape& sa = g_.nodes[operand(0)].shape;
         const ir::Shape& sb = g_.nodes[operand(1)].shape;
         int64_t m = sa[0], k = sa[1], cols = sb.size() == 2 ? sb[1] : 1;
-        loop(m, [&](Value* i) {
+        // Rows in groups of kRows: each element of the right operand is loaded
+        // once per group and feeds kRows independent accumulators.
+        int64_t rows = vectorMode_ && m >= kRows ? kRows : 1;
+        auto rowGroup = [&](Value* i0, int64_t count) {
           loop(cols, [&](Value* j) {
-            Value* acc = reduce(k, zero(), [&](Value* l, Value* acc) {
-              Value* a = load(operand(0), b_.CreateAdd(b_.CreateMul(i, c64(k)), l));
+            std::vector<Value*> inits(size_t(count), zero());
+            std::vector<Value*> accs = reduceN(k, inits, [&](Value* l, const std::vector<Value*>& acc) {
               Value* c = load(operand(1), b_.CreateAdd(b_.CreateMul(l, c64(cols)), j));
-              return b_.CreateFAdd(acc, b_.CreateFMul(a, c));
+              std::vector<Value*> next;
+              for (int64_t r = 0; r < count; ++r) {
+                Value* i = b_.CreateAdd(i0, c64(r));
+                Value* a = load(operand(0), b_.CreateAdd(b_.CreateMul(i, c64(k)), l));
+                next.push_back(b_.CreateFAdd(acc[size_t(r)], b_.CreateFMul(a, c)));
+              }
+              return next;
             });
-            store(id, b_.CreateAdd(b_.CreateMul(i, c64(cols)), j), acc);
+            for (int64_t r = 0; r < count; ++r)
+              store(id, b_.CreateAdd(b_.CreateMul(b_.CreateAdd(i0, c64(r)), c64(cols)), j), accs[size_t(r)]);
           });
-        });
+        };
+        loop(m / rows, [&](Value* g) { rowGroup(b_.CreateMul(g, c64(rows)), rows); });
+        loop(m % rows, [&](Value* r) { rowGroup(b_.CreateAdd(c64(m - m % rows), r), 1); });
         return;
       }
       case Op::Transpose: {
@@ -410,6 +464,141 @@ private:
     NAG_UNREACHABLE("unhandled op in codegen");
   }
 
+  // ---- moving samples in and out of lanes
+
+  void ifElse(Value* cond, const std::function<void()>& then, const std::function<void()>& otherwise) {
+    Function* f = b_.GetInsertBlock()->getParent();
+    BasicBlock* t = BasicBlock::Create(ctx_, "then", f);
+    BasicBlock* e = BasicBlock::Create(ctx_, "else", f);
+    BasicBlock* join = BasicBlock::Create(ctx_, "join", f);
+    b_.CreateCondBr(cond, t, e);
+    b_.SetInsertPoint(t);
+    then();
+    b_.CreateBr(join);
+    b_.SetInsertPoint(e);
+    otherwise();
+    b_.CreateBr(join);
+    b_.SetInsertPoint(join);
+  }
+
+  // rows[r] (8 vectors of 8) -> columns: out[e][r] = rows[r][e].
+  std::vector<Value*> transpose8(const std::vector<Value*>& v) {
+    auto shuffle = [&](Value* a, Value* c, std::initializer_list<int> mask) {
+      return b_.CreateShuffleVector(a, c, ArrayRef<int>(mask));
+    };
+    std::vector<Value*> lo(4), hi(4), a(8), out(8);
+    for (int k = 0; k < 4; ++k) {
+      lo[k] = shuffle(v[2 * k], v[2 * k + 1], {0, 8, 2, 10, 4, 12, 6, 14});
+      hi[k] = shuffle(v[2 * k], v[2 * k + 1], {1, 9, 3, 11, 5, 13, 7, 15});
+    }
+    // a[0..3]: elements {0,4}, {2,6}, {1,5}, {3,7} of rows 0-3; a[4..7]: of rows 4-7.
+    for (int h = 0; h < 2; ++h) {
+      a[4 * h + 0] = shuffle(lo[2 * h], lo[2 * h + 1], {0, 1, 8, 9, 4, 5, 12, 13});
+      a[4 * h + 1] = shuffle(lo[2 * h], lo[2 * h + 1], {2, 3, 10, 11, 6, 7, 14, 15});
+      a[4 * h + 2] = shuffle(hi[2 * h], hi[2 * h + 1], {0, 1, 8, 9, 4, 5, 12, 13});
+      a[4 * h + 3] = shuffle(hi[2 * h], hi[2 * h + 1], {2, 3, 10, 11, 6, 7, 14, 15});
+    }
+    const int element[4][2] = {{0, 4}, {2, 6}, {1, 5}, {3, 7}};
+    for (int q = 0; q < 4; ++q) {
+      out[size_t(element[q][0])] = shuffle(a[size_t(q)], a[size_t(4 + q)], {0, 1, 2, 3, 8, 9, 10, 11});
+      out[size_t(element[q][1])] = shuffle(a[size_t(q)], a[size_t(4 + q)], {4, 5, 6, 7, 12, 13, 14, 15});
+    }
+    return out;
+  }
+
+  // Inputs of samples first.. into their lane slots. `valid` null: a full
+  // block (8x8 tiles where they fit); else only `valid` lanes are real.
+  void gatherInputs(Value* x, Value* first, int64_t inSize, Value* valid) {
+    auto* v8 = FixedVectorType::get(f64_, 8);
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      const ir::Node& n = g_.nodes[id];
+      if (n.op != Op::Input) continue;
+      int64_t offset = g_.inputs[size_t(n.attr)].offset, count = ir::numElements(n.shape);
+      Value* slot = b_.CreateGEP(f64_, work_, c64(layout_.slot[id] * lanes_));
+      int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? count / 8 * 8 : 0;
+      if (tiled > 0) {
+        loop(lanes_ / 8, [&](Value* group) {
+          loop(tiled / 8, [&](Value* chunk) {
+            std::vector<Value*> rows;
+            for (int r = 0; r < 8; ++r) {
+              Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
+              Value* at = b_.CreateAdd(b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)), b_.CreateMul(chunk, c64(8)));
+              rows.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(f64_, x, at), Align(8)));
+            }
+            std::vector<Value*> cols = transpose8(rows);
+            for (int e = 0; e < 8; ++e) {
+              Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
+              Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
+              b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(f64_, slot, at), Align(8));
+            }
+          });
+        });
+      }
+      if (tiled == count) continue;
+      loop(lanes_, [&](Value* lane) {
+        Value* in = valid ? b_.CreateICmpSLT(lane, valid) : ConstantInt::getTrue(ctx_);
+        Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), c64(0));
+        Value* row = b_.CreateGEP(f64_, x, b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)));
+        noVectorize(loop(count - tiled, [&](Value* r) {
+          Value* e = b_.CreateAdd(c64(tiled), r);
+          Value* v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, row, e));
+          v = b_.CreateSelect(in, v, ConstantFP::get(f64_, 0.0));
+          b_.CreateStore(v, b_.CreateGEP(f64_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
+        }));
+      });
+    }
+  }
+
+  // The output lanes back to the rows of y; `valid` as in gatherInputs.
+  void scatterOutput(Value* y, Value* first, int64_t outSize, Value* valid) {
+    NodeId out = g_.output;
+    if (!varying(out)) {  // the same for every sample
+      range(c64(0), valid ? valid : c64(lanes_), [&](Value* lane) {
+        Value* row = b_.CreateGEP(f64_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+        vectorMode_ = false;
+        noVectorize(loop(outSize, [&](Value* e) { b_.CreateStore(load(out, e), b_.CreateGEP(f64_, row, e)); }));
+        vectorMode_ = true;
+      });
+      return;
+    }
+    auto* v8 = FixedVectorType::get(f64_, 8);
+    Value* slot = b_.CreateGEP(f64_, work_, c64(layout_.slot[out] * lanes_));
+    int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? outSize / 8 * 8 : 0;
+    if (tiled > 0) {
+      loop(lanes_ / 8, [&](Value* group) {
+        loop(tiled / 8, [&](Value* chunk) {
+          std::vector<Value*> cols;
+          for (int e = 0; e < 8; ++e) {
+            Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
+            Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
+            cols.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(f64_, slot, at), Align(8)));
+          }
+          std::vector<Value*> rows = transpose8(cols);
+          for (int r = 0; r < 8; ++r) {
+            Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
+            Value* at = b_.CreateAdd(b_.CreateMul(sample, c64(outSize)), b_.CreateMul(chunk, c64(8)));
+            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(f64_, y, at), Align(8));
+          }
+        });
+      });
+    }
+    if (tiled == outSize) return;
+    Instruction* lanesLoop = nullptr;
+    auto body = [&](Value* lane) {
+      Value* row = b_.CreateGEP(f64_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+      noVectorize(loop(outSize - tiled, [&](Value* r) {
+        Value* e = b_.CreateAdd(c64(tiled), r);
+        Value* v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
+        b_.CreateStore(v, b_.CreateGEP(f64_, row, e));
+      }));
+    };
+    if (valid)
+      range(c64(0), valid, body);
+    else
+      lanesLoop = loop(lanes_, body);
+    noVectorize(lanesLoop);
+  }
+
   // ---- functions
 
   // void block(ctx, begin, end): blocks [begin, end) of L samples each.
@@ -433,41 +622,16 @@ private:
       Value* first = b_.CreateMul(blk, c64(lanes_));
       Value* valid = b_.CreateSub(batch, first);
       valid = b_.CreateSelect(b_.CreateICmpSLT(valid, c64(lanes_)), valid, c64(lanes_));
-      // Gather the block's inputs into lanes (missing samples of the last block are 0).
-      for (NodeId id = 0; id < g_.nodes.size(); ++id) {
-        const ir::Node& n = g_.nodes[id];
-        if (n.op != Op::Input) continue;
-        int64_t offset = g_.inputs[size_t(n.attr)].offset;
-        loop(ir::numElements(n.shape), [&](Value* e) {
-          Value* slot = b_.CreateGEP(f64_, work_, b_.CreateMul(b_.CreateAdd(c64(layout_.slot[id]), e), c64(lanes_)));
-          loop(lanes_, [&](Value* lane) {
-            Value* s = b_.CreateAdd(first, lane);
-            Value* in = b_.CreateICmpSLT(lane, valid);
-            Value* index = b_.CreateAdd(b_.CreateMul(b_.CreateSelect(in, s, c64(0)), c64(inSize)), b_.CreateAdd(c64(offset), e));
-            Value* v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, x, index));
-            b_.CreateStore(b_.CreateSelect(in, v, ConstantFP::get(f64_, 0.0)), b_.CreateGEP(f64_, slot, lane));
-          });
-        });
-      }
+      // Transpose the block's samples into lanes. Full blocks move 8x8
+      // tiles through registers; the last, partial block goes value by value
+      // with zeros in the missing lanes.
+      ifElse(b_.CreateICmpEQ(valid, c64(lanes_)), [&] { gatherInputs(x, first, inSize, nullptr); },
+             [&] { gatherInputs(x, first, inSize, valid); });
       for (NodeId id = 0; id < g_.nodes.size(); ++id)
         if (varying(id)) emitNode(id);
-      // Scatter the output lanes back to samples.
-      NodeId out = g_.output;
-      range(c64(0), valid, [&](Value* lane) {
-        Value* row = b_.CreateGEP(f64_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
-        loop(outSize, [&](Value* e) {
-          Value* v;
-          if (varying(out)) {
-            Value* slot = b_.CreateGEP(f64_, work_, b_.CreateMul(b_.CreateAdd(c64(layout_.slot[out]), e), c64(lanes_)));
-            v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, slot, lane));
-          } else {
-            vectorMode_ = false;
-            v = load(out, e);
-            vectorMode_ = true;
-          }
-          b_.CreateStore(v, b_.CreateGEP(f64_, row, e));
-        });
-      });
+      // Scatter the output lanes back to samples, the same way.
+      ifElse(b_.CreateICmpEQ(valid, c64(lanes_)), [&] { scatterOutput(y, first, outSize, nullptr); },
+             [&] { scatterOutput(y, first, outSize, valid); });
     });
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {work_});
     b_.CreateRetVoid();

@@ -116,7 +116,15 @@ def relu(theta, x, d=(2, 4, 1)):
     return W2 @ np.maximum(W1 @ x + b1, 0) + b2
 
 
-NETWORKS = {f.__name__: f for f in [pmlp, biased, lcn, lightning, linear, poly_cnn, rational, relu]}
+def two_inputs(theta, xz):
+    p = Params(theta)
+    A, B = p.take(16, 9), p.take(16, 10)
+    p.done()
+    x, z = xz[:9], xz[9:]
+    return (A @ x) * (B @ z) + A @ x
+
+
+NETWORKS = {f.__name__: f for f in [pmlp, biased, lcn, lightning, linear, poly_cnn, rational, relu, two_inputs]}
 
 
 def load(path):
