@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo test clean
+.PHONY: all deps configure build demo test bench clean
 
 all: build
 
@@ -22,6 +22,10 @@ demo: build
 
 test: build
 	@bash scripts/test.sh $(BUILD)
+
+bench: build
+	@bash scripts/install-deps.sh --bench
+	@bash bench/run.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

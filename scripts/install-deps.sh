@@ -20,6 +20,11 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy
 )
 
+# `install-deps.sh --bench` adds the peers the benchmarks compare against.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-torch linux-perf)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
