@@ -149,7 +149,7 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
       }
       if (out == Output::Library) {
         std::string header = replaceExtension(path, ".h");
-        return writeAtomically(header, cHeader(g, d, path));
+        return writeAtomically(header, cHeader(g, d, path, o.precision));
       }
       return "";
     }

@@ -13,11 +13,15 @@ namespace nag::codegen {
 /// What to produce.
 enum class Output { LLVM, Asm, Object, Executable, Library };
 
+/// The number type of evaluation.
+enum class Precision { F64, F32 };
+
 /// Code generation settings.
 struct Options {
   unsigned optLevel = 2;     ///< -O0 .. -O3
   std::string targetCpu;     ///< empty: the host CPU with all its features
   unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
+  Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
 };
 
 /// Compiles the network and writes `path` (for a library, also `path` with
@@ -32,7 +36,8 @@ int runJIT(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, 
            std::string& error);
 
 /// The C header of `--emit=lib`: sizes, parameter layout, function prototypes.
-std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std::string& libraryName);
+std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std::string& libraryName,
+                    Precision precision);
 
 /// Checks the options (lanes, CPU name); returns "" or an error.
 std::string validate(const Options& o);

@@ -29,12 +29,13 @@ std::string modelSymbol(const ir::Graph& g) { return "nag_" + g.name + "_model";
 
 namespace {
 
-// The double nearest to an exact rational (round to nearest, ties to even).
-double nearestDouble(const Rational& q) {
+// The float or double nearest to an exact rational (round to nearest, ties
+// to even), rounded once: directly from the rational at the target precision.
+double nearest(const Rational& q, bool single) {
   mpfr_t f;
-  mpfr_init2(f, 53);
+  mpfr_init2(f, single ? 24 : 53);
   mpfr_set_q(f, q.get_mpq_t(), MPFR_RNDN);
-  double d = mpfr_get_d(f, MPFR_RNDN);
+  double d = single ? double(mpfr_get_flt(f, MPFR_RNDN)) : mpfr_get_d(f, MPFR_RNDN);
   mpfr_clear(f);
   return d;
 }
@@ -103,10 +104,12 @@ class Emitter {
 public:
   Emitter(Module& m, const ir::Graph& g, const Options& o)
       : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)) {
-    f64_ = Type::getDoubleTy(ctx_);
+    single_ = o.precision == Precision::F32;
+    elem_ = single_ ? Type::getFloatTy(ctx_) : Type::getDoubleTy(ctx_);
+    bytes_ = single_ ? 4 : 8;
     i64_ = Type::getInt64Ty(ctx_);
     ptr_ = PointerType::getUnqual(ctx_);
-    vec_ = FixedVectorType::get(f64_, lanes_);
+    vec_ = FixedVectorType::get(elem_, lanes_);
     FastMathFlags fmf;
     fmf.setAllowContract(true);  // a*b+c may become one FMA
     b_.setFastMathFlags(fmf);
@@ -126,7 +129,9 @@ private:
   unsigned lanes_;
   IRBuilder<> b_;
   Layout layout_;
-  Type* f64_;
+  Type* elem_;          // double, or float with --precision f32
+  bool single_ = false;
+  int64_t bytes_ = 8;
   Type* i64_;
   PointerType* ptr_;
   FixedVectorType* vec_;
@@ -140,8 +145,8 @@ private:
   bool vectorMode_ = false;  // emitting the per-block (varying) part
 
   Value* c64(int64_t v) { return ConstantInt::get(i64_, uint64_t(v)); }
-  Value* zero() { return vectorMode_ ? ConstantFP::get(vec_, 0.0) : ConstantFP::get(f64_, 0.0); }
-  Type* valueTy() { return vectorMode_ ? static_cast<Type*>(vec_) : f64_; }
+  Value* zero() { return vectorMode_ ? ConstantFP::get(vec_, 0.0) : ConstantFP::get(elem_, 0.0); }
+  Type* valueTy() { return vectorMode_ ? static_cast<Type*>(vec_) : elem_; }
 
   FunctionCallee runtime(const char* name, Type* ret, std::vector<Type*> args) {
     return m_.getOrInsertFunction(name, FunctionType::get(ret, args, false));
@@ -264,23 +269,23 @@ private:
       NAG_ASSERT(vectorMode_, "varying value read in uniform code");
       Value* index = b_.CreateAdd(c64(layout_.slot[n]), e);
       Value* p = b_.CreateGEP(vec_, work_, index);
-      return b_.CreateAlignedLoad(vec_, p, Align(alignof(double) * lanes_ >= 64 ? 64 : 8));
+      return b_.CreateAlignedLoad(vec_, p, Align(bytes_ * lanes_ >= 64 ? 64 : unsigned(bytes_)));
     }
     switch (node.op) {
       case Op::Param: {
         int64_t offset = g_.params[size_t(node.attr)].offset;
-        scalar = b_.CreateLoad(f64_, b_.CreateGEP(f64_, theta_, b_.CreateAdd(c64(offset), e)));
+        scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, theta_, b_.CreateAdd(c64(offset), e)));
         break;
       }
       case Op::Const:
         if (node.values.size() == 1) {
-          scalar = ConstantFP::get(f64_, nearestDouble(node.values[0]));
+          scalar = ConstantFP::get(elem_, nearest(node.values[0], single_));
         } else {
-          scalar = b_.CreateLoad(f64_, b_.CreateGEP(f64_, constantArray(n), e));
+          scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, constantArray(n), e));
         }
         break;
       default:
-        scalar = b_.CreateLoad(f64_, b_.CreateGEP(f64_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+        scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
         break;
     }
     return vectorMode_ ? b_.CreateVectorSplat(lanes_, scalar) : scalar;
@@ -289,18 +294,18 @@ private:
   void store(NodeId n, Value* e, Value* v) {
     if (varying(n)) {
       Value* p = b_.CreateGEP(vec_, work_, b_.CreateAdd(c64(layout_.slot[n]), e));
-      b_.CreateAlignedStore(v, p, Align(alignof(double) * lanes_ >= 64 ? 64 : 8));
+      b_.CreateAlignedStore(v, p, Align(bytes_ * lanes_ >= 64 ? 64 : unsigned(bytes_)));
     } else {
-      b_.CreateStore(v, b_.CreateGEP(f64_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+      b_.CreateStore(v, b_.CreateGEP(elem_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
     }
   }
 
   std::map<NodeId, GlobalVariable*> constants_;
   Value* constantArray(NodeId n) {
     if (auto it = constants_.find(n); it != constants_.end()) return it->second;
-    std::vector<double> values;
-    for (const Rational& q : g_.nodes[n].values) values.push_back(nearestDouble(q));
-    auto* init = ConstantDataArray::get(ctx_, values);
+    std::vector<Constant*> values;
+    for (const Rational& q : g_.nodes[n].values) values.push_back(ConstantFP::get(elem_, nearest(q, single_)));
+    auto* init = ConstantArray::get(ArrayType::get(elem_, values.size()), values);
     auto* gv = new GlobalVariable(m_, init->getType(), true, GlobalValue::PrivateLinkage, init, "const");
     constants_[n] = gv;
     return gv;
@@ -309,7 +314,7 @@ private:
   // ---- arithmetic
 
   Value* powi(Value* x, int64_t k) {
-    if (k == 0) return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(f64_, 1.0);
+    if (k == 0) return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(elem_, 1.0);
     Value* result = nullptr;
     Value* square = x;
     for (int64_t e = k; e > 0; e >>= 1) {
@@ -322,7 +327,7 @@ private:
   // libm function applied lane by lane (exp, tanh): correct to the last bit,
   // as the C library computes it.
   Value* libm(const char* name, Value* x) {
-    FunctionCallee fn = runtime(name, f64_, {f64_});
+    FunctionCallee fn = runtime(single_ ? (std::string(name) + "f").c_str() : name, elem_, {elem_});
     if (!vectorMode_) return b_.CreateCall(fn, {x});
     Value* out = PoisonValue::get(vec_);
     for (unsigned lane = 0; lane < lanes_; ++lane)
@@ -330,7 +335,7 @@ private:
     return out;
   }
 
-  Value* one() { return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(f64_, 1.0); }
+  Value* one() { return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(elem_, 1.0); }
 
   // ---- ops
 
@@ -509,12 +514,12 @@ private:
   // Inputs of samples first.. into their lane slots. `valid` null: a full
   // block (8x8 tiles where they fit); else only `valid` lanes are real.
   void gatherInputs(Value* x, Value* first, int64_t inSize, Value* valid) {
-    auto* v8 = FixedVectorType::get(f64_, 8);
+    auto* v8 = FixedVectorType::get(elem_, 8);
     for (NodeId id = 0; id < g_.nodes.size(); ++id) {
       const ir::Node& n = g_.nodes[id];
       if (n.op != Op::Input) continue;
       int64_t offset = g_.inputs[size_t(n.attr)].offset, count = ir::numElements(n.shape);
-      Value* slot = b_.CreateGEP(f64_, work_, c64(layout_.slot[id] * lanes_));
+      Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[id] * lanes_));
       int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? count / 8 * 8 : 0;
       if (tiled > 0) {
         loop(lanes_ / 8, [&](Value* group) {
@@ -523,13 +528,13 @@ private:
             for (int r = 0; r < 8; ++r) {
               Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
               Value* at = b_.CreateAdd(b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)), b_.CreateMul(chunk, c64(8)));
-              rows.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(f64_, x, at), Align(8)));
+              rows.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, x, at), Align(unsigned(bytes_))));
             }
             std::vector<Value*> cols = transpose8(rows);
             for (int e = 0; e < 8; ++e) {
               Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
               Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
-              b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(f64_, slot, at), Align(8));
+              b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_)));
             }
           });
         });
@@ -538,12 +543,12 @@ private:
       loop(lanes_, [&](Value* lane) {
         Value* in = valid ? b_.CreateICmpSLT(lane, valid) : ConstantInt::getTrue(ctx_);
         Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), c64(0));
-        Value* row = b_.CreateGEP(f64_, x, b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)));
+        Value* row = b_.CreateGEP(elem_, x, b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)));
         noVectorize(loop(count - tiled, [&](Value* r) {
           Value* e = b_.CreateAdd(c64(tiled), r);
-          Value* v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, row, e));
-          v = b_.CreateSelect(in, v, ConstantFP::get(f64_, 0.0));
-          b_.CreateStore(v, b_.CreateGEP(f64_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
+          Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e));
+          v = b_.CreateSelect(in, v, ConstantFP::get(elem_, 0.0));
+          b_.CreateStore(v, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
         }));
       });
     }
@@ -554,15 +559,15 @@ private:
     NodeId out = g_.output;
     if (!varying(out)) {  // the same for every sample
       range(c64(0), valid ? valid : c64(lanes_), [&](Value* lane) {
-        Value* row = b_.CreateGEP(f64_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+        Value* row = b_.CreateGEP(elem_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
         vectorMode_ = false;
-        noVectorize(loop(outSize, [&](Value* e) { b_.CreateStore(load(out, e), b_.CreateGEP(f64_, row, e)); }));
+        noVectorize(loop(outSize, [&](Value* e) { b_.CreateStore(load(out, e), b_.CreateGEP(elem_, row, e)); }));
         vectorMode_ = true;
       });
       return;
     }
-    auto* v8 = FixedVectorType::get(f64_, 8);
-    Value* slot = b_.CreateGEP(f64_, work_, c64(layout_.slot[out] * lanes_));
+    auto* v8 = FixedVectorType::get(elem_, 8);
+    Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[out] * lanes_));
     int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? outSize / 8 * 8 : 0;
     if (tiled > 0) {
       loop(lanes_ / 8, [&](Value* group) {
@@ -571,13 +576,13 @@ private:
           for (int e = 0; e < 8; ++e) {
             Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
             Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
-            cols.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(f64_, slot, at), Align(8)));
+            cols.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_))));
           }
           std::vector<Value*> rows = transpose8(cols);
           for (int r = 0; r < 8; ++r) {
             Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
             Value* at = b_.CreateAdd(b_.CreateMul(sample, c64(outSize)), b_.CreateMul(chunk, c64(8)));
-            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(f64_, y, at), Align(8));
+            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(elem_, y, at), Align(unsigned(bytes_)));
           }
         });
       });
@@ -585,11 +590,11 @@ private:
     if (tiled == outSize) return;
     Instruction* lanesLoop = nullptr;
     auto body = [&](Value* lane) {
-      Value* row = b_.CreateGEP(f64_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+      Value* row = b_.CreateGEP(elem_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
       noVectorize(loop(outSize - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
-        Value* v = b_.CreateLoad(f64_, b_.CreateGEP(f64_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
-        b_.CreateStore(v, b_.CreateGEP(f64_, row, e));
+        Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
+        b_.CreateStore(v, b_.CreateGEP(elem_, row, e));
       }));
     };
     if (valid)
@@ -613,7 +618,7 @@ private:
     Value* y = field(2, ptr_);
     Value* batch = field(3, i64_);
     uniform_ = field(4, ptr_);
-    int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * 8;
+    int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * bytes_;
     work_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(workBytes)});
     vectorMode_ = true;
 
@@ -651,7 +656,7 @@ private:
     b_.CreateCondBr(b_.CreateICmpSGT(batch, c64(0)), body, done);
     b_.SetInsertPoint(body);
     theta_ = f->getArg(0);
-    uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformDoubles, 1) * 8)});
+    uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformDoubles, 1) * bytes_)});
     vectorMode_ = false;
     for (NodeId id = 0; id < g_.nodes.size(); ++id)
       if (!varying(id)) emitNode(id);

@@ -24,7 +24,7 @@ public:
     argTy_ = StructType::get(ctx_, {ptr_, ptr_, i32_});
     symTy_ = StructType::get(ctx_, {ptr_, i64_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
-                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_});
+                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -60,6 +60,7 @@ public:
         str(d.expectedDimension),
         eval,
         ConstantInt::get(i32_, o.lanes),
+        ConstantInt::get(i32_, o.precision == Precision::F32 ? 32 : 64),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");

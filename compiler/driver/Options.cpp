@@ -30,6 +30,7 @@ Options:
   -O0 .. -O3            optimization level (default -O2)
   --target-cpu CPU      generate code for CPU (default: this machine's CPU)
   --lanes N             samples per SIMD block (power of two, default 32)
+  --precision f64|f32   number type of eval (default f64)
   --help                this text
   --version             nagc's version
 
@@ -126,6 +127,14 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       o.lanes = unsigned(n);
+    } else if (a == "--precision") {
+      auto v = value("--precision");
+      if (!v) return std::nullopt;
+      if (*v != "f32" && *v != "f64") {
+        error = {DiagId::err_bad_option_value, {"--precision", *v, "f64 or f32"}};
+        return std::nullopt;
+      }
+      o.single = *v == "f32";
     } else if (a == "--network") {
       auto v = value("--network");
       if (!v) return std::nullopt;

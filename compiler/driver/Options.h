@@ -24,6 +24,7 @@ struct Options {
   unsigned optLevel = 2;               ///< -O0 .. -O3
   std::string targetCpu;               ///< --target-cpu
   unsigned lanes = 32;                 ///< --lanes
+  bool single = false;                 ///< --precision f32
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run
   std::vector<std::string> runArgs;    ///< what follows `--`
   bool help = false;

@@ -10,6 +10,7 @@
  *              (the network's inputs in declaration order, row-major);
  *       y:     batch outputs, each output_size values (row-major).
  *       Thread-safe; uses all cores (NAG_THREADS=N limits it).
+ *       (Compiled with --precision f32, theta, x and y are float instead.)
  *   const nag_model* nag_NAME_model(void);
  *       the description below, valid for the life of the program.
  */
@@ -47,6 +48,7 @@ typedef struct nag_symmetry_info {
 } nag_symmetry_info;
 
 typedef void (*nag_eval_fn)(const double* theta, const double* x, double* y, int64_t batch);
+typedef void (*nag_eval_f32_fn)(const float* theta, const float* x, float* y, int64_t batch);
 
 /** Everything a program or a user needs to know about a compiled network. */
 typedef struct nag_model {
@@ -70,8 +72,9 @@ typedef struct nag_model {
   const nag_symmetry_info* symmetries;
   int64_t symmetry_dimension;         /* sum of the dimensions above */
   const char* expected_dimension;     /* min(P - symmetries, ambient), decimal */
-  nag_eval_fn eval;
+  nag_eval_fn eval;                   /* cast to nag_eval_f32_fn when precision_bits is 32 */
   int32_t lanes;                      /* samples per SIMD block in the generated code */
+  int32_t precision_bits;             /* 64 (double) or 32 (float) */
 } nag_model;
 
 /** Runs the generated program's command line (info, eval, ...) for a model. */

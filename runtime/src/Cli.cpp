@@ -87,7 +87,7 @@ void info(const nag_model& m, const Args& args) {
   std::ostringstream out;
   if (args.has("--json")) {
     out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"source\": " << jsonString(m.source)
-        << ",\n  \"arguments\": {";
+        << ",\n  \"precision_bits\": " << m.precision_bits << ",\n  \"arguments\": {";
     for (int32_t i = 0; i < m.num_args; ++i)
       out << (i ? ", " : "") << jsonString(m.args[i].name) << ": " << jsonString(m.args[i].value);
     out << "},\n  \"inputs\": [";
@@ -164,7 +164,13 @@ void eval(const nag_model& m, const Args& args) {
   y.rows = x.rows;
   y.cols = m.output.size;
   y.data.resize(size_t(y.rows * y.cols));
-  m.eval(theta.data.data(), x.data.data(), y.data.data(), y.rows);
+  if (m.precision_bits == 32) {
+    std::vector<float> t(theta.data.begin(), theta.data.end()), xs(x.data.begin(), x.data.end()), ys(y.data.size());
+    reinterpret_cast<nag_eval_f32_fn>(reinterpret_cast<void*>(m.eval))(t.data(), xs.data(), ys.data(), y.rows);
+    y.data.assign(ys.begin(), ys.end());
+  } else {
+    m.eval(theta.data.data(), x.data.data(), y.data.data(), y.rows);
+  }
   std::string out = args.get("--out");
   Format format = args.has("--json") ? Format::JSON : out.empty() ? Format::Text : formatFor(out);
   writeMatrix(y, out, format, "outputs");
