@@ -14,8 +14,10 @@ namespace nag::codegen {
 std::string evalSymbol(const ir::Graph& g);
 std::string modelSymbol(const ir::Graph& g);
 
-/// Emits `nag_NAME_eval` (f64, lanes across samples, threads over blocks).
-void emitEval(llvm::Module& m, const ir::Graph& g, const Options& o);
+/// Emits one function of a network under `symbol`: eval (theta, x, y, batch)
+/// or a derived function (theta, x, a, b, y, batch) whose graph has extra
+/// arguments or a seed loop. Lanes across samples, threads over blocks.
+void emitFunction(llvm::Module& m, const ir::Graph& g, const Options& o, const std::string& symbol);
 
 /// Emits the `nag_model` descriptor and `nag_NAME_model`; with `withMain`,
 /// also `main`, which hands the descriptor to the runtime's command line.

@@ -40,40 +40,51 @@ double nearest(const Rational& q, bool single) {
   return d;
 }
 
+// How often a value is computed: once per call (uniform: θ, constants and
+// batch-wide arguments only), once per block of samples (varying: it depends
+// on x or on a per-sample argument), or once per block and seed (seeded: it
+// depends on the Seed of a Jacobian or Hessian loop).
+enum Level { kUniform = 0, kVarying = 1, kSeeded = 2 };
+
 // Where each value lives.
 struct Layout {
-  std::vector<bool> varying;
-  std::vector<int64_t> slot;      // uniform: offset in doubles in U; varying: vector index in W
-  int64_t uniformDoubles = 0;
+  std::vector<int> level;
+  std::vector<int64_t> slot;      // uniform: element offset in U; otherwise: vector index in W
+  int64_t uniformElements = 0;
   int64_t varyingVectors = 0;
 };
 
-// Varying values reuse the workspace of values that are dead (first fit), so
-// that a deep network's working set stays that of a few layers.
+// Per-block values reuse the workspace of values that are dead (first fit),
+// so that a deep network's working set stays that of a few layers. Values
+// computed once per block but read inside the seed loop live to its end.
 Layout plan(const ir::Graph& g) {
   Layout l;
   size_t n = g.nodes.size();
-  l.varying.assign(n, false);
+  l.level.assign(n, kUniform);
   l.slot.assign(n, -1);
+  constexpr NodeId kForever = NodeId(-1);
   std::vector<NodeId> lastUse(n, 0);
   for (NodeId id = 0; id < n; ++id) {
     const ir::Node& node = g.nodes[id];
-    bool v = node.op == Op::Input;
-    for (NodeId o : node.operands) {
-      v = v || l.varying[o];
-      lastUse[o] = id;
-    }
-    l.varying[id] = v;
+    int level = node.op == Op::Input ? kVarying
+                : node.op == Op::Seed ? kSeeded
+                : node.op == Op::Aux && g.aux[size_t(node.attr)].perSample ? kVarying
+                                                                             : kUniform;
+    for (NodeId o : node.operands) level = std::max(level, l.level[o]);
+    l.level[id] = level;
+    for (NodeId o : node.operands)
+      lastUse[o] = level == kSeeded && l.level[o] == kVarying ? kForever : std::max(lastUse[o], id);
   }
-  lastUse[g.output] = NodeId(n);  // read back after the last op
+  lastUse[g.output] = kForever;  // read back after the last op
   std::vector<std::pair<int64_t, int64_t>> free;  // (offset, size)
   for (NodeId id = 0; id < n; ++id) {
     const ir::Node& node = g.nodes[id];
     int64_t size = ir::numElements(node.shape);
-    if (!l.varying[id]) {
-      if (node.op != Op::Param && node.op != Op::Const) {
-        l.slot[id] = l.uniformDoubles;
-        l.uniformDoubles += size;
+    if (node.op == Op::Seed) continue;  // computed where it is read
+    if (l.level[id] == kUniform) {
+      if (node.op != Op::Param && node.op != Op::Const && node.op != Op::Aux) {
+        l.slot[id] = l.uniformElements;
+        l.uniformElements += size;
       }
       continue;
     }
@@ -92,18 +103,19 @@ Layout plan(const ir::Graph& g) {
     // each, even when an op reads the same value twice).
     std::vector<NodeId> dying;
     for (NodeId o : node.operands)
-      if (l.varying[o] && lastUse[o] == id && std::find(dying.begin(), dying.end(), o) == dying.end()) dying.push_back(o);
+      if (l.level[o] != kUniform && lastUse[o] == id && std::find(dying.begin(), dying.end(), o) == dying.end())
+        dying.push_back(o);
     for (NodeId o : dying) free.push_back({l.slot[o], ir::numElements(g.nodes[o].shape)});
     // A value used by nothing dies right away.
-    if (lastUse[id] == 0 && id != g.output) free.push_back({l.slot[id], size});
+    if (lastUse[id] == 0) free.push_back({l.slot[id], size});
   }
   return l;
 }
 
 class Emitter {
 public:
-  Emitter(Module& m, const ir::Graph& g, const Options& o)
-      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)) {
+  Emitter(Module& m, const ir::Graph& g, const Options& o, std::string symbol)
+      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)), symbol_(std::move(symbol)) {
     single_ = o.precision == Precision::F32;
     elem_ = single_ ? Type::getFloatTy(ctx_) : Type::getDoubleTy(ctx_);
     bytes_ = single_ ? 4 : 8;
@@ -116,10 +128,10 @@ public:
   }
 
   void emit() {
-    // The context passed to the block function: theta, x, y, batch, U.
-    ctxTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, i64_, ptr_});
+    // The context passed to the block function: theta, x, a, b, y, batch, U.
+    ctxTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, i64_, ptr_});
     Function* block = emitBlockFunction();
-    emitEvalFunction(block);
+    emitEntryFunction(block);
   }
 
 private:
@@ -140,8 +152,11 @@ private:
 
   // Base pointers in the function being emitted.
   Value* theta_ = nullptr;
+  Value* aux_[2] = {nullptr, nullptr};
   Value* uniform_ = nullptr;
   Value* work_ = nullptr;
+  Value* seed_ = nullptr;     // the seed loop's counter
+  std::string symbol_;
   bool vectorMode_ = false;  // emitting the per-block (varying) part
 
   Value* c64(int64_t v) { return ConstantInt::get(i64_, uint64_t(v)); }
@@ -258,13 +273,17 @@ private:
 
   // ---- element access
 
-  bool varying(NodeId n) const { return layout_.varying[n]; }
+  bool varying(NodeId n) const { return layout_.level[n] != kUniform; }
 
   // Element e of node n, as this mode's value type (uniform values are
   // splatted in vector mode).
   Value* load(NodeId n, Value* e) {
     const ir::Node& node = g_.nodes[n];
     Value* scalar = nullptr;
+    if (node.op == Op::Seed) {  // e_s: 1 at the seed's element, 0 elsewhere
+      Value* one = ConstantFP::get(elem_, 1.0), *zero = ConstantFP::get(elem_, 0.0);
+      return b_.CreateVectorSplat(lanes_, b_.CreateSelect(b_.CreateICmpEQ(e, seed_), one, zero));
+    }
     if (varying(n)) {
       NAG_ASSERT(vectorMode_, "varying value read in uniform code");
       Value* index = b_.CreateAdd(c64(layout_.slot[n]), e);
@@ -275,6 +294,11 @@ private:
       case Op::Param: {
         int64_t offset = g_.params[size_t(node.attr)].offset;
         scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, theta_, b_.CreateAdd(c64(offset), e)));
+        break;
+      }
+      case Op::Aux: {
+        NAG_ASSERT(!g_.aux[size_t(node.attr)].perSample, "per-sample arguments are varying");
+        scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, aux_[node.attr], e));
         break;
       }
       case Op::Const:
@@ -289,6 +313,15 @@ private:
         break;
     }
     return vectorMode_ ? b_.CreateVectorSplat(lanes_, scalar) : scalar;
+  }
+
+  // Reads back what this node stored (read-modify-write ops).
+  Value* loadOwn(NodeId n, Value* e) {
+    if (varying(n)) {
+      Value* p = b_.CreateGEP(vec_, work_, b_.CreateAdd(c64(layout_.slot[n]), e));
+      return b_.CreateAlignedLoad(vec_, p, Align(bytes_ * lanes_ >= 64 ? 64 : unsigned(bytes_)));
+    }
+    return b_.CreateLoad(elem_, b_.CreateGEP(elem_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
   }
 
   void store(NodeId n, Value* e, Value* v) {
@@ -349,7 +382,40 @@ private:
     switch (n.op) {
       case Op::Param:
       case Op::Const:
-      case Op::Input: return;  // read in place (inputs are loaded per block)
+      case Op::Seed:
+      case Op::Aux:
+      case Op::Input: return;  // read in place (inputs and per-sample arguments are loaded per block)
+      case Op::Step:
+        elementwise([&](Value* a) { return b_.CreateSelect(b_.CreateFCmpOGT(a, zero()), one(), zero()); });
+        return;
+      case Op::Slice:
+      case Op::Reshape: {
+        int64_t offset = n.op == Op::Slice ? n.attr : 0;
+        loop(size, [&](Value* e) { store(id, e, load(operand(0), b_.CreateAdd(c64(offset), e))); });
+        return;
+      }
+      case Op::Broadcast:
+        loop(size, [&](Value* e) { store(id, e, load(operand(0), c64(0))); });
+        return;
+      case Op::Embed: {
+        int64_t count = ir::numElements(g_.nodes[operand(0)].shape);
+        loop(size, [&](Value* e) { store(id, e, zero()); });
+        loop(count, [&](Value* e) { store(id, b_.CreateAdd(c64(n.attr), e), load(operand(0), e)); });
+        return;
+      }
+      case Op::ConvT: {
+        // out[i*s + t] += w[t] u[i], over zeros.
+        int64_t k = g_.nodes[operand(0)].shape[0], m = g_.nodes[operand(1)].shape[0], stride = n.attr;
+        loop(size, [&](Value* e) { store(id, e, zero()); });
+        loop(m, [&](Value* i) {
+          Value* u = load(operand(1), i);
+          loop(k, [&](Value* t) {
+            Value* j = b_.CreateAdd(b_.CreateMul(i, c64(stride)), t);
+            store(id, j, b_.CreateFAdd(loadOwn(id, j), b_.CreateFMul(load(operand(0), t), u)));
+          });
+        });
+        return;
+      }
       case Op::Add:
       case Op::Sub:
       case Op::Mul:
@@ -414,11 +480,12 @@ private:
         return;
       }
       case Op::Conv1d: {
-        int64_t k = g_.nodes[operand(0)].shape[0], stride = n.attr;
+        int64_t k = g_.nodes[operand(0)].shape[0], stride = n.attr, dilation = n.attr2;
         loop(size, [&](Value* i) {
           Value* base = b_.CreateMul(i, c64(stride));
           Value* acc = reduce(k, zero(), [&](Value* t, Value* acc) {
-            return b_.CreateFAdd(acc, b_.CreateFMul(load(operand(0), t), load(operand(1), b_.CreateAdd(base, t))));
+            Value* at = b_.CreateAdd(base, b_.CreateMul(t, c64(dilation)));
+            return b_.CreateFAdd(acc, b_.CreateFMul(load(operand(0), t), load(operand(1), at)));
           });
           store(id, i, acc);
         });
@@ -511,64 +578,82 @@ private:
     return out;
   }
 
-  // Inputs of samples first.. into their lane slots. `valid` null: a full
-  // block (8x8 tiles where they fit); else only `valid` lanes are real.
-  void gatherInputs(Value* x, Value* first, int64_t inSize, Value* valid) {
-    auto* v8 = FixedVectorType::get(elem_, 8);
+  // Per-sample data (inputs, per-sample arguments) of samples first.. into
+  // lane slots. `valid` null: a full block (8x8 tiles where they fit); else
+  // only `valid` lanes are real and the others are zero.
+  void gatherInputs(Value* x, Value* first, Value* valid) {
+    int64_t inSize = g_.inputCount();
     for (NodeId id = 0; id < g_.nodes.size(); ++id) {
       const ir::Node& n = g_.nodes[id];
-      if (n.op != Op::Input) continue;
-      int64_t offset = g_.inputs[size_t(n.attr)].offset, count = ir::numElements(n.shape);
-      Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[id] * lanes_));
-      int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? count / 8 * 8 : 0;
-      if (tiled > 0) {
-        loop(lanes_ / 8, [&](Value* group) {
-          loop(tiled / 8, [&](Value* chunk) {
-            std::vector<Value*> rows;
-            for (int r = 0; r < 8; ++r) {
-              Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
-              Value* at = b_.CreateAdd(b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)), b_.CreateMul(chunk, c64(8)));
-              rows.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, x, at), Align(unsigned(bytes_))));
-            }
-            std::vector<Value*> cols = transpose8(rows);
-            for (int e = 0; e < 8; ++e) {
-              Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
-              Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
-              b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_)));
-            }
-          });
-        });
-      }
-      if (tiled == count) continue;
-      loop(lanes_, [&](Value* lane) {
-        Value* in = valid ? b_.CreateICmpSLT(lane, valid) : ConstantInt::getTrue(ctx_);
-        Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), c64(0));
-        Value* row = b_.CreateGEP(elem_, x, b_.CreateAdd(b_.CreateMul(sample, c64(inSize)), c64(offset)));
-        noVectorize(loop(count - tiled, [&](Value* r) {
-          Value* e = b_.CreateAdd(c64(tiled), r);
-          Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e));
-          v = b_.CreateSelect(in, v, ConstantFP::get(elem_, 0.0));
-          b_.CreateStore(v, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
-        }));
-      });
+      if (n.op == Op::Input)
+        gather(id, x, inSize, g_.inputs[size_t(n.attr)].offset, first, valid);
+      else if (n.op == Op::Aux && g_.aux[size_t(n.attr)].perSample)
+        gather(id, aux_[n.attr], ir::numElements(n.shape), 0, first, valid);
     }
   }
 
-  // The output lanes back to the rows of y; `valid` as in gatherInputs.
-  void scatterOutput(Value* y, Value* first, int64_t outSize, Value* valid) {
+  void gather(NodeId id, Value* base, int64_t rowSize, int64_t offset, Value* first, Value* valid) {
+    auto* v8 = FixedVectorType::get(elem_, 8);
+    int64_t count = ir::numElements(g_.nodes[id].shape);
+    Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[id] * lanes_));
+    int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? count / 8 * 8 : 0;
+    if (tiled > 0) {
+      loop(lanes_ / 8, [&](Value* group) {
+        loop(tiled / 8, [&](Value* chunk) {
+          std::vector<Value*> rows;
+          for (int r = 0; r < 8; ++r) {
+            Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
+            Value* at = b_.CreateAdd(b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset)), b_.CreateMul(chunk, c64(8)));
+            rows.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, base, at), Align(unsigned(bytes_))));
+          }
+          std::vector<Value*> cols = transpose8(rows);
+          for (int e = 0; e < 8; ++e) {
+            Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
+            Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
+            b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_)));
+          }
+        });
+      });
+    }
+    if (tiled == count) return;
+    loop(lanes_, [&](Value* lane) {
+      Value* in = valid ? b_.CreateICmpSLT(lane, valid) : ConstantInt::getTrue(ctx_);
+      Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), c64(0));
+      Value* row = b_.CreateGEP(elem_, base, b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset)));
+      noVectorize(loop(count - tiled, [&](Value* r) {
+        Value* e = b_.CreateAdd(c64(tiled), r);
+        Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e));
+        v = b_.CreateSelect(in, v, ConstantFP::get(elem_, 0.0));
+        b_.CreateStore(v, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
+      }));
+    });
+  }
+
+  // The output lanes (of the current seed) back to the rows of y, where the
+  // result of seed s, element e goes to s * seedStride + e * elemStride.
+  void scatterOutput(Value* y, Value* first, Value* valid) {
+    const ir::OutputLayout& lay = g_.layout;
     NodeId out = g_.output;
+    int64_t outSize = ir::numElements(g_.nodes[out].shape);
+    Value* seedBase = seed_ ? b_.CreateMul(seed_, c64(lay.seedStride)) : c64(0);
+    auto rowOf = [&](Value* lane) {
+      Value* sample = b_.CreateAdd(first, lane);
+      return b_.CreateGEP(elem_, y, b_.CreateAdd(b_.CreateMul(sample, c64(lay.rowSize)), seedBase));
+    };
     if (!varying(out)) {  // the same for every sample
       range(c64(0), valid ? valid : c64(lanes_), [&](Value* lane) {
-        Value* row = b_.CreateGEP(elem_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+        Value* row = rowOf(lane);
         vectorMode_ = false;
-        noVectorize(loop(outSize, [&](Value* e) { b_.CreateStore(load(out, e), b_.CreateGEP(elem_, row, e)); }));
+        noVectorize(loop(outSize, [&](Value* e) {
+          b_.CreateStore(load(out, e), b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
+        }));
         vectorMode_ = true;
       });
       return;
     }
     auto* v8 = FixedVectorType::get(elem_, 8);
     Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[out] * lanes_));
-    int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? outSize / 8 * 8 : 0;
+    int64_t tiled = valid == nullptr && lanes_ % 8 == 0 && lay.elemStride == 1 ? outSize / 8 * 8 : 0;
     if (tiled > 0) {
       loop(lanes_ / 8, [&](Value* group) {
         loop(tiled / 8, [&](Value* chunk) {
@@ -580,28 +665,26 @@ private:
           }
           std::vector<Value*> rows = transpose8(cols);
           for (int r = 0; r < 8; ++r) {
-            Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
-            Value* at = b_.CreateAdd(b_.CreateMul(sample, c64(outSize)), b_.CreateMul(chunk, c64(8)));
-            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(elem_, y, at), Align(unsigned(bytes_)));
+            Value* row = rowOf(b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
+            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(elem_, row, b_.CreateMul(chunk, c64(8))),
+                                  Align(unsigned(bytes_)));
           }
         });
       });
     }
     if (tiled == outSize) return;
-    Instruction* lanesLoop = nullptr;
     auto body = [&](Value* lane) {
-      Value* row = b_.CreateGEP(elem_, y, b_.CreateMul(b_.CreateAdd(first, lane), c64(outSize)));
+      Value* row = rowOf(lane);
       noVectorize(loop(outSize - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
         Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
-        b_.CreateStore(v, b_.CreateGEP(elem_, row, e));
+        b_.CreateStore(v, b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
       }));
     };
     if (valid)
       range(c64(0), valid, body);
     else
-      lanesLoop = loop(lanes_, body);
-    noVectorize(lanesLoop);
+      noVectorize(loop(lanes_, body));
   }
 
   // ---- functions
@@ -609,34 +692,47 @@ private:
   // void block(ctx, begin, end): blocks [begin, end) of L samples each.
   Function* emitBlockFunction() {
     auto* fty = FunctionType::get(Type::getVoidTy(ctx_), {ptr_, i64_, i64_}, false);
-    Function* f = Function::Create(fty, GlobalValue::InternalLinkage, "nag_" + g_.name + "_block", m_);
+    Function* f = Function::Create(fty, GlobalValue::InternalLinkage, symbol_ + "_block", m_);
     b_.SetInsertPoint(BasicBlock::Create(ctx_, "entry", f));
     Value* ctx = f->getArg(0);
     auto field = [&](unsigned k, Type* t) { return b_.CreateLoad(t, b_.CreateStructGEP(ctxTy_, ctx, k)); };
     theta_ = field(0, ptr_);
     Value* x = field(1, ptr_);
-    Value* y = field(2, ptr_);
-    Value* batch = field(3, i64_);
-    uniform_ = field(4, ptr_);
+    aux_[0] = field(2, ptr_);
+    aux_[1] = field(3, ptr_);
+    Value* y = field(4, ptr_);
+    Value* batch = field(5, i64_);
+    uniform_ = field(6, ptr_);
     int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * bytes_;
     work_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(workBytes)});
     vectorMode_ = true;
 
-    int64_t inSize = g_.inputCount(), outSize = ir::numElements(g_.node(g_.output).shape);
     range(f->getArg(1), f->getArg(2), [&](Value* blk) {
       Value* first = b_.CreateMul(blk, c64(lanes_));
       Value* valid = b_.CreateSub(batch, first);
       valid = b_.CreateSelect(b_.CreateICmpSLT(valid, c64(lanes_)), valid, c64(lanes_));
-      // Transpose the block's samples into lanes. Full blocks move 8x8
-      // tiles through registers; the last, partial block goes value by value
-      // with zeros in the missing lanes.
-      ifElse(b_.CreateICmpEQ(valid, c64(lanes_)), [&] { gatherInputs(x, first, inSize, nullptr); },
-             [&] { gatherInputs(x, first, inSize, valid); });
+      Value* full = b_.CreateICmpEQ(valid, c64(lanes_));
+      // Samples into lanes: full blocks move 8x8 tiles through registers; the
+      // last, partial block goes value by value with zeros in missing lanes.
+      ifElse(full, [&] { gatherInputs(x, first, nullptr); }, [&] { gatherInputs(x, first, valid); });
       for (NodeId id = 0; id < g_.nodes.size(); ++id)
-        if (varying(id)) emitNode(id);
-      // Scatter the output lanes back to samples, the same way.
-      ifElse(b_.CreateICmpEQ(valid, c64(lanes_)), [&] { scatterOutput(y, first, outSize, nullptr); },
-             [&] { scatterOutput(y, first, outSize, valid); });
+        if (layout_.level[id] == kVarying) emitNode(id);
+      // Then, once per seed (once when there is no seed loop), the seeded
+      // values and the results back to the samples' rows.
+      auto perSeed = [&] {
+        for (NodeId id = 0; id < g_.nodes.size(); ++id)
+          if (layout_.level[id] == kSeeded) emitNode(id);
+        ifElse(full, [&] { scatterOutput(y, first, nullptr); }, [&] { scatterOutput(y, first, valid); });
+      };
+      if (g_.layout.seeds > 1 || hasSeed()) {
+        loop(g_.layout.seeds, [&](Value* s) {
+          seed_ = s;
+          perSeed();
+        });
+        seed_ = nullptr;
+      } else {
+        perSeed();
+      }
     });
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {work_});
     b_.CreateRetVoid();
@@ -644,25 +740,40 @@ private:
     return f;
   }
 
-  // void nag_NAME_eval(theta, x, y, batch)
-  void emitEvalFunction(Function* block) {
-    auto* fty = FunctionType::get(Type::getVoidTy(ctx_), {ptr_, ptr_, ptr_, i64_}, false);
-    Function* f = Function::Create(fty, GlobalValue::ExternalLinkage, evalSymbol(g_), m_);
+  bool hasSeed() const {
+    for (const ir::Node& n : g_.nodes)
+      if (n.op == Op::Seed) return true;
+    return false;
+  }
+
+  // eval: void SYMBOL(theta, x, y, batch); derived functions take the extra
+  // arguments too: void SYMBOL(theta, x, a, b, y, batch).
+  void emitEntryFunction(Function* block) {
+    bool derived = !g_.aux.empty() || g_.layout.seeds > 1 || hasSeed();
+    std::vector<Type*> params = derived ? std::vector<Type*>{ptr_, ptr_, ptr_, ptr_, ptr_, i64_}
+                                        : std::vector<Type*>{ptr_, ptr_, ptr_, i64_};
+    auto* fty = FunctionType::get(Type::getVoidTy(ctx_), params, false);
+    Function* f = Function::Create(fty, GlobalValue::ExternalLinkage, symbol_, m_);
     BasicBlock* entry = BasicBlock::Create(ctx_, "entry", f);
     BasicBlock* body = BasicBlock::Create(ctx_, "body", f);
     BasicBlock* done = BasicBlock::Create(ctx_, "done", f);
     b_.SetInsertPoint(entry);
-    Value* batch = f->getArg(3);
+    Value* batch = f->getArg(derived ? 5 : 3);
     b_.CreateCondBr(b_.CreateICmpSGT(batch, c64(0)), body, done);
     b_.SetInsertPoint(body);
     theta_ = f->getArg(0);
-    uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformDoubles, 1) * bytes_)});
+    Value* x = f->getArg(1);
+    Value* null = ConstantPointerNull::get(ptr_);
+    aux_[0] = derived ? f->getArg(2) : null;
+    aux_[1] = derived ? f->getArg(3) : null;
+    Value* y = f->getArg(derived ? 4 : 2);
+    uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformElements, 1) * bytes_)});
     vectorMode_ = false;
     for (NodeId id = 0; id < g_.nodes.size(); ++id)
-      if (!varying(id)) emitNode(id);
+      if (layout_.level[id] == kUniform) emitNode(id);
     Value* ctx = b_.CreateAlloca(ctxTy_);
-    Value* fields[] = {theta_, f->getArg(1), f->getArg(2), batch, uniform_};
-    for (unsigned k = 0; k < 5; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
+    Value* fields[] = {theta_, x, aux_[0], aux_[1], y, batch, uniform_};
+    for (unsigned k = 0; k < 7; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
     Value* blocks = b_.CreateUDiv(b_.CreateAdd(batch, c64(lanes_ - 1)), c64(lanes_));
     b_.CreateCall(runtime("nagrt_parallel_for", Type::getVoidTy(ctx_), {i64_, ptr_, ptr_}), {blocks, block, ctx});
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {uniform_});
@@ -674,6 +785,8 @@ private:
 
 }  // namespace
 
-void emitEval(Module& m, const ir::Graph& g, const Options& o) { Emitter(m, g, o).emit(); }
+void emitFunction(Module& m, const ir::Graph& g, const Options& o, const std::string& symbol) {
+  Emitter(m, g, o, symbol).emit();
+}
 
 }  // namespace nag::codegen

@@ -122,7 +122,7 @@ void emitModel(Module& m, const ir::Graph& g, const ir::ModelDescription& d, con
 std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const ir::ModelDescription& d,
                                     const Options& o, bool withMain) {
   auto m = std::make_unique<Module>(g.name, ctx);
-  emitEval(*m, g, o);
+  emitFunction(*m, g, o, evalSymbol(g));
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

@@ -57,7 +57,9 @@ Classification classify(const Graph& g) {
     auto in = [&](size_t k) -> const Info& { return info[n.operands[k]]; };
     Info& out = info[id];
     switch (n.op) {
-      case Op::Param: out = Info{}; break;
+      case Op::Param:
+      case Op::Aux:
+      case Op::Seed: out = Info{}; break;
       case Op::Input: out = Info{AlgebraicClass::Polynomial, 1, 1, false}; break;
       case Op::Const:
         out = Info{};
@@ -73,7 +75,8 @@ Classification classify(const Graph& g) {
       case Op::MatMul:
       case Op::Dot:
       case Op::Outer:
-      case Op::Conv1d: out = product(in(0), in(1)); break;
+      case Op::Conv1d:
+      case Op::ConvT: out = product(in(0), in(1)); break;
       case Op::Div: {
         const Node& den = g.node(n.operands[1]);
         out = worse(in(0), in(1));
@@ -87,7 +90,11 @@ Classification classify(const Graph& g) {
       case Op::Neg:
       case Op::Sum:
       case Op::Transpose:
-      case Op::Index: out = in(0); break;
+      case Op::Index:
+      case Op::Slice:
+      case Op::Embed:
+      case Op::Reshape:
+      case Op::Broadcast: out = in(0); break;
       case Op::Pow:
         out = in(0);
         if (n.attr == 0) {
@@ -101,6 +108,7 @@ Classification classify(const Graph& g) {
       case Op::Tanh:
       case Op::Sigmoid:
       case Op::Exp:
+      case Op::Step:
         out = in(0);
         if (out.cls < AlgebraicClass::NonAlgebraic) {
           out.cls = AlgebraicClass::NonAlgebraic;

@@ -108,6 +108,7 @@ std::unique_ptr<Graph> Elaborator::run() {
   bindNetworkArgs(*net);
   exec(net->body);
   if (!haveOutput_) fail(DiagId::err_missing_output, net->nameRange, {net->name});
+  graph_->layout.rowSize = numElements(graph_->node(graph_->output).shape);
   popFrame();
   return std::move(graph_);
 }

@@ -37,7 +37,8 @@ struct Node {
   Op op;
   Shape shape;
   std::vector<NodeId> operands;
-  int64_t attr = 0;                 ///< Pow: exponent; Conv1d: stride; Param/Input: leaf index
+  int64_t attr = 0;                 ///< Pow: exponent; Conv1d/ConvT: stride; Param/Input/Aux: index; Slice/Embed: offset
+  int64_t attr2 = 1;                ///< Conv1d: dilation
   std::vector<int64_t> indices;     ///< Index: leading indices
   std::vector<Rational> values;     ///< Const: row-major values (one value for a splat)
   SourceRange loc;                  ///< where in the source the node came from
@@ -59,6 +60,24 @@ struct InputInfo {
   SourceRange loc;
 };
 
+/// An extra argument of a derived function: per sample (like x) or one for
+/// the whole batch (like theta).
+struct AuxInfo {
+  std::string name;   ///< "dir", "cot", "weights"
+  Shape shape;
+  bool perSample = false;
+};
+
+/// Where a function's results go in each sample's row of y: the result of
+/// seed s, element e lands at s * seedStride + e * elemStride.
+struct OutputLayout {
+  int64_t seeds = 1;       ///< size of the seed loop (1: no loop)
+  Shape seedShape;         ///< the shape of the Seed leaf, when there is one
+  int64_t seedStride = 0;
+  int64_t elemStride = 1;
+  int64_t rowSize = 0;     ///< values per sample in y
+};
+
 /// A compile-time argument of the network, as it was bound.
 struct ArgInfo {
   std::string name;
@@ -74,6 +93,8 @@ struct Graph {
   std::vector<InputInfo> inputs;
   std::vector<Node> nodes;
   NodeId output = 0;
+  std::vector<AuxInfo> aux;    ///< extra arguments (derived functions only)
+  OutputLayout layout;         ///< how results fill y (derived functions only; eval: one output)
 
   const Node& node(NodeId id) const { return nodes.at(id); }
   NodeId add(Node n);

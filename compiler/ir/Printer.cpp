@@ -13,12 +13,19 @@ void print(const Graph& g, std::ostream& out) {
     out << "  input " << in.name << " : " << toString(in.shape) << " at " << in.offset << "\n";
   for (const ParamInfo& p : g.params)
     out << "  param " << p.path << " : " << toString(p.shape) << " at " << p.offset << "\n";
+  for (const AuxInfo& a : g.aux)
+    out << "  aux " << a.name << " : " << toString(a.shape) << (a.perSample ? " per sample" : " per batch") << "\n";
+  if (g.layout.seeds > 1)
+    out << "  seeds " << g.layout.seeds << " : " << toString(g.layout.seedShape) << ", result of seed s, element e at s * "
+        << g.layout.seedStride << " + e * " << g.layout.elemStride << "\n";
   for (NodeId id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     out << "  %" << id << " = " << spelling(n.op);
     switch (n.op) {
       case Op::Param: out << " " << g.params[size_t(n.attr)].path; break;
       case Op::Input: out << " " << g.inputs[size_t(n.attr)].name; break;
+      case Op::Aux: out << " " << g.aux[size_t(n.attr)].name; break;
+      case Op::Seed: break;
       case Op::Const:
         for (size_t i = 0; i < n.values.size(); ++i) out << (i ? ", " : " ") << toString(n.values[i]);
         break;
@@ -27,7 +34,9 @@ void print(const Graph& g, std::ostream& out) {
         break;
     }
     if (n.op == Op::Pow) out << ", " << n.attr;
-    if (n.op == Op::Conv1d) out << ", stride " << n.attr;
+    if (n.op == Op::Conv1d || n.op == Op::ConvT) out << ", stride " << n.attr;
+    if (n.op == Op::Conv1d && n.attr2 != 1) out << ", dilation " << n.attr2;
+    if (n.op == Op::Slice || n.op == Op::Embed) out << ", at " << n.attr;
     if (n.op == Op::Index) {
       out << " [";
       for (size_t i = 0; i < n.indices.size(); ++i) out << (i ? ", " : "") << n.indices[i];

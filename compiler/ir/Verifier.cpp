@@ -29,6 +29,25 @@ std::string check(const Graph& g, NodeId id) {
       if (n.values.size() != 1 && int64_t(n.values.size()) != numElements(n.shape))
         return "constant has " + std::to_string(n.values.size()) + " values for shape " + toString(n.shape);
       return "";
+    case Op::Aux:
+      if (n.attr < 0 || size_t(n.attr) >= g.aux.size()) return "aux index out of range";
+      return expect(g.aux[size_t(n.attr)].shape);
+    case Op::Seed:
+      if (numElements(n.shape) != g.layout.seeds) return "seed of shape " + toString(n.shape) + " for " + std::to_string(g.layout.seeds) + " seeds";
+      return "";
+    case Op::Step: return expect(shape(0));
+    case Op::Slice:
+      if (n.attr < 0 || n.attr + numElements(n.shape) > numElements(shape(0))) return "slice out of range";
+      return "";
+    case Op::Embed:
+      if (n.attr < 0 || n.attr + numElements(shape(0)) > numElements(n.shape)) return "embedding out of range";
+      return "";
+    case Op::Reshape:
+      if (numElements(n.shape) != numElements(shape(0))) return "reshape of " + toString(shape(0)) + " to " + toString(n.shape);
+      return "";
+    case Op::Broadcast:
+      if (!shape(0).empty()) return "broadcast of a non-scalar";
+      return "";
     case Op::Add:
     case Op::Sub:
     case Op::Mul:
@@ -56,8 +75,16 @@ std::string check(const Graph& g, NodeId id) {
       return expect({shape(0)[1], shape(0)[0]});
     case Op::Conv1d: {
       const Shape &w = shape(0), &x = shape(1);
-      if (w.size() != 1 || x.size() != 1 || w[0] > x[0] || n.attr <= 0) return "conv1d of " + toString(w) + " and " + toString(x);
-      return expect({(x[0] - w[0]) / n.attr + 1});
+      if (w.size() != 1 || x.size() != 1 || n.shape.size() != 1 || n.attr <= 0 || n.attr2 <= 0 ||
+          (n.shape[0] - 1) * n.attr + (w[0] - 1) * n.attr2 >= x[0])
+        return "conv1d of " + toString(w) + " and " + toString(x) + " to " + toString(n.shape);
+      return "";
+    }
+    case Op::ConvT: {
+      const Shape &w = shape(0), &u = shape(1);
+      if (w.size() != 1 || u.size() != 1 || n.shape.size() != 1 || n.attr <= 0 || (u[0] - 1) * n.attr + w[0] > n.shape[0])
+        return "conv1d_t of " + toString(w) + " and " + toString(u) + " to " + toString(n.shape);
+      return "";
     }
     case Op::Sum: return expect({});
     case Op::Dot:
