@@ -56,7 +56,13 @@ std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std
   h << "\n/* f_theta(x) for batch samples, in " << real << "; thread-safe, uses all cores (NAG_THREADS=N). */\n"
     << "void " << evalSymbol(g) << "(const " << real << "* theta, const " << real << "* x, " << real
     << "* y, int64_t batch);\n\n"
-    << "/* The full description (struct nag_model in nag_runtime.h). */\n"
+    << "/* Derivatives (arguments a, b and the layout of y: see nag_runtime.h). */\n";
+  for (const ir::DerivedFunction& f : d.derived) {
+    h << "void " << functionSymbol(g, f.name) << "(const " << real << "* theta, const " << real << "* x, const " << real
+      << "* a, const " << real << "* b, " << real << "* y, int64_t batch);  /* "
+      << f.graph.layout.rowSize << " values per sample */\n";
+  }
+  h << "\n/* The full description (struct nag_model in nag_runtime.h). */\n"
     << "const struct nag_model* " << modelSymbol(g) << "(void);\n\n"
     << "#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return h.str();

@@ -13,11 +13,12 @@ namespace nag::codegen {
 /// Symbol names of a network's exports.
 std::string evalSymbol(const ir::Graph& g);
 std::string modelSymbol(const ir::Graph& g);
+std::string functionSymbol(const ir::Graph& g, const std::string& function);
 
 /// Emits one function of a network under `symbol`: eval (theta, x, y, batch)
-/// or a derived function (theta, x, a, b, y, batch) whose graph has extra
-/// arguments or a seed loop. Lanes across samples, threads over blocks.
-void emitFunction(llvm::Module& m, const ir::Graph& g, const Options& o, const std::string& symbol);
+/// or, with `derived`, a derivative (theta, x, a, b, y, batch), whose graph
+/// may have extra arguments and a seed loop. Lanes across samples, threads over blocks.
+void emitFunction(llvm::Module& m, const ir::Graph& g, const Options& o, const std::string& symbol, bool derived);
 
 /// Emits the `nag_model` descriptor and `nag_NAME_model`; with `withMain`,
 /// also `main`, which hands the descriptor to the runtime's command line.

@@ -26,6 +26,7 @@ using ir::Op;
 
 std::string evalSymbol(const ir::Graph& g) { return "nag_" + g.name + "_eval"; }
 std::string modelSymbol(const ir::Graph& g) { return "nag_" + g.name + "_model"; }
+std::string functionSymbol(const ir::Graph& g, const std::string& function) { return "nag_" + g.name + "_" + function; }
 
 namespace {
 
@@ -103,7 +104,8 @@ Layout plan(const ir::Graph& g) {
     // each, even when an op reads the same value twice).
     std::vector<NodeId> dying;
     for (NodeId o : node.operands)
-      if (l.level[o] != kUniform && lastUse[o] == id && std::find(dying.begin(), dying.end(), o) == dying.end())
+      if (l.slot[o] >= 0 && l.level[o] != kUniform && lastUse[o] == id &&
+          std::find(dying.begin(), dying.end(), o) == dying.end())
         dying.push_back(o);
     for (NodeId o : dying) free.push_back({l.slot[o], ir::numElements(g.nodes[o].shape)});
     // A value used by nothing dies right away.
@@ -114,8 +116,9 @@ Layout plan(const ir::Graph& g) {
 
 class Emitter {
 public:
-  Emitter(Module& m, const ir::Graph& g, const Options& o, std::string symbol)
-      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)), symbol_(std::move(symbol)) {
+  Emitter(Module& m, const ir::Graph& g, const Options& o, std::string symbol, bool derived)
+      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)), symbol_(std::move(symbol)),
+        derived_(derived) {
     single_ = o.precision == Precision::F32;
     elem_ = single_ ? Type::getFloatTy(ctx_) : Type::getDoubleTy(ctx_);
     bytes_ = single_ ? 4 : 8;
@@ -157,6 +160,7 @@ private:
   Value* work_ = nullptr;
   Value* seed_ = nullptr;     // the seed loop's counter
   std::string symbol_;
+  bool derived_;              // the (theta, x, a, b, y, batch) signature
   bool vectorMode_ = false;  // emitting the per-block (varying) part
 
   Value* c64(int64_t v) { return ConstantInt::get(i64_, uint64_t(v)); }
@@ -749,7 +753,7 @@ private:
   // eval: void SYMBOL(theta, x, y, batch); derived functions take the extra
   // arguments too: void SYMBOL(theta, x, a, b, y, batch).
   void emitEntryFunction(Function* block) {
-    bool derived = !g_.aux.empty() || g_.layout.seeds > 1 || hasSeed();
+    bool derived = derived_;
     std::vector<Type*> params = derived ? std::vector<Type*>{ptr_, ptr_, ptr_, ptr_, ptr_, i64_}
                                         : std::vector<Type*>{ptr_, ptr_, ptr_, i64_};
     auto* fty = FunctionType::get(Type::getVoidTy(ctx_), params, false);
@@ -785,8 +789,8 @@ private:
 
 }  // namespace
 
-void emitFunction(Module& m, const ir::Graph& g, const Options& o, const std::string& symbol) {
-  Emitter(m, g, o, symbol).emit();
+void emitFunction(Module& m, const ir::Graph& g, const Options& o, const std::string& symbol, bool derived) {
+  Emitter(m, g, o, symbol, derived).emit();
 }
 
 }  // namespace nag::codegen

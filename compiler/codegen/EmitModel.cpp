@@ -23,12 +23,30 @@ public:
     tensorTy_ = StructType::get(ctx_, {ptr_, i32_, ptr_, i64_, i64_});
     argTy_ = StructType::get(ctx_, {ptr_, ptr_, i32_});
     symTy_ = StructType::get(ctx_, {ptr_, i64_});
+    auto* pair64 = ArrayType::get(i64_, 2);
+    auto* pair32 = ArrayType::get(i32_, 2);
+    fnTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, i64_, i32_, pair64, pair32});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
-                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_});
+                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
-    std::vector<Constant*> args, inputs, params, syms;
+    std::vector<Constant*> args, inputs, params, syms, fns;
+    for (const ir::DerivedFunction& f : d.derived) {
+      Function* fn = m_.getFunction(functionSymbol(g, f.name));
+      NAG_ASSERT(fn, "derived functions are emitted before the descriptor");
+      uint64_t sizes[2] = {0, 0};
+      uint32_t perSample[2] = {0, 0};
+      for (size_t k = 0; k < f.graph.aux.size() && k < 2; ++k) {
+        sizes[k] = uint64_t(ir::numElements(f.graph.aux[k].shape));
+        perSample[k] = f.graph.aux[k].perSample;
+      }
+      fns.push_back(ConstantStruct::get(
+          fnTy_, {str(f.name), str(f.mode), fn, ConstantInt::get(i64_, uint64_t(f.graph.layout.rowSize)),
+                  ConstantInt::get(i32_, f.graph.aux.size()),
+                  ConstantDataArray::get(ctx_, ArrayRef<uint64_t>(sizes, 2)),
+                  ConstantDataArray::get(ctx_, ArrayRef<uint32_t>(perSample, 2))}));
+    }
     for (const ir::ArgInfo& a : g.args)
       args.push_back(ConstantStruct::get(argTy_, {str(a.name), str(a.value), ConstantInt::get(i32_, a.overridden)}));
     for (const ir::InputInfo& in : g.inputs) inputs.push_back(tensor(in.name, in.shape, in.offset));
@@ -61,6 +79,8 @@ public:
         eval,
         ConstantInt::get(i32_, o.lanes),
         ConstantInt::get(i32_, o.precision == Precision::F32 ? 32 : 64),
+        ConstantInt::get(i32_, fns.size()),
+        array(fnTy_, fns, "functions"),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");
@@ -86,6 +106,7 @@ private:
   StructType* argTy_;
   StructType* symTy_;
   StructType* modelTy_;
+  StructType* fnTy_;
 
   Constant* str(const std::string& s) {
     auto* init = ConstantDataArray::getString(ctx_, s, true);
@@ -122,7 +143,8 @@ void emitModel(Module& m, const ir::Graph& g, const ir::ModelDescription& d, con
 std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const ir::ModelDescription& d,
                                     const Options& o, bool withMain) {
   auto m = std::make_unique<Module>(g.name, ctx);
-  emitFunction(*m, g, o, evalSymbol(g));
+  emitFunction(*m, g, o, evalSymbol(g), false);
+  for (const ir::DerivedFunction& f : d.derived) emitFunction(*m, f.graph, o, functionSymbol(g, f.name), true);
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

@@ -14,9 +14,12 @@ const char* helpText() {
 Compiles a .nag network. Stages:
   --check               check the program and print its summary (arguments,
                         parameters, shapes, algebraic class)
-  --emit=STAGE          stop after STAGE and print it: summary, ast, ir, llvm,
-                        asm; or write it: obj, exe (the default), lib (a
-                        shared library and its C header)
+  --emit=STAGE          stop after STAGE and print it: summary, ast, ir, grad
+                        (the derivative functions, their modes and op
+                        counts), llvm, asm; or write it: obj, exe (the
+                        default), lib (a shared library and its C header)
+  --print-after=PASS    print the IR after PASS: elaborate, differentiate,
+                        simplify, dce (may be repeated)
 
 Options:
   -D NAME=VALUE         set a compile-time argument of the network, e.g.
@@ -82,13 +85,14 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       if (stage == "summary") e = Emit::Summary;
       else if (stage == "ast") e = Emit::AST;
       else if (stage == "ir") e = Emit::IR;
+      else if (stage == "grad") e = Emit::Grad;
       else if (stage == "llvm") e = Emit::LLVM;
       else if (stage == "asm") e = Emit::Asm;
       else if (stage == "obj") e = Emit::Obj;
       else if (stage == "exe") e = Emit::Exe;
       else if (stage == "lib") e = Emit::Lib;
       else {
-        error = {DiagId::err_unknown_stage, {stage, "summary, ast, ir, llvm, asm, obj, exe, lib"}};
+        error = {DiagId::err_unknown_stage, {stage, "summary, ast, ir, grad, llvm, asm, obj, exe, lib"}};
         return std::nullopt;
       }
       if (!setEmit(e, a)) return std::nullopt;
@@ -127,6 +131,13 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       o.lanes = unsigned(n);
+    } else if (a.rfind("--print-after=", 0) == 0) {
+      std::string pass = a.substr(14);
+      if (pass != "elaborate" && pass != "differentiate" && pass != "simplify" && pass != "dce") {
+        error = {DiagId::err_bad_option_value, {"--print-after", pass, "one of elaborate, differentiate, simplify, dce"}};
+        return std::nullopt;
+      }
+      o.printAfter.push_back(pass);
     } else if (a == "--precision") {
       auto v = value("--precision");
       if (!v) return std::nullopt;

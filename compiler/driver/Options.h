@@ -11,7 +11,7 @@
 namespace nag::driver {
 
 /// Where the pipeline stops and what it prints.
-enum class Emit { Summary, AST, IR, LLVM, Asm, Obj, Exe, Lib };
+enum class Emit { Summary, AST, IR, Grad, LLVM, Asm, Obj, Exe, Lib };
 
 /// Everything the command line says.
 struct Options {
@@ -19,6 +19,7 @@ struct Options {
   std::string output;                  ///< -o
   Emit emit = Emit::Exe;
   std::string network;                 ///< --network
+  std::vector<std::string> printAfter; ///< --print-after=PASS
   std::vector<ir::Define> defines;     ///< -D
   std::vector<std::string> stdlibPaths;
   unsigned optLevel = 2;               ///< -O0 .. -O3

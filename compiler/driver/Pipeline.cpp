@@ -8,8 +8,11 @@
 #include "ir/Analysis.h"
 #include "ir/Printer.h"
 #include "ir/Verifier.h"
+#include "transforms/Derived.h"
+#include "transforms/Simplify.h"
 #include "support/InternalError.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -43,6 +46,46 @@ std::string tempOutput() {
   return std::string(dir && *dir ? dir : "/tmp") + "/nagc-out-" + std::to_string(::getpid());
 }
 
+bool wants(const Options& o, const std::string& pass) {
+  return std::find(o.printAfter.begin(), o.printAfter.end(), pass) != o.printAfter.end();
+}
+
+void printAfter(const Options& o, const std::string& pass, const std::string& function, const ir::Graph& g,
+                std::ostream& out) {
+  if (!wants(o, pass)) return;
+  out << "// ---- " << function << " after " << pass << " (" << transforms::opCount(g) << " ops)\n";
+  ir::print(g, out);
+}
+
+std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Graph& f, std::ostream& out) {
+  std::vector<ir::DerivedFunction> result;
+  for (transforms::Derived& d : transforms::deriveAll(f)) {
+    auto check = [&](const ir::Graph& g, const char* pass) {
+      if (std::string problem = ir::verify(g); !problem.empty())
+        NAG_UNREACHABLE(std::string(pass) + " produced invalid IR for " + d.name + ": " + problem);
+      printAfter(o, pass, d.name, g, out);
+    };
+    check(d.graph, "differentiate");
+    ir::Graph simple = transforms::simplify(d.graph);
+    check(simple, "simplify");
+    ir::Graph clean = transforms::eliminateDeadCode(simple);
+    check(clean, "dce");
+    result.push_back({d.name, d.mode, std::move(clean)});
+  }
+  return result;
+}
+
+void printDerivatives(const ir::Graph& f, const ir::ModelDescription& m, std::ostream& out) {
+  out << "// derivatives of " << f.name << ": op counts (f has " << transforms::opCount(f) << ")\n";
+  for (const ir::DerivedFunction& d : m.derived)
+    out << "//   " << d.name << std::string(12 - std::min<size_t>(d.name.size(), 11), ' ') << transforms::opCount(d.graph)
+        << " ops  " << d.mode << "\n";
+  for (const ir::DerivedFunction& d : m.derived) {
+    out << "\n// ---- " << d.name << ": " << d.mode << "\n";
+    ir::print(d.graph, out);
+  }
+}
+
 }  // namespace
 
 int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
@@ -71,6 +114,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     std::unique_ptr<ir::Graph> graph = ir::elaborate(*program, request, sources, diags);
     if (!graph) return 1;
     if (std::string problem = ir::verify(*graph); !problem.empty()) NAG_UNREACHABLE("elaboration produced invalid IR: " + problem);
+    printAfter(options, "elaborate", "f", *graph, out);
     if (options.emit == Emit::IR) {
       ir::print(*graph, out);
       return 0;
@@ -83,7 +127,14 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
       return 0;
     }
 
-    // 5. Native code.
+    // 5. Derivatives: differentiate -> simplify -> dce, for each derived function.
+    model.derived = deriveFunctions(options, *graph, out);
+    if (options.emit == Emit::Grad) {
+      printDerivatives(*graph, model, out);
+      return 0;
+    }
+
+    // 6. Native code.
     codegen::Options cg;
     cg.optLevel = options.optLevel;
     cg.targetCpu = options.targetCpu;

@@ -15,6 +15,13 @@ struct Symmetry {
   int64_t dimension = 0;
 };
 
+/// A function compiled beside eval: a derivative of the network.
+struct DerivedFunction {
+  std::string name;   ///< "jac_theta": the symbol is nag_NETWORK_jac_theta
+  std::string mode;   ///< how it was derived ("reverse mode: ...")
+  Graph graph;        ///< with its extra arguments and output layout
+};
+
 /// The facts about a network that `info` prints and the C header declares.
 struct ModelDescription {
   std::string source;                ///< the .nag path as given
@@ -23,6 +30,7 @@ struct ModelDescription {
   std::vector<Symmetry> symmetries;
   int64_t symmetryDimension = 0;
   std::string expectedDimension;     ///< decimal: min(P - symmetries, ambient)
+  std::vector<DerivedFunction> derived;  ///< filled by the driver from transforms/
 };
 
 /// Classifies the network, finds its known symmetries and computes the

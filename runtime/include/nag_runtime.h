@@ -13,6 +13,22 @@
  *       (Compiled with --precision f32, theta, x and y are float instead.)
  *   const nag_model* nag_NAME_model(void);
  *       the description below, valid for the life of the program.
+ *
+ * and its derivatives (symbolic, compiled like eval), all of the form
+ *   void nag_NAME_F(const double* theta, const double* x, const double* a, const double* b,
+ *                   double* y, int64_t batch);
+ * where n is P (F ends in _theta) or input_size (F ends in _x), O is output.size,
+ * and y receives, per sample, row_size values (row-major matrices):
+ *   jac_theta, jac_x    the O x n Jacobian; a, b unused
+ *   jvp_theta, jvp_x    J v (O values); a = v: n values for the batch (theta)
+ *                       or n values per sample (x)
+ *   vjp_theta, vjp_x    u^T J (n values); a = u: O values per sample
+ *   hess_theta, hess_x  the n x n Hessian of w . f; a = w: O weights for the batch
+ *                       (e_K for output K)
+ *   hvp_theta, hvp_x    (Hessian of w . f) v (n values); a = w as for hess,
+ *                       b = v as a of jvp
+ * The _x functions exist when the network has inputs. nag_model.functions
+ * lists them with these sizes.
  */
 #ifndef NAG_RUNTIME_H
 #define NAG_RUNTIME_H
@@ -49,6 +65,19 @@ typedef struct nag_symmetry_info {
 
 typedef void (*nag_eval_fn)(const double* theta, const double* x, double* y, int64_t batch);
 typedef void (*nag_eval_f32_fn)(const float* theta, const float* x, float* y, int64_t batch);
+typedef void (*nag_derived_fn)(const double* theta, const double* x, const double* a, const double* b, double* y,
+                               int64_t batch);
+
+/** A derived function (see the top of this file). */
+typedef struct nag_function_info {
+  const char* name;          /* "jac_theta" */
+  const char* mode;          /* how it was derived: "reverse mode: ..." */
+  nag_derived_fn fn;         /* float* arguments when precision_bits is 32 */
+  int64_t row_size;          /* values per sample in y */
+  int32_t num_aux;           /* extra arguments used: 0, 1 (a) or 2 (a, b) */
+  int64_t aux_size[2];       /* values of a and b (per sample or for the batch) */
+  int32_t aux_per_sample[2]; /* 1: one row per sample; 0: one for the batch */
+} nag_function_info;
 
 /** Everything a program or a user needs to know about a compiled network. */
 typedef struct nag_model {
@@ -75,6 +104,8 @@ typedef struct nag_model {
   nag_eval_fn eval;                   /* cast to nag_eval_f32_fn when precision_bits is 32 */
   int32_t lanes;                      /* samples per SIMD block in the generated code */
   int32_t precision_bits;             /* 64 (double) or 32 (float) */
+  int32_t num_functions;
+  const nag_function_info* functions; /* the derivatives */
 } nag_model;
 
 /** Runs the generated program's command line (info, eval, ...) for a model. */

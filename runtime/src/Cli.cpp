@@ -143,37 +143,148 @@ void info(const nag_model& m, const Args& args) {
   std::cout << out.str();
 }
 
-void eval(const nag_model& m, const Args& args) {
-  if (!args.has("--theta")) throw Error("eval needs --theta (a file, '-', or random:SEED)");
-  if (m.input_size > 0 && !args.has("--x")) throw Error("eval needs --x (a file, '-', or random:SEED)");
-  if (args.get("--theta") == "-" && args.get("--x") == "-") throw Error("--theta and --x cannot both read standard input");
-  int64_t samples = args.has("--samples") ? parseCount(args.get("--samples"), "--samples") : -1;
+// theta and x as every data command reads them.
+struct Data {
+  Matrix theta, x;
+};
 
-  Matrix theta = readData({args.get("--theta"), "theta", m.param_count, 1, true});
-  Matrix x;
+Data readThetaAndX(const nag_model& m, const Args& args, const std::string& command) {
+  if (!args.has("--theta")) throw Error(command + " needs --theta (a file, '-', or random:SEED)");
+  if (m.input_size > 0 && !args.has("--x")) throw Error(command + " needs --x (a file, '-', or random:SEED)");
+  int stdinUsers = 0;
+  for (const char* k : {"--theta", "--x", "--dir", "--cot"}) stdinUsers += args.get(k) == "-";
+  if (stdinUsers > 1) throw Error("only one of --theta, --x, --dir, --cot can read standard input");
+  int64_t samples = args.has("--samples") ? parseCount(args.get("--samples"), "--samples") : -1;
+  Data d;
+  d.theta = readData({args.get("--theta"), "theta", m.param_count, 1, true});
   if (m.input_size > 0) {
     std::string spec = args.get("--x");
     uint64_t seed;
     std::string err;
     bool random = parseRandomSpec(spec, seed, err);
-    x = readData({spec, "x", m.input_size, random && samples < 0 ? 10 : samples, false});
+    d.x = readData({spec, "x", m.input_size, random && samples < 0 ? 10 : samples, false});
   } else {
-    x.rows = samples < 0 ? 1 : samples;
+    d.x.rows = samples < 0 ? 1 : samples;
   }
-  Matrix y;
-  y.rows = x.rows;
-  y.cols = m.output.size;
-  y.data.resize(size_t(y.rows * y.cols));
-  if (m.precision_bits == 32) {
-    std::vector<float> t(theta.data.begin(), theta.data.end()), xs(x.data.begin(), x.data.end()), ys(y.data.size());
-    reinterpret_cast<nag_eval_f32_fn>(reinterpret_cast<void*>(m.eval))(t.data(), xs.data(), ys.data(), y.rows);
-    y.data.assign(ys.begin(), ys.end());
-  } else {
-    m.eval(theta.data.data(), x.data.data(), y.data.data(), y.rows);
+  return d;
+}
+
+// Calls a compiled function in the model's precision.
+template <typename F64, typename F32>
+void call(const nag_model& m, F64 f64, F32 f32, std::vector<const Matrix*> in, Matrix& y) {
+  if (m.precision_bits != 32) {
+    f64(in, y);
+    return;
   }
+  std::vector<std::vector<float>> store;
+  for (const Matrix* k : in) store.emplace_back(k ? std::vector<float>(k->data.begin(), k->data.end()) : std::vector<float>());
+  std::vector<float> ys(y.data.size());
+  f32(store, ys);
+  y.data.assign(ys.begin(), ys.end());
+}
+
+void output(const Matrix& y, const Args& args, const std::string& name, const std::vector<int64_t>& rowShape = {}) {
   std::string out = args.get("--out");
   Format format = args.has("--json") ? Format::JSON : out.empty() ? Format::Text : formatFor(out);
-  writeMatrix(y, out, format, "outputs");
+  writeMatrix(y, out, format, name, rowShape);
+}
+
+void eval(const nag_model& m, const Args& args) {
+  Data d = readThetaAndX(m, args, "eval");
+  Matrix y;
+  y.rows = d.x.rows;
+  y.cols = m.output.size;
+  y.data.resize(size_t(y.rows * y.cols));
+  call(
+      m, [&](auto& in, Matrix& out) { m.eval(in[0]->data.data(), in[1]->data.data(), out.data.data(), out.rows); },
+      [&](auto& in, std::vector<float>& out) {
+        reinterpret_cast<nag_eval_f32_fn>(reinterpret_cast<void*>(m.eval))(in[0].data(), in[1].data(), out.data(), y.rows);
+      },
+      {&d.theta, &d.x}, y);
+  output(y, args, "outputs");
+}
+
+const nag_function_info* findFunction(const nag_model& m, const std::string& name) {
+  for (int32_t i = 0; i < m.num_functions; ++i)
+    if (name == m.functions[i].name) return &m.functions[i];
+  return nullptr;
+}
+
+// An extra argument: one row for the batch, or one row per sample (a single
+// row is used for every sample).
+Matrix readAux(const std::string& spec, const std::string& what, int64_t size, bool perSample, int64_t samples) {
+  if (!perSample) return readData({spec, what, size, 1, true});
+  uint64_t seed;
+  std::string err;
+  bool random = parseRandomSpec(spec, seed, err);
+  Matrix a = readData({spec, what, size, random ? samples : -1, false});
+  if (a.rows == 1 && samples > 1) {
+    Matrix all;
+    all.rows = samples;
+    all.cols = size;
+    for (int64_t s = 0; s < samples; ++s) all.data.insert(all.data.end(), a.data.begin(), a.data.end());
+    return all;
+  }
+  if (a.rows < samples)
+    throw Error(what + ": " + std::to_string(a.rows) + " rows for " + std::to_string(samples) + " samples");
+  a.rows = samples;
+  a.data.resize(size_t(samples * size));
+  return a;
+}
+
+// jac, jvp, vjp, hess, hvp: --wrt theta|x picks the compiled function.
+void derivative(const nag_model& m, const Args& args, const std::string& command) {
+  std::string wrt = args.get("--wrt", "theta");
+  if (wrt != "theta" && wrt != "x") throw Error("--wrt expects theta or x, got '" + wrt + "'");
+  const nag_function_info* f = findFunction(m, command + "_" + wrt);
+  if (!f) throw Error(command + " --wrt " + wrt + ": this network has no " + (wrt == "x" ? "inputs" : "parameters"));
+  Data d = readThetaAndX(m, args, command);
+  int64_t n = wrt == "theta" ? m.param_count : m.input_size, outs = m.output.size;
+  Matrix a, b;
+  if (command == "jvp" || command == "hvp") {
+    if (!args.has("--dir")) throw Error(command + " needs --dir (the direction: " + std::to_string(n) + " values)");
+    Matrix dir = readAux(args.get("--dir"), "dir", n, wrt == "x", d.x.rows);
+    (command == "jvp" ? a : b) = dir;
+  }
+  if (command == "vjp") {
+    if (!args.has("--cot")) throw Error("vjp needs --cot (the cotangent: " + std::to_string(outs) + " values per sample)");
+    a = readAux(args.get("--cot"), "cot", outs, true, d.x.rows);
+  }
+  if (command == "hess" || command == "hvp") {
+    std::string text = args.get("--output", "0");
+    bool digits = !text.empty() && text.size() < 18 && text.find_first_not_of("0123456789") == std::string::npos;
+    int64_t k = digits ? std::stoll(text) : -1;
+    if (k < 0 || k >= outs)
+      throw Error("--output expects an output index from 0 to " + std::to_string(outs - 1) + ", got '" + text + "'");
+    a.rows = 1;
+    a.cols = outs;
+    a.data.assign(size_t(outs), 0.0);
+    a.data[size_t(k)] = 1.0;
+  }
+  Matrix y;
+  y.rows = d.x.rows;
+  y.cols = f->row_size;
+  y.data.resize(size_t(y.rows * y.cols));
+  auto ptr = [](const Matrix& mat) { return mat.data.empty() ? nullptr : mat.data.data(); };
+  call(
+      m,
+      [&](auto&, Matrix& out) { f->fn(d.theta.data.data(), d.x.data.data(), ptr(a), ptr(b), out.data.data(), out.rows); },
+      [&](auto& in, std::vector<float>& out) {
+        using F32 = void (*)(const float*, const float*, const float*, const float*, float*, int64_t);
+        auto fp = reinterpret_cast<F32>(reinterpret_cast<void*>(f->fn));
+        fp(in[0].data(), in[1].data(), in[2].empty() ? nullptr : in[2].data(), in[3].empty() ? nullptr : in[3].data(),
+           out.data(), y.rows);
+      },
+      {&d.theta, &d.x, &a, &b}, y);
+  std::vector<int64_t> shape;
+  if (command == "jac") shape = {outs, n};
+  if (command == "hess") shape = {n, n};
+  const char* names[] = {"jacobian", "jvp", "vjp", "hessian", "hvp"};
+  const char* commands[] = {"jac", "jvp", "vjp", "hess", "hvp"};
+  std::string name = "values";
+  for (int i = 0; i < 5; ++i)
+    if (command == commands[i]) name = names[i];
+  output(y, args, name, shape);
 }
 
 void usage(const char* prog) {
@@ -183,6 +294,13 @@ void usage(const char* prog) {
       "  info [--json]        architecture, parameter layout, degree, ambient and expected dimension\n"
       "  eval --theta T --x X [--samples N] [--out FILE] [--json]\n"
       "                       f_theta(x) for every sample (row) of X\n"
+      "  jac  --wrt theta|x ...             per sample, the outputs x n Jacobian (n = P or inputs)\n"
+      "  jvp  --wrt theta|x --dir V ...     J v\n"
+      "  vjp  --wrt theta|x --cot U ...     u^T J (U: one row of outputs per sample)\n"
+      "  hess --wrt theta|x [--output K]    the n x n Hessian of output K (default 0)\n"
+      "  hvp  --wrt theta|x --dir V [--output K]\n"
+      "                       (all with the data options of eval; --wrt defaults to theta;\n"
+      "                       V: n values for theta, one row per sample (or one row) for x)\n"
       "  help                 this text\n\n"
       "T and X are text or CSV files (one sample per row), .npy files, '-' for\n"
       "standard input, or random:SEED (SplitMix64 from SEED, uniform on [-1, 1)).\n"
@@ -213,8 +331,14 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       nagrt::info(*model, nagrt::Args(argc, argv, 2, {}, {"--json"}));
     } else if (command == "eval") {
       nagrt::eval(*model, nagrt::Args(argc, argv, 2, {"--theta", "--x", "--samples", "--out"}, {"--json"}));
+    } else if (command == "jac" || command == "jvp" || command == "vjp" || command == "hess" || command == "hvp") {
+      std::set<std::string> valued{"--theta", "--x", "--samples", "--out", "--wrt"};
+      if (command == "jvp" || command == "hvp") valued.insert("--dir");
+      if (command == "vjp") valued.insert("--cot");
+      if (command == "hess" || command == "hvp") valued.insert("--output");
+      nagrt::derivative(*model, nagrt::Args(argc, argv, 2, valued, {"--json"}), command);
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

@@ -258,11 +258,15 @@ Format formatFor(const std::string& path) {
   return Format::Text;
 }
 
-void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name) {
+void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name,
+                 const std::vector<int64_t>& rowShape) {
+  bool matrices = rowShape.size() == 2 && rowShape[0] * rowShape[1] == m.cols;
+  int64_t inner = matrices ? rowShape[1] : m.cols;
   std::string out;
   if (format == Format::NPY) {
-    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + std::to_string(m.rows) + ", " +
-                         std::to_string(m.cols) + "), }";
+    std::string dims = std::to_string(m.rows) + ", " +
+                       (matrices ? std::to_string(rowShape[0]) + ", " + std::to_string(rowShape[1]) : std::to_string(m.cols));
+    std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims + "), }";
     size_t total = 10 + header.size() + 1;
     header.append((64 - total % 64) % 64, ' ');
     header += '\n';
@@ -275,18 +279,23 @@ void writeMatrix(const Matrix& m, const std::string& path, Format format, const 
     out = "{\"" + name + "\": [";
     for (int64_t r = 0; r < m.rows; ++r) {
       out += r ? ",\n  [" : "\n  [";
-      for (int64_t c = 0; c < m.cols; ++c) out += (c ? ", " : "") + formatDouble(m.data[size_t(r * m.cols + c)]);
-      out += "]";
+      for (int64_t c = 0; c < m.cols; ++c) {
+        if (matrices && c % inner == 0) out += c ? "], [" : "[";
+        else if (c) out += ", ";
+        out += formatDouble(m.data[size_t(r * m.cols + c)]);
+      }
+      out += matrices ? "]]" : "]";
     }
     out += "\n]}\n";
   } else {
     const char* sep = format == Format::CSV ? "," : " ";
     for (int64_t r = 0; r < m.rows; ++r) {
+      if (matrices && r && format == Format::Text) out += '\n';
       for (int64_t c = 0; c < m.cols; ++c) {
-        if (c) out += sep;
+        if (c % inner) out += sep;
         out += formatDouble(m.data[size_t(r * m.cols + c)]);
+        if ((c + 1) % inner == 0) out += '\n';
       }
-      out += '\n';
     }
   }
   if (path.empty() || path == "-") {

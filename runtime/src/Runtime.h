@@ -56,7 +56,11 @@ enum class Format { Text, CSV, NPY, JSON };
 Format formatFor(const std::string& path);
 
 /// Writes a matrix to `path` ("" = standard output) atomically: a failed
-/// write leaves no partial file. `name` is the JSON key.
-void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name);
+/// write leaves no partial file. `name` is the JSON key. Each row may be a
+/// matrix of shape `rowShape` (2 entries): text then prints its rows on
+/// separate lines with a blank line between samples, .npy writes a 3-D
+/// array and JSON nests the lists.
+void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name,
+                 const std::vector<int64_t>& rowShape = {});
 
 }  // namespace nagrt

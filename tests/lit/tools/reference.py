@@ -10,7 +10,15 @@ calls nagc. Usage:
       recomputes f_theta(x) and compares it with the program's output Y
   reference.py random SEED COUNT
       prints the first COUNT values of the documented random:SEED generator
+  reference.py deriv NETWORK [NAME=VALUE ...] --what jac|hess|jvp|vjp|hvp --wrt theta|x
+               --theta T --x X --y Y.npy [--dir D] [--cot U] [--output K] [--exact]
+      checks a derivative the program computed: by central finite differences
+      of the reference (relative error <= 1e-6, the tolerance of a step of
+      1e-5 in the first and 1e-4 in the second derivatives), or with --exact
+      by exact rational arithmetic (Fractions carrying gradients and Hessians
+      through the same reference code; relative error <= 1e-12)
 """
+from fractions import Fraction
 import argparse
 import ast
 import sys
@@ -142,6 +150,127 @@ def every_op(theta, xm):
 NETWORKS = {f.__name__: f for f in [pmlp, biased, lcn, lightning, linear, poly_cnn, rational, relu, two_inputs, every_op]}
 
 
+class Jet:
+    """A value with its exact gradient and Hessian in n variables (Fractions)."""
+
+    __slots__ = ("v", "g", "h")
+
+    def __init__(self, v, g=None, h=None, n=0):
+        self.v = Fraction(v)
+        self.g = g if g is not None else [Fraction(0)] * n
+        self.h = h if h is not None else [[Fraction(0)] * n for _ in range(n)]
+
+    @staticmethod
+    def lift(a, n):
+        return a if isinstance(a, Jet) else Jet(a, n=n)
+
+    def n(self):
+        return len(self.g)
+
+    def __add__(self, o):
+        o = Jet.lift(o, self.n())
+        return Jet(self.v + o.v, [a + b for a, b in zip(self.g, o.g)],
+                   [[a + b for a, b in zip(r, q)] for r, q in zip(self.h, o.h)])
+
+    __radd__ = __add__
+
+    def __neg__(self):
+        return Jet(-self.v, [-a for a in self.g], [[-a for a in r] for r in self.h])
+
+    def __sub__(self, o):
+        return self + (-Jet.lift(o, self.n()))
+
+    def __rsub__(self, o):
+        return Jet.lift(o, self.n()) - self
+
+    def __mul__(self, o):
+        if not isinstance(o, Jet):
+            o = Fraction(o)
+            return Jet(self.v * o, [a * o for a in self.g], [[a * o for a in r] for r in self.h])
+        n = self.n()
+        g = [self.v * b + o.v * a for a, b in zip(self.g, o.g)]
+        h = [[self.v * o.h[i][j] + o.v * self.h[i][j] + self.g[i] * o.g[j] + o.g[i] * self.g[j] for j in range(n)]
+             for i in range(n)]
+        return Jet(self.v * o.v, g, h)
+
+    __rmul__ = __mul__
+
+    def reciprocal(self):
+        n, v = self.n(), self.v
+        g = [-a / v ** 2 for a in self.g]
+        h = [[-self.h[i][j] / v ** 2 + 2 * self.g[i] * self.g[j] / v ** 3 for j in range(n)] for i in range(n)]
+        return Jet(1 / v, g, h)
+
+    def __truediv__(self, o):
+        if not isinstance(o, Jet):
+            return self * (1 / Fraction(o))
+        return self * o.reciprocal()
+
+    def __rtruediv__(self, o):
+        return Jet.lift(o, self.n()) * self.reciprocal()
+
+    def __pow__(self, k):
+        out = Jet(1, n=self.n())
+        for _ in range(int(k)):
+            out = out * self
+        return out
+
+    def __float__(self):
+        return float(self.v)
+
+
+def variables(values, n, offset):
+    """Jets for values[i], the variables offset .. offset + len(values) - 1 of n."""
+    out = []
+    for i, v in enumerate(values):
+        g = [Fraction(0)] * n
+        g[offset + i] = Fraction(1)
+        out.append(Jet(Fraction(float(v)), g, [[Fraction(0)] * n for _ in range(n)]))
+    return np.array(out, dtype=object)
+
+
+def exact_point(f, theta, x, wrt):
+    """f's outputs as Jets in the variables of wrt, at the exact rationals of theta and x."""
+    if wrt == "theta":
+        t = variables(theta, len(theta), 0)
+        xx = np.array([Fraction(float(v)) for v in x], dtype=object)
+    else:
+        t = np.array([Fraction(float(v)) for v in theta], dtype=object)
+        xx = variables(x, len(x), 0)
+    return [Jet.lift(v, len(theta) if wrt == "theta" else len(x)) for v in np.atleast_1d(f(t, xx))]
+
+
+def fd_jacobian(f, theta, x, wrt, h=1e-5):
+    base = theta if wrt == "theta" else x
+    cols = []
+    for i in range(len(base)):
+        step = h * max(1.0, abs(base[i]))
+        up, dn = base.copy(), base.copy()
+        up[i] += step
+        dn[i] -= step
+        fu = f(up, x) if wrt == "theta" else f(theta, up)
+        fd = f(dn, x) if wrt == "theta" else f(theta, dn)
+        cols.append((np.atleast_1d(fu) - np.atleast_1d(fd)) / (2 * step))
+    return np.array(cols).T
+
+
+def fd_hessian(f, theta, x, wrt, k, h=1e-4):
+    base = theta if wrt == "theta" else x
+    n = len(base)
+    fk = lambda b: float(np.atleast_1d(f(b, x) if wrt == "theta" else f(theta, b))[k])
+    H = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i, n):
+            si, sj = h * max(1.0, abs(base[i])), h * max(1.0, abs(base[j]))
+            def at(a, b):
+                p = base.copy()
+                p[i] += a * si
+                p[j] += b * sj
+                return fk(p)
+            H[i, j] = H[j, i] = (at(1, 1) - at(1, -1) - at(-1, 1) + at(-1, -1)) / (4 * si * sj)
+    return H
+
+
 def load(path):
     return np.atleast_2d(np.loadtxt(path, ndmin=2))
 
@@ -160,6 +289,17 @@ def main():
     for k in ["theta", "x", "y"]:
         c.add_argument("--" + k, required=True)
     c.add_argument("--rtol", type=float, default=1e-12)
+    dv = sub.add_parser("deriv")
+    dv.add_argument("network", choices=sorted(NETWORKS))
+    dv.add_argument("args", nargs="*")
+    dv.add_argument("--what", choices=["jac", "hess", "jvp", "vjp", "hvp"], required=True)
+    dv.add_argument("--wrt", choices=["theta", "x"], default="theta")
+    for k in ["theta", "x", "y"]:
+        dv.add_argument("--" + k, required=True)
+    dv.add_argument("--dir")
+    dv.add_argument("--cot")
+    dv.add_argument("--output", type=int, default=0)
+    dv.add_argument("--exact", action="store_true")
     r = sub.add_parser("random")
     r.add_argument("seed", type=int)
     r.add_argument("count", type=int)
@@ -174,6 +314,8 @@ def main():
         np.savetxt(a.theta, rng.uniform(-1, 1, a.params)[None, :], fmt="%.17g")
         np.savetxt(a.x, rng.uniform(-1, 1, (a.samples, a.inputs)), fmt="%.17g")
         return 0
+    if a.cmd == "deriv":
+        return deriv(a)
     kwargs = {}
     for kv in a.args:
         k, v = kv.split("=", 1)
@@ -196,6 +338,46 @@ def main():
             print(f"reference: sample {i}: got {y}, expected {want} (relative error {err:.3g})")
             return 1
     print(f"reference: {len(xs)} samples agree (worst relative error {worst:.2g})")
+    return 0
+
+
+def deriv(a):
+    kwargs = {}
+    for kv in a.args:
+        k, v = kv.split("=", 1)
+        kwargs[k] = ast.literal_eval(v)
+    f = lambda t, x: NETWORKS[a.network](t, x, **kwargs)
+    theta = load(a.theta).reshape(-1)
+    xs = load(a.x)
+    got = np.load(a.y)
+    dirs = load(a.dir) if a.dir else None
+    cots = load(a.cot) if a.cot else None
+    tol = 1e-12 if a.exact else 1e-6
+    worst = 0.0
+    for s_, x in enumerate(xs):
+        if a.exact:
+            jets = exact_point(f, theta, x, a.wrt)
+            J = np.array([[float(c) for c in j.g] for j in jets])
+            H = np.array([[float(c) for c in row] for row in jets[a.output].h])
+        else:
+            J = fd_jacobian(f, theta, x, a.wrt)
+            H = fd_hessian(f, theta, x, a.wrt, a.output) if a.what in ("hess", "hvp") else None
+        v = None
+        if dirs is not None:
+            v = dirs.reshape(-1) if a.wrt == "theta" else dirs[min(s_, len(dirs) - 1)]
+        want = {"jac": lambda: J, "hess": lambda: H, "jvp": lambda: J @ v,
+                "vjp": lambda: cots[min(s_, len(cots) - 1)] @ J, "hvp": lambda: H @ v}[a.what]()
+        have = got[s_]
+        if np.shape(have) != np.shape(want):
+            print(f"reference: sample {s_}: shape {np.shape(have)}, expected {np.shape(want)}")
+            return 1
+        scale = max(1.0, float(np.max(np.abs(want))))
+        err = float(np.max(np.abs(have - want))) / scale
+        worst = max(worst, err)
+        if err > tol:
+            print(f"reference: sample {s_}: {a.what} differs by {err:.3g} (relative)\ngot\n{have}\nexpected\n{want}")
+            return 1
+    print(f"reference: {a.what} of {len(xs)} samples agrees (worst relative error {worst:.2g})")
     return 0
 
 
