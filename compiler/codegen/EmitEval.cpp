@@ -77,40 +77,58 @@ Layout plan(const ir::Graph& g) {
       lastUse[o] = level == kSeeded && l.level[o] == kVarying ? kForever : std::max(lastUse[o], id);
   }
   lastUse[g.output] = kForever;  // read back after the last op
-  std::vector<std::pair<int64_t, int64_t>> free;  // (offset, size)
+  // Per-sample leaves are all loaded at the start of a block, so they get
+  // space of their own before anything else (they may be recycled later).
+  auto loadedFirst = [&](const ir::Node& node) {
+    return node.op == Op::Input || (node.op == Op::Aux && g.aux[size_t(node.attr)].perSample);
+  };
   for (NodeId id = 0; id < n; ++id) {
-    const ir::Node& node = g.nodes[id];
-    int64_t size = ir::numElements(node.shape);
-    if (node.op == Op::Seed) continue;  // computed where it is read
-    if (l.level[id] == kUniform) {
-      if (node.op != Op::Param && node.op != Op::Const && node.op != Op::Aux) {
-        l.slot[id] = l.uniformElements;
-        l.uniformElements += size;
-      }
-      continue;
-    }
-    auto fit = std::find_if(free.begin(), free.end(), [&](auto& f) { return f.second >= size; });
-    if (fit != free.end()) {
-      l.slot[id] = fit->first;
-      if (fit->second > size)
-        *fit = {fit->first + size, fit->second - size};
-      else
-        free.erase(fit);
-    } else {
-      l.slot[id] = l.varyingVectors;
-      l.varyingVectors += size;
-    }
-    // Operands whose last use is this node can be recycled after it (once
-    // each, even when an op reads the same value twice).
-    std::vector<NodeId> dying;
-    for (NodeId o : node.operands)
-      if (l.slot[o] >= 0 && l.level[o] != kUniform && lastUse[o] == id &&
-          std::find(dying.begin(), dying.end(), o) == dying.end())
-        dying.push_back(o);
-    for (NodeId o : dying) free.push_back({l.slot[o], ir::numElements(g.nodes[o].shape)});
-    // A value used by nothing dies right away.
-    if (lastUse[id] == 0) free.push_back({l.slot[id], size});
+    if (!loadedFirst(g.nodes[id])) continue;
+    l.slot[id] = l.varyingVectors;
+    l.varyingVectors += ir::numElements(g.nodes[id].shape);
   }
+  // Slots are handed out in execution order: uniform values live in U, then
+  // the per-block values (in node order), then the seeded ones.
+  std::vector<std::pair<int64_t, int64_t>> free;  // (offset, size)
+  for (int phase : {kUniform, kVarying, kSeeded})
+    for (NodeId id = 0; id < n; ++id) {
+      if (l.level[id] != phase) continue;
+      const ir::Node& node = g.nodes[id];
+      int64_t size = ir::numElements(node.shape);
+      if (node.op == Op::Seed) continue;  // computed where it is read
+      if (loadedFirst(node)) {
+        if (lastUse[id] == 0) free.push_back({l.slot[id], size});
+        continue;
+      }
+      if (phase == kUniform) {
+        if (node.op != Op::Param && node.op != Op::Const && node.op != Op::Aux) {
+          l.slot[id] = l.uniformElements;
+          l.uniformElements += size;
+        }
+        continue;
+      }
+      auto fit = std::find_if(free.begin(), free.end(), [&](auto& f) { return f.second >= size; });
+      if (fit != free.end()) {
+        l.slot[id] = fit->first;
+        if (fit->second > size)
+          *fit = {fit->first + size, fit->second - size};
+        else
+          free.erase(fit);
+      } else {
+        l.slot[id] = l.varyingVectors;
+        l.varyingVectors += size;
+      }
+      // Operands whose last use is this node can be recycled after it (once
+      // each, even when an op reads the same value twice).
+      std::vector<NodeId> dying;
+      for (NodeId o : node.operands)
+        if (l.slot[o] >= 0 && l.level[o] != kUniform && lastUse[o] == id &&
+            std::find(dying.begin(), dying.end(), o) == dying.end())
+          dying.push_back(o);
+      for (NodeId o : dying) free.push_back({l.slot[o], ir::numElements(g.nodes[o].shape)});
+      // A value used by nothing dies right away.
+      if (lastUse[id] == 0) free.push_back({l.slot[id], size});
+    }
   return l;
 }
 
