@@ -188,7 +188,7 @@ NodeId Builder::broadcast(NodeId scalar, const Shape& s) {
 
 NodeId Builder::reduceTo(NodeId a, const Shape& s) {
   if (shape(a) == s) return a;
-  NAG_ASSERT(s.empty(), "only broadcast scalars are reduced");
+  NAG_ASSERT(s.empty(), "only broadcast scalars are reduced: " + ir::toString(shape(a)) + " to " + ir::toString(s) + " at %" + std::to_string(a) + " " + ir::spelling(node(a).op));
   return sum(a);
 }
 

@@ -26,7 +26,8 @@ Maybe plus(Builder& b, Maybe a, Maybe c, const Shape& s) {
 }
 
 NodeId arg(const ir::Node& n, size_t k) { return n.operands[k]; }
-const Shape& argShape(Builder& b, const ir::Node& n, size_t k) { return b.shape(n.operands[k]); }
+// A copy: the rules keep appending nodes, which moves the graph's storage.
+Shape argShape(Builder& b, const ir::Node& n, size_t k) { return b.shape(n.operands[k]); }
 
 Maybe leaf(Builder&, NodeId, const ir::Node&, D) { return std::nullopt; }
 Maybe leafT(Builder&, NodeId, const ir::Node&, size_t, NodeId) { return std::nullopt; }
@@ -51,8 +52,8 @@ const Rule kRules[] = {
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe { return b.reduceTo(u, argShape(b, n, k)); }},
     {Op::Sub, "d(a - c) = da - dc;  a += u, c -= u",
      [](Builder& b, NodeId, const ir::Node& n, D d) -> Maybe {
-       if (!d[1]) return plus(b, d[0], std::nullopt, n.shape);
-       return plus(b, d[0], b.neg(*d[1]), n.shape);
+       if (d[0] && d[1]) return b.sub(*d[0], *d[1]);
+       return plus(b, d[0], d[1] ? Maybe(b.neg(*d[1])) : std::nullopt, n.shape);
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe {
        return b.reduceTo(k == 0 ? u : b.neg(u), argShape(b, n, k));
