@@ -211,17 +211,25 @@ private:
     Value* next = b_.CreateNUWAdd(i, c64(1));
     i->addIncoming(next, b_.GetInsertBlock());
     Instruction* backEdge = b_.CreateCondBr(b_.CreateICmpULT(next, c64(n)), head, exit);
+    loopMetadata(backEdge, false);
     b_.SetInsertPoint(exit);
     return backEdge;
   }
 
   // Keeps the loop vectorizer away: it would turn strided copies into
   // gathers and scatters, which are slower than scalar moves.
-  void noVectorize(Instruction* backEdge) {
+  void noVectorize(Instruction* backEdge) { loopMetadata(backEdge, true); }
+
+  // Loop properties: loops over elements are not unrolled (their bodies are
+  // already vector operations, and unrolled copies cost compile time in the
+  // backend's scheduler); reductions (matmul, conv) keep LLVM's unrolling.
+  void loopMetadata(Instruction* backEdge, bool noVectorize) {
     if (!backEdge) return;
-    Metadata* disable[] = {MDString::get(ctx_, "llvm.loop.vectorize.enable"),
-                           ConstantAsMetadata::get(ConstantInt::getFalse(ctx_))};
-    MDNode* self = MDNode::getDistinct(ctx_, {nullptr, MDNode::get(ctx_, disable)});
+    std::vector<Metadata*> ops{nullptr, MDNode::get(ctx_, {MDString::get(ctx_, "llvm.loop.unroll.disable")})};
+    if (noVectorize)
+      ops.push_back(MDNode::get(ctx_, {MDString::get(ctx_, "llvm.loop.vectorize.enable"),
+                                       ConstantAsMetadata::get(ConstantInt::getFalse(ctx_))}));
+    MDNode* self = MDNode::getDistinct(ctx_, ops);
     self->replaceOperandWith(0, self);
     backEdge->setMetadata(LLVMContext::MD_loop, self);
   }

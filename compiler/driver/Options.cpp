@@ -34,6 +34,7 @@ Options:
   --target-cpu CPU      generate code for CPU (default: this machine's CPU)
   --lanes N             samples per SIMD block (power of two, default 32)
   --precision f64|f32   number type of eval (default f64)
+  --no-derivatives      compile eval only, without jac/jvp/vjp/hess/hvp
   --help                this text
   --version             nagc's version
 
@@ -138,6 +139,8 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       o.printAfter.push_back(pass);
+    } else if (a == "--no-derivatives") {
+      o.derivatives = false;
     } else if (a == "--precision") {
       auto v = value("--precision");
       if (!v) return std::nullopt;

@@ -26,6 +26,7 @@ struct Options {
   std::string targetCpu;               ///< --target-cpu
   unsigned lanes = 32;                 ///< --lanes
   bool single = false;                 ///< --precision f32
+  bool derivatives = true;             ///< --no-derivatives: eval only (faster to build)
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run
   std::vector<std::string> runArgs;    ///< what follows `--`
   bool help = false;

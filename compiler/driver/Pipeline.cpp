@@ -128,7 +128,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     }
 
     // 5. Derivatives: differentiate -> simplify -> dce, for each derived function.
-    model.derived = deriveFunctions(options, *graph, out);
+    if (options.derivatives || options.emit == Emit::Grad) model.derived = deriveFunctions(options, *graph, out);
     if (options.emit == Emit::Grad) {
       printDerivatives(*graph, model, out);
       return 0;
