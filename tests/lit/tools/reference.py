@@ -8,6 +8,8 @@ calls nagc. Usage:
       writes seeded random theta (P values) and x (M rows of N) as text files
   reference.py check NETWORK [NAME=VALUE ...] --theta T --x X --y Y [--rtol R]
       recomputes f_theta(x) and compares it with the program's output Y
+  reference.py randomdata --theta-seed S --x-seed R --params P --inputs N --samples M --theta T --x X
+      writes what random:S and random:R give the program, as text files
   reference.py random SEED COUNT
       prints the first COUNT values of the documented random:SEED generator
   reference.py deriv NETWORK [NAME=VALUE ...] --what jac|hess|jvp|vjp|hvp --wrt theta|x
@@ -300,6 +302,13 @@ def main():
     dv.add_argument("--cot")
     dv.add_argument("--output", type=int, default=0)
     dv.add_argument("--exact", action="store_true")
+    rd = sub.add_parser("randomdata")
+    rd.add_argument("--theta-seed", type=int, required=True)
+    rd.add_argument("--x-seed", type=int, required=True)
+    for k in ["params", "inputs", "samples"]:
+        rd.add_argument("--" + k, type=int, required=True)
+    rd.add_argument("--theta", required=True)
+    rd.add_argument("--x", required=True)
     r = sub.add_parser("random")
     r.add_argument("seed", type=int)
     r.add_argument("count", type=int)
@@ -308,6 +317,10 @@ def main():
     if a.cmd == "random":
         for v in splitmix(a.seed, a.count):
             print(repr(float(v)))
+        return 0
+    if a.cmd == "randomdata":  # what random:SEED gives the program, as files
+        np.savetxt(a.theta, splitmix(a.theta_seed, a.params)[None, :], fmt="%.17g")
+        np.savetxt(a.x, splitmix(a.x_seed, a.samples * a.inputs).reshape(a.samples, a.inputs), fmt="%.17g")
         return 0
     if a.cmd == "data":
         rng = np.random.default_rng(a.seed)
