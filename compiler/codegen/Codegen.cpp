@@ -133,8 +133,9 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
       std::string tmp = path + ".tmp." + std::to_string(::getpid());
       std::vector<std::string> argv{NAGC_LINKER};
       if (out == Output::Library) argv.push_back("-shared");
-      for (const std::string& a : {std::string("-o"), tmp, object, std::string(NAGC_RUNTIME_LIB), std::string("-lm"),
-                                   std::string("-pthread")})
+      for (const std::string& a : {std::string("-o"), tmp, object, std::string(NAGC_RUNTIME_LIB), std::string("-lflint"),
+                                   std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
+                                   std::string("-lm"), std::string("-pthread")})
         argv.push_back(a);
       std::string output;
       int status = run(argv, output);

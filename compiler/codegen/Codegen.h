@@ -22,6 +22,7 @@ struct Options {
   std::string targetCpu;     ///< empty: the host CPU with all its features
   unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
   Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
+  bool modular = false;      ///< internal: emit in integers mod p (see emitFunction)
 };
 
 /// Compiles the network and writes `path` (for a library, also `path` with

@@ -14,6 +14,7 @@ namespace nag::codegen {
 std::string evalSymbol(const ir::Graph& g);
 std::string modelSymbol(const ir::Graph& g);
 std::string functionSymbol(const ir::Graph& g, const std::string& function);
+std::string modSymbol(const ir::Graph& g, const std::string& function);  ///< nag_NAME_F_mod
 
 /// Emits one function of a network under `symbol`: eval (theta, x, y, batch)
 /// or, with `derived`, a derivative (theta, x, a, b, y, batch), whose graph

@@ -27,6 +27,7 @@ using ir::Op;
 std::string evalSymbol(const ir::Graph& g) { return "nag_" + g.name + "_eval"; }
 std::string modelSymbol(const ir::Graph& g) { return "nag_" + g.name + "_model"; }
 std::string functionSymbol(const ir::Graph& g, const std::string& function) { return "nag_" + g.name + "_" + function; }
+std::string modSymbol(const ir::Graph& g, const std::string& function) { return "nag_" + g.name + "_" + function + "_mod"; }
 
 namespace {
 
@@ -58,7 +59,7 @@ struct Layout {
 // Per-block values reuse the workspace of values that are dead (first fit),
 // so that a deep network's working set stays that of a few layers. Values
 // computed once per block but read inside the seed loop live to its end.
-Layout plan(const ir::Graph& g) {
+Layout plan(const ir::Graph& g, bool modular) {
   Layout l;
   size_t n = g.nodes.size();
   l.level.assign(n, kUniform);
@@ -101,7 +102,8 @@ Layout plan(const ir::Graph& g) {
         continue;
       }
       if (phase == kUniform) {
-        if (node.op != Op::Param && node.op != Op::Const && node.op != Op::Aux) {
+        // Modular constants depend on p: they are computed per call, into U.
+        if (node.op != Op::Param && (node.op != Op::Const || modular) && node.op != Op::Aux) {
           l.slot[id] = l.uniformElements;
           l.uniformElements += size;
         }
@@ -135,11 +137,12 @@ Layout plan(const ir::Graph& g) {
 class Emitter {
 public:
   Emitter(Module& m, const ir::Graph& g, const Options& o, std::string symbol, bool derived)
-      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g)), symbol_(std::move(symbol)),
+      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g, o.modular)), symbol_(std::move(symbol)),
         derived_(derived) {
     single_ = o.precision == Precision::F32;
-    elem_ = single_ ? Type::getFloatTy(ctx_) : Type::getDoubleTy(ctx_);
-    bytes_ = single_ ? 4 : 8;
+    modular_ = o.modular;
+    elem_ = modular_ ? Type::getInt64Ty(ctx_) : single_ ? Type::getFloatTy(ctx_) : Type::getDoubleTy(ctx_);
+    bytes_ = single_ && !modular_ ? 4 : 8;
     i64_ = Type::getInt64Ty(ctx_);
     ptr_ = PointerType::getUnqual(ctx_);
     vec_ = FixedVectorType::get(elem_, lanes_);
@@ -149,8 +152,8 @@ public:
   }
 
   void emit() {
-    // The context passed to the block function: theta, x, a, b, y, batch, U.
-    ctxTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, i64_, ptr_});
+    // The context passed to the block function: theta, x, a, b, y, batch, U, modulus.
+    ctxTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, ptr_, ptr_, i64_, ptr_, ptr_});
     Function* block = emitBlockFunction();
     emitEntryFunction(block);
   }
@@ -164,7 +167,9 @@ private:
   Layout layout_;
   Type* elem_;          // double, or float with --precision f32
   bool single_ = false;
+  bool modular_ = false;  // integers mod p in Montgomery form (see the arithmetic section)
   int64_t bytes_ = 8;
+  Value* modCtx_ = nullptr;   // nag_modulus*: p, -p^-1 mod 2^64, R^2 mod p, R mod p, error flag
   Type* i64_;
   PointerType* ptr_;
   FixedVectorType* vec_;
@@ -182,7 +187,7 @@ private:
   bool vectorMode_ = false;  // emitting the per-block (varying) part
 
   Value* c64(int64_t v) { return ConstantInt::get(i64_, uint64_t(v)); }
-  Value* zero() { return vectorMode_ ? ConstantFP::get(vec_, 0.0) : ConstantFP::get(elem_, 0.0); }
+  Value* zero() { return vectorMode_ ? Constant::getNullValue(vec_) : Constant::getNullValue(elem_); }
   Type* valueTy() { return vectorMode_ ? static_cast<Type*>(vec_) : elem_; }
 
   FunctionCallee runtime(const char* name, Type* ret, std::vector<Type*> args) {
@@ -311,8 +316,8 @@ private:
     const ir::Node& node = g_.nodes[n];
     Value* scalar = nullptr;
     if (node.op == Op::Seed) {  // e_s: 1 at the seed's element, 0 elsewhere
-      Value* one = ConstantFP::get(elem_, 1.0), *zero = ConstantFP::get(elem_, 0.0);
-      return b_.CreateVectorSplat(lanes_, b_.CreateSelect(b_.CreateICmpEQ(e, seed_), one, zero));
+      Value* one = modular_ ? modField(3) : ConstantFP::get(elem_, 1.0);
+      return b_.CreateVectorSplat(lanes_, b_.CreateSelect(b_.CreateICmpEQ(e, seed_), one, Constant::getNullValue(elem_)));
     }
     if (varying(n)) {
       NAG_ASSERT(vectorMode_, "varying value read in uniform code");
@@ -323,16 +328,19 @@ private:
     switch (node.op) {
       case Op::Param: {
         int64_t offset = g_.params[size_t(node.attr)].offset;
-        scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, theta_, b_.CreateAdd(c64(offset), e)));
+        scalar = toDomain(b_.CreateLoad(elem_, b_.CreateGEP(elem_, theta_, b_.CreateAdd(c64(offset), e))));
         break;
       }
       case Op::Aux: {
         NAG_ASSERT(!g_.aux[size_t(node.attr)].perSample, "per-sample arguments are varying");
-        scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, aux_[node.attr], e));
+        scalar = toDomain(b_.CreateLoad(elem_, b_.CreateGEP(elem_, aux_[node.attr], e)));
         break;
       }
       case Op::Const:
-        if (node.values.size() == 1) {
+        if (modular_) {
+          Value* at = node.values.size() == 1 ? c64(layout_.slot[n]) : b_.CreateAdd(c64(layout_.slot[n]), e);
+          scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, uniform_, at));
+        } else if (node.values.size() == 1) {
           scalar = ConstantFP::get(elem_, nearest(node.values[0], single_));
         } else {
           scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, constantArray(n), e));
@@ -375,14 +383,75 @@ private:
   }
 
   // ---- arithmetic
+  //
+  // Floating point: the IEEE operations (FMA contraction allowed). Modular:
+  // residues in Montgomery form a R mod p, R = 2^64, p < 2^62 odd, so that a
+  // product is one 64x64->128 multiplication and one reduction:
+  //   mont(a, b) = (a b + m p) / R with m = (a b mod R) (-p^-1) mod R,
+  // which is < 2p and needs at most one final subtraction.
+
+  Value* splatMode(Value* scalar) { return vectorMode_ ? b_.CreateVectorSplat(lanes_, scalar) : scalar; }
+  Value* splatLike(Value* like, Value* scalar) {
+    if (auto* vt = dyn_cast<FixedVectorType>(like->getType())) return b_.CreateVectorSplat(vt->getNumElements(), scalar);
+    return scalar;
+  }
+  // Field k of the modulus context: 0 p, 1 -p^-1 mod 2^64, 2 R^2 mod p, 3 R mod p.
+  Value* modField(unsigned k) { return b_.CreateLoad(i64_, b_.CreateGEP(i64_, modCtx_, c64(k))); }
+
+  Value* montmul(Value* a, Value* c) {
+    Type* t = a->getType();
+    Type* wide = t->isVectorTy() ? static_cast<Type*>(FixedVectorType::get(Type::getInt128Ty(ctx_), cast<FixedVectorType>(t)->getNumElements()))
+                                 : Type::getInt128Ty(ctx_);
+    Value* p = splatLike(a, modField(0));
+    Value* pinv = splatLike(a, modField(1));
+    Value* prod = b_.CreateMul(b_.CreateZExt(a, wide), b_.CreateZExt(c, wide));
+    Value* m = b_.CreateMul(b_.CreateTrunc(prod, t), pinv);
+    Value* sum = b_.CreateAdd(prod, b_.CreateMul(b_.CreateZExt(m, wide), b_.CreateZExt(p, wide)));
+    Value* r = b_.CreateTrunc(b_.CreateLShr(sum, ConstantInt::get(wide, 64)), t);
+    return b_.CreateSelect(b_.CreateICmpUGE(r, p), b_.CreateSub(r, p), r);
+  }
+  Value* toDomain(Value* v) { return modular_ ? montmul(v, splatLike(v, modField(2))) : v; }
+  Value* fromDomain(Value* v) { return modular_ ? montmul(v, splatLike(v, c64(1))) : v; }
+
+  Value* add_(Value* a, Value* c) {
+    if (!modular_) return b_.CreateFAdd(a, c);
+    Value* p = splatLike(a, modField(0));
+    Value* sum = b_.CreateAdd(a, c);
+    return b_.CreateSelect(b_.CreateICmpUGE(sum, p), b_.CreateSub(sum, p), sum);
+  }
+  Value* sub_(Value* a, Value* c) {
+    if (!modular_) return b_.CreateFSub(a, c);
+    Value* diff = b_.CreateSub(a, c);
+    return b_.CreateSelect(b_.CreateICmpULT(a, c), b_.CreateAdd(diff, splatLike(a, modField(0))), diff);
+  }
+  Value* neg_(Value* a) {
+    if (!modular_) return b_.CreateFNeg(a);
+    return sub_(Constant::getNullValue(a->getType()), a);
+  }
+  Value* mul_(Value* a, Value* c) { return modular_ ? montmul(a, c) : b_.CreateFMul(a, c); }
+  // a / c; modular: a c^-1, the inverse from the runtime lane by lane (a zero
+  // denominator sets the context's error flag and gives 0).
+  Value* div_(Value* a, Value* c) {
+    if (!modular_) return b_.CreateFDiv(a, c);
+    FunctionCallee inv = runtime("nagrt_mod_inverse", i64_, {i64_, ptr_});
+    Value* r;
+    if (auto* vt = dyn_cast<FixedVectorType>(c->getType())) {
+      r = PoisonValue::get(vt);
+      for (unsigned lane = 0; lane < vt->getNumElements(); ++lane)
+        r = b_.CreateInsertElement(r, b_.CreateCall(inv, {b_.CreateExtractElement(c, lane), modCtx_}), lane);
+    } else {
+      r = b_.CreateCall(inv, {c, modCtx_});
+    }
+    return montmul(a, r);
+  }
 
   Value* powi(Value* x, int64_t k) {
-    if (k == 0) return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(elem_, 1.0);
+    if (k == 0) return one();
     Value* result = nullptr;
     Value* square = x;
     for (int64_t e = k; e > 0; e >>= 1) {
-      if (e & 1) result = result ? b_.CreateFMul(result, square) : square;
-      if (e > 1) square = b_.CreateFMul(square, square);
+      if (e & 1) result = result ? mul_(result, square) : square;
+      if (e > 1) square = mul_(square, square);
     }
     return result;
   }
@@ -398,7 +467,7 @@ private:
     return out;
   }
 
-  Value* one() { return vectorMode_ ? ConstantFP::get(vec_, 1.0) : ConstantFP::get(elem_, 1.0); }
+  Value* one() { return splatMode(modular_ ? modField(3) : ConstantFP::get(elem_, 1.0)); }
 
   // ---- ops
 
@@ -409,6 +478,23 @@ private:
     auto elementwise = [&](const std::function<Value*(Value*)>& f) {
       loop(size, [&](Value* e) { store(id, e, f(load(operand(0), e))); });
     };
+    if (modular_ && n.op == Op::Const) {
+      // Each value c = a / b becomes its residue, computed by the runtime.
+      FunctionCallee conv = runtime("nagrt_mod_rational", i64_, {i64_, i64_, ptr_});
+      for (size_t k = 0; k < n.values.size(); ++k) {
+        int64_t num = 0, den = 1;
+        NAG_ASSERT(n.values[k].get_num().fits_slong_p() && n.values[k].get_den().fits_slong_p(),
+                   "modular constants fit in 64 bits (checked by the driver)");
+        num = n.values[k].get_num().get_si();
+        den = n.values[k].get_den().get_si();
+        Value* v = b_.CreateCall(conv, {c64(num), c64(den), modCtx_});
+        b_.CreateStore(v, b_.CreateGEP(elem_, uniform_, c64(layout_.slot[id] + int64_t(k))));
+      }
+      return;
+    }
+    NAG_ASSERT(!modular_ || (n.op != Op::Relu && n.op != Op::Step && n.op != Op::Tanh && n.op != Op::Sigmoid &&
+                             n.op != Op::Exp),
+               "non-algebraic op in modular code");
     switch (n.op) {
       case Op::Param:
       case Op::Const:
@@ -441,7 +527,7 @@ private:
           Value* u = load(operand(1), i);
           loop(k, [&](Value* t) {
             Value* j = b_.CreateAdd(b_.CreateMul(i, c64(stride)), t);
-            store(id, j, b_.CreateFAdd(loadOwn(id, j), b_.CreateFMul(load(operand(0), t), u)));
+            store(id, j, add_(loadOwn(id, j), mul_(load(operand(0), t), u)));
           });
         });
         return;
@@ -454,15 +540,15 @@ private:
         loop(size, [&](Value* e) {
           Value* a = load(operand(0), scalar0 ? c64(0) : e);
           Value* c = load(operand(1), scalar1 ? c64(0) : e);
-          Value* r = n.op == Op::Add ? b_.CreateFAdd(a, c)
-                     : n.op == Op::Sub ? b_.CreateFSub(a, c)
-                     : n.op == Op::Mul ? b_.CreateFMul(a, c)
-                                       : b_.CreateFDiv(a, c);
+          Value* r = n.op == Op::Add ? add_(a, c)
+                     : n.op == Op::Sub ? sub_(a, c)
+                     : n.op == Op::Mul ? mul_(a, c)
+                                       : div_(a, c);
           store(id, e, r);
         });
         return;
       }
-      case Op::Neg: elementwise([&](Value* a) { return b_.CreateFNeg(a); }); return;
+      case Op::Neg: elementwise([&](Value* a) { return neg_(a); }); return;
       case Op::Pow: elementwise([&](Value* a) { return powi(a, n.attr); }); return;
       case Op::Relu:
         elementwise([&](Value* a) { return b_.CreateSelect(b_.CreateFCmpOGT(a, zero()), a, zero()); });
@@ -470,7 +556,7 @@ private:
       case Op::Exp: elementwise([&](Value* a) { return libm("exp", a); }); return;
       case Op::Tanh: elementwise([&](Value* a) { return libm("tanh", a); }); return;
       case Op::Sigmoid:
-        elementwise([&](Value* a) { return b_.CreateFDiv(one(), b_.CreateFAdd(one(), libm("exp", b_.CreateFNeg(a)))); });
+        elementwise([&](Value* a) { return div_(one(), add_(one(), libm("exp", neg_(a)))); });
         return;
       case Op::MatMul: {
         const ir::Shape& sa = g_.nodes[operand(0)].shape;
@@ -488,7 +574,7 @@ private:
               for (int64_t r = 0; r < count; ++r) {
                 Value* i = b_.CreateAdd(i0, c64(r));
                 Value* a = load(operand(0), b_.CreateAdd(b_.CreateMul(i, c64(k)), l));
-                next.push_back(b_.CreateFAdd(acc[size_t(r)], b_.CreateFMul(a, c)));
+                next.push_back(add_(acc[size_t(r)], mul_(a, c)));
               }
               return next;
             });
@@ -515,7 +601,7 @@ private:
           Value* base = b_.CreateMul(i, c64(stride));
           Value* acc = reduce(k, zero(), [&](Value* t, Value* acc) {
             Value* at = b_.CreateAdd(base, b_.CreateMul(t, c64(dilation)));
-            return b_.CreateFAdd(acc, b_.CreateFMul(load(operand(0), t), load(operand(1), at)));
+            return add_(acc, mul_(load(operand(0), t), load(operand(1), at)));
           });
           store(id, i, acc);
         });
@@ -523,13 +609,13 @@ private:
       }
       case Op::Sum: {
         int64_t count = ir::numElements(g_.nodes[operand(0)].shape);
-        store(id, c64(0), reduce(count, zero(), [&](Value* e, Value* acc) { return b_.CreateFAdd(acc, load(operand(0), e)); }));
+        store(id, c64(0), reduce(count, zero(), [&](Value* e, Value* acc) { return add_(acc, load(operand(0), e)); }));
         return;
       }
       case Op::Dot: {
         int64_t count = g_.nodes[operand(0)].shape[0];
         store(id, c64(0), reduce(count, zero(), [&](Value* e, Value* acc) {
-          return b_.CreateFAdd(acc, b_.CreateFMul(load(operand(0), e), load(operand(1), e)));
+          return add_(acc, mul_(load(operand(0), e), load(operand(1), e)));
         }));
         return;
       }
@@ -537,7 +623,7 @@ private:
         int64_t rows = n.shape[0], cols = n.shape[1];
         loop(rows, [&](Value* i) {
           loop(cols, [&](Value* j) {
-            store(id, b_.CreateAdd(b_.CreateMul(i, c64(cols)), j), b_.CreateFMul(load(operand(0), i), load(operand(1), j)));
+            store(id, b_.CreateAdd(b_.CreateMul(i, c64(cols)), j), mul_(load(operand(0), i), load(operand(1), j)));
           });
         });
         return;
@@ -634,7 +720,7 @@ private:
           for (int r = 0; r < 8; ++r) {
             Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
             Value* at = b_.CreateAdd(b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset)), b_.CreateMul(chunk, c64(8)));
-            rows.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, base, at), Align(unsigned(bytes_))));
+            rows.push_back(toDomain(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, base, at), Align(unsigned(bytes_)))));
           }
           std::vector<Value*> cols = transpose8(rows);
           for (int e = 0; e < 8; ++e) {
@@ -653,7 +739,7 @@ private:
       noVectorize(loop(count - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
         Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e));
-        v = b_.CreateSelect(in, v, ConstantFP::get(elem_, 0.0));
+        v = b_.CreateSelect(in, toDomain(v), Constant::getNullValue(elem_));
         b_.CreateStore(v, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
       }));
     });
@@ -675,7 +761,7 @@ private:
         Value* row = rowOf(lane);
         vectorMode_ = false;
         noVectorize(loop(outSize, [&](Value* e) {
-          b_.CreateStore(load(out, e), b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
+          b_.CreateStore(fromDomain(load(out, e)), b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
         }));
         vectorMode_ = true;
       });
@@ -691,7 +777,7 @@ private:
           for (int e = 0; e < 8; ++e) {
             Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
             Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
-            cols.push_back(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_))));
+            cols.push_back(fromDomain(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_)))));
           }
           std::vector<Value*> rows = transpose8(cols);
           for (int r = 0; r < 8; ++r) {
@@ -708,7 +794,7 @@ private:
       noVectorize(loop(outSize - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
         Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
-        b_.CreateStore(v, b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
+        b_.CreateStore(fromDomain(v), b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
       }));
     };
     if (valid)
@@ -733,6 +819,7 @@ private:
     Value* y = field(4, ptr_);
     Value* batch = field(5, i64_);
     uniform_ = field(6, ptr_);
+    modCtx_ = field(7, ptr_);
     int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * bytes_;
     work_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(workBytes)});
     vectorMode_ = true;
@@ -782,6 +869,7 @@ private:
     bool derived = derived_;
     std::vector<Type*> params = derived ? std::vector<Type*>{ptr_, ptr_, ptr_, ptr_, ptr_, i64_}
                                         : std::vector<Type*>{ptr_, ptr_, ptr_, i64_};
+    if (modular_) params.push_back(ptr_);  // const nag_modulus*
     auto* fty = FunctionType::get(Type::getVoidTy(ctx_), params, false);
     Function* f = Function::Create(fty, GlobalValue::ExternalLinkage, symbol_, m_);
     BasicBlock* entry = BasicBlock::Create(ctx_, "entry", f);
@@ -797,13 +885,14 @@ private:
     aux_[0] = derived ? f->getArg(2) : null;
     aux_[1] = derived ? f->getArg(3) : null;
     Value* y = f->getArg(derived ? 4 : 2);
+    modCtx_ = modular_ ? f->getArg(derived ? 6 : 4) : static_cast<Value*>(null);
     uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformElements, 1) * bytes_)});
     vectorMode_ = false;
     for (NodeId id = 0; id < g_.nodes.size(); ++id)
       if (layout_.level[id] == kUniform) emitNode(id);
     Value* ctx = b_.CreateAlloca(ctxTy_);
-    Value* fields[] = {theta_, x, aux_[0], aux_[1], y, batch, uniform_};
-    for (unsigned k = 0; k < 7; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
+    Value* fields[] = {theta_, x, aux_[0], aux_[1], y, batch, uniform_, modCtx_};
+    for (unsigned k = 0; k < 8; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
     Value* blocks = b_.CreateUDiv(b_.CreateAdd(batch, c64(lanes_ - 1)), c64(lanes_));
     b_.CreateCall(runtime("nagrt_parallel_for", Type::getVoidTy(ctx_), {i64_, ptr_, ptr_}), {blocks, block, ctx});
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {uniform_});

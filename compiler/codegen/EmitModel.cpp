@@ -27,7 +27,7 @@ public:
     auto* pair32 = ArrayType::get(i32_, 2);
     fnTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, i64_, i32_, pair64, pair32});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
-                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_});
+                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -81,6 +81,9 @@ public:
         ConstantInt::get(i32_, o.precision == Precision::F32 ? 32 : 64),
         ConstantInt::get(i32_, fns.size()),
         array(fnTy_, fns, "functions"),
+        orNull(m_.getFunction(modSymbol(g, "eval"))),
+        orNull(m_.getFunction(modSymbol(g, "jac_theta"))),
+        str(reason(d)),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");
@@ -107,6 +110,14 @@ private:
   StructType* symTy_;
   StructType* modelTy_;
   StructType* fnTy_;
+
+  Constant* orNull(Function* f) { return f ? static_cast<Constant*>(f) : ConstantPointerNull::get(ptr_); }
+
+  // Why a network is not polynomial, for messages ("relu at relu.nag:9:19").
+  static std::string reason(const ir::ModelDescription& d) {
+    if (d.cls.cls == ir::AlgebraicClass::Polynomial) return "";
+    return std::string(ir::spelling(d.cls.culprit)) + (d.culpritPlace.empty() ? "" : " at " + d.culpritPlace);
+  }
 
   Constant* str(const std::string& s) {
     auto* init = ConstantDataArray::getString(ctx_, s, true);
@@ -145,6 +156,14 @@ std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const 
   auto m = std::make_unique<Module>(g.name, ctx);
   emitFunction(*m, g, o, evalSymbol(g), false);
   for (const ir::DerivedFunction& f : d.derived) emitFunction(*m, f.graph, o, functionSymbol(g, f.name), true);
+  if (d.modularOk) {  // exact arithmetic mod p for the dimension report and tests
+    Options mod = o;
+    mod.modular = true;
+    mod.precision = Precision::F64;
+    emitFunction(*m, g, mod, modSymbol(g, "eval"), false);
+    for (const ir::DerivedFunction& f : d.derived)
+      if (f.name == "jac_theta") emitFunction(*m, f.graph, mod, modSymbol(g, f.name), true);
+  }
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

@@ -122,6 +122,11 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
 
     // 4. Analyses: class, degree, symmetries, ambient and expected dimension.
     ir::ModelDescription model = ir::describe(*graph, options.input);
+    if (model.cls.culpritLoc.valid()) {
+      LineCol lc = sources.lineCol(model.cls.culpritLoc.begin);
+      model.culpritPlace = sources.name(model.cls.culpritLoc.begin.file) + ":" + std::to_string(lc.line) + ":" +
+                           std::to_string(lc.col);
+    }
     if (options.emit == Emit::Summary) {
       printSummary(*graph, model, sources, options.input, out);
       return 0;

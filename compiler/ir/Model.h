@@ -31,6 +31,10 @@ struct ModelDescription {
   int64_t symmetryDimension = 0;
   std::string expectedDimension;     ///< decimal: min(P - symmetries, ambient)
   std::vector<DerivedFunction> derived;  ///< filled by the driver from transforms/
+  /// Exact arithmetic mod p can be generated: the network is polynomial or
+  /// rational and its constants' numerators and denominators fit in 64 bits.
+  bool modularOk = false;
+  std::string culpritPlace;          ///< "file:line:col" of cls.culprit
 };
 
 /// Classifies the network, finds its known symmetries and computes the

@@ -226,6 +226,10 @@ ModelDescription describe(const Graph& g, const std::string& source) {
     if (ambient < expected) expected = ambient;
   }
   d.expectedDimension = expected.get_str();
+  d.modularOk = d.cls.cls != AlgebraicClass::NonAlgebraic;
+  for (const Node& n : g.nodes)
+    for (const Rational& q : n.values)
+      if (!q.get_num().fits_slong_p() || !q.get_den().fits_slong_p()) d.modularOk = false;
   return d;
 }
 

@@ -68,6 +68,23 @@ typedef void (*nag_eval_f32_fn)(const float* theta, const float* x, float* y, in
 typedef void (*nag_derived_fn)(const double* theta, const double* x, const double* a, const double* b, double* y,
                                int64_t batch);
 
+/** Arithmetic modulo an odd prime p < 2^62 in Montgomery form (R = 2^64);
+ * set up by nagrt_modulus_init. `vanished` counts divisions by zero mod p. */
+typedef struct nag_modulus {
+  uint64_t p, pinv, r2, r; /* p, -p^-1 mod 2^64, R^2 mod p, R mod p */
+  int64_t vanished;
+} nag_modulus;
+
+/* Modular functions take and return residues 0 <= v < p (not Montgomery form):
+ *   void nag_NAME_eval_mod(const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch,
+ *                          nag_modulus* m);
+ *   void nag_NAME_jac_theta_mod(const uint64_t* theta, const uint64_t* x, const uint64_t* a,
+ *                               const uint64_t* b, uint64_t* y, int64_t batch, nag_modulus* m);
+ * They exist for polynomial and rational networks (null in nag_model otherwise). */
+typedef void (*nag_eval_mod_fn)(const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch, nag_modulus* m);
+typedef void (*nag_derived_mod_fn)(const uint64_t* theta, const uint64_t* x, const uint64_t* a, const uint64_t* b,
+                                   uint64_t* y, int64_t batch, nag_modulus* m);
+
 /** A derived function (see the top of this file). */
 typedef struct nag_function_info {
   const char* name;          /* "jac_theta" */
@@ -106,7 +123,17 @@ typedef struct nag_model {
   int32_t precision_bits;             /* 64 (double) or 32 (float) */
   int32_t num_functions;
   const nag_function_info* functions; /* the derivatives */
+  nag_eval_mod_fn eval_mod;           /* exact arithmetic mod p; null when not algebraic */
+  nag_derived_mod_fn jac_theta_mod;
+  const char* algebraic_reason;       /* for non-polynomial networks: the op and place that decided */
 } nag_model;
+
+/** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */
+int nagrt_modulus_init(nag_modulus* m, uint64_t p);
+/** Used by generated modular code: the residue of num/den in Montgomery form,
+ * and the inverse of a Montgomery-form value (0, counted in m->vanished, for 0). */
+uint64_t nagrt_mod_rational(int64_t num, int64_t den, nag_modulus* m);
+uint64_t nagrt_mod_inverse(uint64_t a, nag_modulus* m);
 
 /** Runs the generated program's command line (info, eval, ...) for a model. */
 int nagrt_main(const nag_model* model, int argc, char** argv);

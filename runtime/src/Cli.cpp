@@ -1,8 +1,12 @@
 // Cli.cpp — the generated program's command line: info and eval.
+#include "Dim.h"
 #include "Runtime.h"
 #include "nag_runtime.h"
 
+#include <cerrno>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <map>
@@ -287,6 +291,117 @@ void derivative(const nag_model& m, const Args& args, const std::string& command
   output(y, args, name, shape);
 }
 
+uint64_t parseU64(const std::string& text, const std::string& flag) {
+  if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos)
+    throw Error(flag + " expects a non-negative integer, got '" + text + "'");
+  errno = 0;
+  unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+  if (errno == ERANGE) throw Error(flag + " does not fit in 64 bits: '" + text + "'");
+  return v;
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+void dim(const nag_model& m, const Args& args) {
+  DimOptions o;
+  int modes = args.has("--exact") + args.has("--float") + args.has("--both");
+  if (modes > 1) throw Error("--exact, --float and --both exclude each other");
+  o.exact = !args.has("--float");
+  o.floating = args.has("--float") || args.has("--both");
+  if (args.has("--seed")) o.seed = parseU64(args.get("--seed"), "--seed");
+  if (args.has("--prime")) o.prime = parseU64(args.get("--prime"), "--prime");
+  if (args.has("--points")) o.points = parseCount(args.get("--points"), "--points");
+  o.at = args.get("--at");
+  if (o.exact && !m.jac_theta_mod && !args.has("--exact") && !args.has("--both")) {
+    o.exact = false;  // the default for a non-algebraic network is its functional dimension
+    o.floating = true;
+  }
+  DimReport r = measureDimension(m, o);
+
+  bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
+  int64_t ambient = -1;
+  if (poly) {
+    errno = 0;
+    char* end = nullptr;
+    long long a = std::strtoll(m.ambient_dimension, &end, 10);
+    if (!*end && errno != ERANGE) ambient = a;
+  }
+  int64_t expected = std::strtoll(m.expected_dimension, nullptr, 10);
+  int64_t upper = m.param_count - m.symmetry_dimension;
+  if (ambient >= 0) upper = std::min(upper, ambient);
+  int64_t dimension = r.exactRank >= 0 ? r.exactRank : r.floatRank;
+  bool certified = r.exactRank >= 0 && r.exactRank == upper;
+  std::string status = certified ? (ambient >= 0 && r.exactRank == ambient ? "certified: equals the ambient dimension"
+                                                                            : "certified: equals P - symmetries")
+                       : r.exactRank >= 0 ? "lower bound, probabilistic equality"
+                       : r.floatTrusted   ? "floating point, not certified"
+                                          : "floating point, NOT TRUSTED: the singular-value gap is small";
+  // Singular values around the gap.
+  std::vector<std::pair<int64_t, double>> around;
+  if (r.floatRank >= 0)
+    for (int64_t i = std::max<int64_t>(0, r.floatRank - 2);
+         i < std::min<int64_t>(int64_t(r.singular.size()), r.floatRank + 2); ++i)
+      around.push_back({i + 1, r.singular[size_t(i)]});
+
+  std::ostringstream out;
+  if (args.has("--json")) {
+    out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"P\": " << m.param_count
+        << ",\n  \"ambient_dimension\": " << (poly ? std::string(m.ambient_dimension) : "null")
+        << ",\n  \"symmetry_dimension\": " << m.symmetry_dimension << ",\n  \"expected_dimension\": " << expected
+        << ",\n  \"dimension\": " << dimension << ",\n  \"defect\": " << (expected - dimension)
+        << ",\n  \"fibre_dimension\": " << (m.param_count - dimension)
+        << ",\n  \"fills\": " << (ambient >= 0 && dimension == ambient ? "true" : "false")
+        << ",\n  \"certified\": " << (certified ? "true" : "false") << ",\n  \"status\": " << jsonString(status)
+        << ",\n  \"points\": " << r.points << ",\n  \"seed\": " << o.seed;
+    if (r.exactRank >= 0)
+      out << ",\n  \"exact_rank\": " << r.exactRank << ",\n  \"prime\": " << r.prime << ",\n  \"resampled\": " << r.resampled;
+    if (r.floatRank >= 0) {
+      out << ",\n  \"float_rank\": " << r.floatRank
+          << ",\n  \"float_gap\": " << (std::isinf(r.gap) ? std::string("null") : fmt(r.gap))
+          << ",\n  \"float_trusted\": " << (r.floatTrusted ? "true" : "false") << ",\n  \"singular_values_near_gap\": [";
+      for (size_t i = 0; i < around.size(); ++i) out << (i ? ", " : "") << fmt(around[i].second);
+      out << "]";
+    }
+    out << "\n}\n";
+  } else {
+    out << "dimension of the neurovariety of " << m.name << " (";
+    for (int32_t i = 0; i < m.num_args; ++i) out << (i ? ", " : "") << m.args[i].name << " = " << m.args[i].value;
+    out << ")\n";
+    out << "  parameters        P = " << m.param_count << "\n";
+    out << "  ambient           " << (poly ? std::string(m.ambient_dimension) : "- (not polynomial)") << "\n";
+    out << "  symmetries        " << m.symmetry_dimension << "\n";
+    for (int32_t i = 0; i < m.num_symmetries; ++i)
+      out << "                      " << m.symmetries[i].dimension << "  " << m.symmetries[i].description << "\n";
+    out << "  expected          " << expected << "\n";
+    out << "  points            " << r.points << " (a " << r.rows << " x " << m.param_count << " Jacobian"
+        << (m.output.size > 1 ? ": a random combination of the outputs per point" : "") << "), seed " << o.seed << "\n";
+    if (r.exactRank >= 0) {
+      out << "  exact rank        " << r.exactRank << " over F_p, p = " << r.prime;
+      if (r.resampled) out << " (points redrawn " << r.resampled << " times where a denominator vanished mod p)";
+      out << "\n";
+    }
+    if (r.floatRank >= 0) {
+      out << "  float rank        " << r.floatRank << " (LAPACK SVD; gap sigma_" << r.floatRank << " / sigma_"
+          << (r.floatRank + 1) << " = " << (std::isinf(r.gap) ? std::string("full rank") : fmt(r.gap)) << ")\n"
+          << "                   ";
+      for (auto& [i, v] : around) out << " sigma_" << i << " = " << fmt(v);
+      out << "\n";
+      if (!r.floatTrusted) out << "  warning           the float gap is below 1e8: the float rank may be wrong\n";
+      if (r.exactRank >= 0 && r.floatRank != r.exactRank)
+        out << "  warning           exact and float ranks disagree (" << r.exactRank << " vs " << r.floatRank << ")\n";
+    }
+    out << "  dimension         " << dimension << "  (" << status << ")\n";
+    out << "  defect            " << (expected - dimension) << "  (expected - dimension)\n";
+    out << "  fibre dimension   " << (m.param_count - dimension) << "  (P - dimension)\n";
+    if (poly) out << "  fills ambient     " << (ambient >= 0 && dimension == ambient ? "yes" : "no") << "\n";
+  }
+  std::cout << out.str();
+}
+
 void usage(const char* prog) {
   std::printf(
       "usage: %s <command> [options]\n\n"
@@ -301,6 +416,9 @@ void usage(const char* prog) {
       "  hvp  --wrt theta|x --dir V [--output K]\n"
       "                       (all with the data options of eval; --wrt defaults to theta;\n"
       "                       V: n values for theta, one row per sample (or one row) for x)\n"
+      "  dim [--exact|--float|--both] [--seed S] [--prime P] [--points N] [--at T] [--json]\n"
+      "                       dimension of the neurovariety: rank of the parameter Jacobian\n"
+      "                       at random points, exactly over F_p (default) and/or by SVD\n"
       "  help                 this text\n\n"
       "T and X are text or CSV files (one sample per row), .npy files, '-' for\n"
       "standard input, or random:SEED (SplitMix64 from SEED, uniform on [-1, 1)).\n"
@@ -337,8 +455,11 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       if (command == "vjp") valued.insert("--cot");
       if (command == "hess" || command == "hvp") valued.insert("--output");
       nagrt::derivative(*model, nagrt::Args(argc, argv, 2, valued, {"--json"}), command);
+    } else if (command == "dim") {
+      nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at"},
+                                     {"--exact", "--float", "--both", "--json"}));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

@@ -1,0 +1,248 @@
+// Dim.cpp — `dim`: the dimension of the neurovariety from the rank of the parameter Jacobian.
+//
+// Exact: the Jacobian of (f(x_1), ..., f(x_N)) in theta at random points over
+// F_p (compiled modular code), ranked by FLINT. Its rank is a lower bound on
+// the generic rank over Q (a nonzero minor mod p is nonzero over Q, and a
+// point can only lower the rank); it is certified when it meets a proven
+// upper bound: P minus the dimension of the known symmetries (which act with
+// finite generic stabilizers), or the ambient dimension.
+// Float: the same Jacobian at random real points, ranked by LAPACK's SVD,
+// reported with the singular values around the gap that decided it.
+#include "Dim.h"
+
+#include <flint/nmod_mat.h>
+#include <flint/ulong_extras.h>
+#include <gmp.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cfloat>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+namespace nagrt {
+
+namespace {
+
+constexpr int64_t kMargin = 8;           // extra rows beyond the largest possible rank
+constexpr double kTrustedGap = 1e8;      // a float rank with a smaller gap is not trusted
+
+bool fitsInt64(const char* decimal, int64_t& out) {
+  if (!decimal || !*decimal) return false;
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(decimal, &end, 10);
+  if (*end || errno == ERANGE) return false;
+  out = v;
+  return true;
+}
+
+// The exact residue mod p of one number written as text: "-3", "0.125",
+// "1/3", "2.5e-3" (the text's value, not the nearest double).
+bool exactResidue(const std::string& tok, uint64_t p, uint64_t& out) {
+  size_t k = 0;
+  bool neg = false;
+  if (k < tok.size() && (tok[k] == '-' || tok[k] == '+')) neg = tok[k++] == '-';
+  auto digitsAt = [&](std::string& into) {
+    while (k < tok.size() && std::isdigit(static_cast<unsigned char>(tok[k]))) into += tok[k++];
+  };
+  std::string whole, frac, over, exp;
+  digitsAt(whole);
+  if (k < tok.size() && tok[k] == '.') {
+    ++k;
+    digitsAt(frac);
+  }
+  if (k < tok.size() && tok[k] == '/') {
+    ++k;
+    digitsAt(over);
+    if (over.empty()) return false;
+  } else if (k < tok.size() && (tok[k] == 'e' || tok[k] == 'E')) {
+    ++k;
+    if (k < tok.size() && (tok[k] == '-' || tok[k] == '+')) exp += tok[k++];
+    size_t before = exp.size();
+    digitsAt(exp);
+    if (exp.size() == before || exp.size() > 6) return false;
+  }
+  if (k != tok.size() || (whole.empty() && frac.empty())) return false;
+  mpz_t num, den, t, mod;
+  mpz_inits(num, den, t, mod, nullptr);
+  mpz_set_ui(mod, p);
+  mpz_set_str(num, (whole + frac).c_str(), 10);
+  mpz_ui_pow_ui(den, 10, frac.size());
+  if (!over.empty()) {
+    mpz_set_str(t, over.c_str(), 10);
+    mpz_mul(den, den, t);
+  }
+  long e = exp.empty() ? 0 : std::stol(exp);
+  mpz_ui_pow_ui(t, 10, (unsigned long)(e < 0 ? -e : e));
+  mpz_mul(e < 0 ? den : num, e < 0 ? den : num, t);
+  if (neg) mpz_neg(num, num);
+  mpz_mod(num, num, mod);
+  mpz_mod(den, den, mod);
+  bool ok = mpz_sgn(den) != 0;
+  if (ok) {
+    mpz_invert(den, den, mod);
+    mpz_mul(num, num, den);
+    mpz_mod(num, num, mod);
+    out = mpz_get_ui(num);
+  }
+  mpz_clears(num, den, t, mod, nullptr);
+  if (!ok) throw Error("--at: '" + tok + "' has a denominator divisible by p");
+  return true;
+}
+
+// Exact residues of the numbers of a text file (blank- or comma-separated,
+// '#' comments).
+std::vector<uint64_t> readExactResidues(const std::string& path, int64_t count, uint64_t p) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) throw Error("--at: cannot open '" + path + "': " + std::strerror(errno));
+  std::string text;
+  char buf[65536];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
+  std::fclose(f);
+  std::vector<uint64_t> out;
+  int64_t line = 1;
+  for (size_t i = 0; i < text.size();) {
+    char c = text[i];
+    if (c == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+      continue;
+    }
+    if (std::strchr(" \t,\r\n", c)) {
+      line += c == '\n';
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && !std::strchr(" \t,\r\n#", text[i])) ++i;
+    std::string tok = text.substr(start, i - start);
+    uint64_t v = 0;
+    if (!exactResidue(tok, p, v))
+      throw Error("--at: " + path + ":" + std::to_string(line) + ": '" + tok + "' is not an exact number");
+    out.push_back(v);
+  }
+  if (int64_t(out.size()) != count)
+    throw Error("--at: " + path + ": expected " + std::to_string(count) + " values, found " + std::to_string(out.size()));
+  return out;
+}
+
+}  // namespace
+
+DimReport measureDimension(const nag_model& m, const DimOptions& o) {
+  DimReport r;
+  const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
+  r.params = P;
+  bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
+  int64_t ambient = -1;
+  if (poly && !fitsInt64(m.ambient_dimension, ambient)) ambient = -1;  // too large to matter
+  // One row per point: a random combination of the outputs' gradients
+  // (w^T J at x_i), so that N generic points are injective on a tangent space
+  // of dimension <= N whatever the outputs share. Default N: the largest
+  // possible rank plus a margin.
+  int64_t bound = ambient >= 0 ? std::min(P, ambient) : P;
+  r.points = o.points > 0 ? o.points : bound + kMargin;
+  if (I == 0) r.points = 1;
+  r.rows = r.points;
+
+  // Random points from the documented generator (theta first, then x).
+  if (o.exact) {
+    if (!m.jac_theta_mod)
+      throw Error(std::string("dim --exact: network '") + m.name + "' is " + m.algebraic_class +
+                  (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
+                  "; exact ranks need a polynomial or rational network (use --float for its functional dimension)");
+    r.prime = o.prime;
+    if (!r.prime)  // the default: the largest prime below 2^62
+      for (r.prime = (uint64_t(1) << 62) - 1; !n_is_prime(r.prime);) r.prime -= 2;
+    if (!n_is_prime(r.prime) || r.prime >= (uint64_t(1) << 62) || r.prime < 3)
+      throw Error("--prime must be an odd prime below 2^62, got " + std::to_string(r.prime));
+    nag_modulus mod;
+    nagrt_modulus_init(&mod, r.prime);
+    std::vector<uint64_t> theta;
+    for (int attempt = 0;; ++attempt) {
+      Random rng(o.seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull);
+      auto draw = [&]() {
+        uint64_t limit = ~uint64_t(0) - (~uint64_t(0) % r.prime);  // rejection: uniform residues
+        for (;;) {
+          uint64_t v = rng.next64();
+          if (v < limit) return v % r.prime;
+        }
+      };
+      theta.resize(size_t(P));
+      if (!o.at.empty() && attempt == 0)
+        theta = readExactResidues(o.at, P, r.prime);
+      else if (o.at.empty())
+        for (auto& v : theta) v = draw();
+      std::vector<uint64_t> x(size_t(r.points * I));
+      for (auto& v : x) v = draw();
+      std::vector<uint64_t> w(size_t(r.points * O));
+      for (auto& v : w) v = draw();
+      std::vector<uint64_t> y(size_t(r.points * O * P));
+      mod.vanished = 0;
+      m.jac_theta_mod(theta.data(), x.data(), nullptr, nullptr, y.data(), r.points, &mod);
+      if (mod.vanished > 0) {
+        ++r.resampled;
+        if (r.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
+        continue;
+      }
+      nmod_mat_t J;
+      nmod_mat_init(J, r.rows, P, r.prime);
+      for (int64_t i = 0; i < r.rows; ++i)
+        for (int64_t j = 0; j < P; ++j) {
+          unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
+          for (int64_t k = 0; k < O; ++k)
+            acc = (acc + (unsigned __int128)w[size_t(i * O + k)] * y[size_t((i * O + k) * P + j)]) % r.prime;
+          nmod_mat_entry(J, i, j) = uint64_t(acc);
+        }
+      r.exactRank = int64_t(nmod_mat_rank(J));
+      nmod_mat_clear(J);
+      break;
+    }
+  }
+  if (o.floating) {
+    const nag_function_info* jacFn = nullptr;
+    for (int32_t i = 0; i < m.num_functions; ++i)
+      if (std::strcmp(m.functions[i].name, "jac_theta") == 0) jacFn = &m.functions[i];
+    if (!jacFn) throw Error("dim --float: this program was compiled without derivatives");
+    if (m.precision_bits != 64) throw Error("dim --float: needs a program compiled with --precision f64");
+    Random rng(o.seed);
+    std::vector<double> theta(static_cast<size_t>(P));
+    std::vector<double> x(static_cast<size_t>(r.points * I));
+    std::vector<double> jac(static_cast<size_t>(r.points * O * P));
+    std::vector<double> y(static_cast<size_t>(r.rows * P), 0.0);
+    if (!o.at.empty()) {
+      Matrix t = readData({o.at, "--at", P, 1, true});
+      theta = t.data;
+    } else {
+      for (auto& v : theta) v = rng.uniform();
+    }
+    for (auto& v : x) v = rng.uniform();
+    jacFn->fn(theta.data(), x.data(), nullptr, nullptr, jac.data(), r.points);
+    for (int64_t i = 0; i < r.points; ++i)
+      for (int64_t k = 0; k < O; ++k) {
+        double wk = O == 1 ? 1.0 : rng.uniform();
+        for (int64_t j = 0; j < P; ++j) y[size_t(i * P + j)] += wk * jac[size_t((i * O + k) * P + j)];
+      }
+    int64_t k = std::min(r.rows, P);
+    std::vector<double> s(static_cast<size_t>(k));
+    // The row-major rows x P Jacobian is the column-major P x rows transpose:
+    // same singular values, no copy.
+    lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', lapack_int(P), lapack_int(r.rows), y.data(), lapack_int(P),
+                                     s.data(), nullptr, 1, nullptr, 1);
+    if (info != 0) throw Error("dim --float: the SVD did not converge (LAPACK dgesdd info " + std::to_string(info) + ")");
+    r.singular = s;
+    double tol = (s.empty() ? 0 : s[0]) * double(std::max(r.rows, P)) * DBL_EPSILON;
+    int64_t rank = 0;
+    while (rank < k && s[size_t(rank)] > tol) ++rank;
+    r.floatRank = rank;
+    r.gap = rank == 0 ? 0 : rank == k ? INFINITY : s[size_t(rank - 1)] / std::max(s[size_t(rank)], DBL_MIN);
+    r.floatTrusted = rank > 0 && r.gap >= kTrustedGap;
+  }
+  return r;
+}
+
+}  // namespace nagrt
