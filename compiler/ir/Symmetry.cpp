@@ -198,6 +198,35 @@ private:
   }
 };
 
+// A linear convolutional network: output = conv(w_L, ... conv(w_1, x)) with
+// every filter a parameter of its own and x an input. The end-to-end map is
+// one convolution with stride s_1...s_L and a filter of length
+// k_1 + sum_l (k_l - 1) s_1...s_(l-1): its function space lives in that
+// space of filters, whose dimension is the ambient dimension. -1 otherwise.
+int64_t convolutionalAmbient(const Graph& g) {
+  Users users(g);
+  NodeId n = g.output;
+  std::vector<std::pair<int64_t, int64_t>> layers;  // (filter length, stride), output first
+  while (g.node(n).op == Op::Conv1d) {
+    const Node& c = g.node(n);
+    const Node& w = g.node(c.operands[0]);
+    if (c.attr2 != 1 || w.op != Op::Param || !users.usedOnceBy(c.operands[0], n)) return -1;
+    layers.push_back({w.shape[0], c.attr});
+    NodeId next = c.operands[1];
+    if (g.node(next).op == Op::Input) {
+      int64_t length = 0, stride = 1;
+      for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+        length += it == layers.rbegin() ? it->first : (it->first - 1) * stride;
+        stride *= it->second;
+      }
+      return length;
+    }
+    if (!users.usedOnceBy(next, n)) return -1;
+    n = next;
+  }
+  return -1;
+}
+
 }  // namespace
 
 std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi) {
@@ -221,7 +250,10 @@ ModelDescription describe(const Graph& g, const std::string& source) {
   mpz_class expected = g.paramCount() - d.symmetryDimension;
   if (expected < 0) expected = 0;
   if (d.cls.cls == AlgebraicClass::Polynomial) {
-    d.ambientDimension = ambientDimension(g.inputCount(), numElements(g.node(g.output).shape), d.cls.minDegree, d.cls.degree);
+    int64_t filter = convolutionalAmbient(g);
+    d.ambientDimension = filter > 0 ? std::to_string(filter)
+                                    : ambientDimension(g.inputCount(), numElements(g.node(g.output).shape),
+                                                       d.cls.minDegree, d.cls.degree);
     mpz_class ambient(d.ambientDimension);
     if (ambient < expected) expected = ambient;
   }

@@ -133,11 +133,7 @@ void info(const nag_model& m, const Args& args) {
       else out << " (terms of degree " << m.min_degree << " to " << m.degree << ")";
     }
     out << "\n";
-    if (poly)
-      out << "  ambient     " << m.ambient_dimension << "  (" << m.output.size << " output"
-          << (m.output.size == 1 ? "" : "s") << " x polynomials of degree " << m.min_degree
-          << (m.degree == m.min_degree ? "" : ".." + std::to_string(m.degree)) << " in " << m.input_size
-          << " variables)\n";
+    if (poly) out << "  ambient     " << m.ambient_dimension << "\n";
     out << "  symmetries  " << m.symmetry_dimension << (m.num_symmetries ? "" : "  (none known)") << "\n";
     for (int32_t i = 0; i < m.num_symmetries; ++i)
       out << "    " << m.symmetries[i].dimension << "  " << m.symmetries[i].description << "\n";
