@@ -333,6 +333,7 @@ void dim(const nag_model& m, const Args& args) {
   bool certified = r.exactRank >= 0 && r.exactRank == upper;
   std::string status = certified ? (ambient >= 0 && r.exactRank == ambient ? "certified: equals the ambient dimension"
                                                                             : "certified: equals P - symmetries")
+                       : r.exactRank >= 0 && !o.at.empty() ? "rank at the point of --at: a lower bound on the dimension"
                        : r.exactRank >= 0 ? "lower bound, probabilistic equality"
                        : r.floatTrusted   ? "floating point, not certified"
                                           : "floating point, NOT TRUSTED: the singular-value gap is small";

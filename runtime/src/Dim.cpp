@@ -23,6 +23,7 @@
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <type_traits>
 
 namespace nagrt {
 
@@ -41,9 +42,9 @@ bool fitsInt64(const char* decimal, int64_t& out) {
   return true;
 }
 
-// The exact residue mod p of one number written as text: "-3", "0.125",
-// "1/3", "2.5e-3" (the text's value, not the nearest double).
-bool exactResidue(const std::string& tok, uint64_t p, uint64_t& out) {
+// One number written as text, exactly: "-3", "0.125", "1/3", "2.5e-3" (the
+// text's value, not the nearest double). False when it is not such a number.
+bool parseExact(const std::string& tok, mpq_t out) {
   size_t k = 0;
   bool neg = false;
   if (k < tok.size() && (tok[k] == '-' || tok[k] == '+')) neg = tok[k++] == '-';
@@ -68,9 +69,8 @@ bool exactResidue(const std::string& tok, uint64_t p, uint64_t& out) {
     if (exp.size() == before || exp.size() > 6) return false;
   }
   if (k != tok.size() || (whole.empty() && frac.empty())) return false;
-  mpz_t num, den, t, mod;
-  mpz_inits(num, den, t, mod, nullptr);
-  mpz_set_ui(mod, p);
+  mpz_t num, den, t;
+  mpz_inits(num, den, t, nullptr);
   mpz_set_str(num, (whole + frac).c_str(), 10);
   mpz_ui_pow_ui(den, 10, frac.size());
   if (!over.empty()) {
@@ -81,23 +81,20 @@ bool exactResidue(const std::string& tok, uint64_t p, uint64_t& out) {
   mpz_ui_pow_ui(t, 10, (unsigned long)(e < 0 ? -e : e));
   mpz_mul(e < 0 ? den : num, e < 0 ? den : num, t);
   if (neg) mpz_neg(num, num);
-  mpz_mod(num, num, mod);
-  mpz_mod(den, den, mod);
   bool ok = mpz_sgn(den) != 0;
   if (ok) {
-    mpz_invert(den, den, mod);
-    mpz_mul(num, num, den);
-    mpz_mod(num, num, mod);
-    out = mpz_get_ui(num);
+    mpq_set_num(out, num);
+    mpq_set_den(out, den);
+    mpq_canonicalize(out);
   }
-  mpz_clears(num, den, t, mod, nullptr);
-  if (!ok) throw Error("--at: '" + tok + "' has a denominator divisible by p");
-  return true;
+  mpz_clears(num, den, t, nullptr);
+  return ok;
 }
 
-// Exact residues of the numbers of a text file (blank- or comma-separated,
-// '#' comments).
-std::vector<uint64_t> readExactResidues(const std::string& path, int64_t count, uint64_t p) {
+// The numbers of a text file (blank- or comma-separated, '#' comments),
+// exactly, as residues mod p (p != 0) or as the nearest doubles (p == 0).
+template <typename T>
+std::vector<T> readExact(const std::string& path, int64_t count, uint64_t p) {
   FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) throw Error("--at: cannot open '" + path + "': " + std::strerror(errno));
   std::string text;
@@ -105,7 +102,12 @@ std::vector<uint64_t> readExactResidues(const std::string& path, int64_t count, 
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
   std::fclose(f);
-  std::vector<uint64_t> out;
+  std::vector<T> out;
+  mpq_t q;
+  mpz_t r, mod;
+  mpq_init(q);
+  mpz_inits(r, mod, nullptr);
+  mpz_set_ui(mod, p);
   int64_t line = 1;
   for (size_t i = 0; i < text.size();) {
     char c = text[i];
@@ -121,11 +123,29 @@ std::vector<uint64_t> readExactResidues(const std::string& path, int64_t count, 
     size_t start = i;
     while (i < text.size() && !std::strchr(" \t,\r\n#", text[i])) ++i;
     std::string tok = text.substr(start, i - start);
-    uint64_t v = 0;
-    if (!exactResidue(tok, p, v))
-      throw Error("--at: " + path + ":" + std::to_string(line) + ": '" + tok + "' is not an exact number");
-    out.push_back(v);
+    std::string where = "--at: " + path + ":" + std::to_string(line) + ": '" + tok + "'";
+    if (!parseExact(tok, q)) {
+      mpq_clear(q);
+      mpz_clears(r, mod, nullptr);
+      throw Error(where + " is not an exact number");
+    }
+    if constexpr (std::is_same_v<T, double>) {
+      out.push_back(mpq_get_d(q));
+    } else {
+      mpz_mod(r, mpq_denref(q), mod);
+      if (mpz_sgn(r) == 0) {
+        mpq_clear(q);
+        mpz_clears(r, mod, nullptr);
+        throw Error(where + " has a denominator divisible by p");
+      }
+      mpz_invert(r, r, mod);
+      mpz_mul(r, r, mpq_numref(q));
+      mpz_mod(r, r, mod);
+      out.push_back(mpz_get_ui(r));
+    }
   }
+  mpq_clear(q);
+  mpz_clears(r, mod, nullptr);
   if (int64_t(out.size()) != count)
     throw Error("--at: " + path + ": expected " + std::to_string(count) + " values, found " + std::to_string(out.size()));
   return out;
@@ -174,7 +194,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       };
       theta.resize(size_t(P));
       if (!o.at.empty() && attempt == 0)
-        theta = readExactResidues(o.at, P, r.prime);
+        theta = readExact<uint64_t>(o.at, P, r.prime);
       else if (o.at.empty())
         for (auto& v : theta) v = draw();
       std::vector<uint64_t> x(size_t(r.points * I));
@@ -215,8 +235,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     std::vector<double> jac(static_cast<size_t>(r.points * O * P));
     std::vector<double> y(static_cast<size_t>(r.rows * P), 0.0);
     if (!o.at.empty()) {
-      Matrix t = readData({o.at, "--at", P, 1, true});
-      theta = t.data;
+      theta = readExact<double>(o.at, P, 0);
     } else {
       for (auto& v : theta) v = rng.uniform();
     }
