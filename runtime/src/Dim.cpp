@@ -10,6 +10,7 @@
 // reported with the singular values around the gap that decided it.
 #include "Dim.h"
 
+#include <flint/flint.h>
 #include <flint/nmod_mat.h>
 #include <flint/ulong_extras.h>
 #include <gmp.h>
@@ -23,6 +24,7 @@
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <thread>
 #include <type_traits>
 
 namespace nagrt {
@@ -218,6 +220,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
             acc = (acc + (unsigned __int128)w[size_t(i * O + k)] * y[size_t((i * O + k) * P + j)]) % r.prime;
           nmod_mat_entry(J, i, j) = uint64_t(acc);
         }
+      flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
       r.exactRank = int64_t(nmod_mat_rank(J));
       nmod_mat_clear(J);
       break;
