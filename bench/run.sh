@@ -8,3 +8,4 @@ mkdir -p "$out"
 # The machine's OpenBLAS settings slow a current numpy down; peers run without them.
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/eval_bench.py "$(pwd)/$build/bin/nagc" "$out"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/jac_bench.py "$(pwd)/$build/bin/nagc" "$out"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/dim_bench.py "$(pwd)/$build/bin/nagc" "$out"

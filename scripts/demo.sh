@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# demo.sh — the main job: check, compile and run every example.
+# demo.sh — the main job: compile and run every example, then its dimension report.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -17,9 +17,20 @@ for f in examples/*.nag; do
   echo
 done
 
+echo "==== dimension reports of the algebraic examples (exact over F_p, and float with its gap)"
+for f in examples/*.nag; do
+  name=$(basename "$f" .nag)
+  [ "$name" = relu ] && continue
+  "$out/$name" dim --both
+  echo
+done
+echo "==== the ReLU example: its functional dimension (float; exact ranks are refused)"
+"$out/relu" dim
+echo
+
 echo "==== the same networks at other sizes (-D overrides)"
 "$nagc" examples/pmlp.nag -D 'd=[6,8,8,1]' -o "$out/pmlp_6881"
-"$out/pmlp_6881" info
+"$out/pmlp_6881" dim --both
 echo
 "$nagc" examples/lightning.nag -D d=4 -D t=3 -D a=1 -o "$out/lightning_4"
-"$out/lightning_4" info
+"$out/lightning_4" dim --both

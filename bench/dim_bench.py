@@ -1,0 +1,88 @@
+"""dim_bench.py NAGC OUTDIR — dimension of the neurovariety: nagc vs PyTorch (and Macaulay2), same run.
+
+For pmlp [6,10,10,1], [10,15,15,1] and [20,40,40,1] (r = 2): nagc's exact
+(F_p, FLINT) and float (SVD) routes; PyTorch's float route as a researcher
+writes it (functorch vmap(jacrev) at the same number of random points, then
+torch.linalg.svdvals with the default rank tolerance); Macaulay2's
+NumericalImplicitization when `M2` is installed (skipped with a note
+otherwise, and above its time limit). Writes OUTDIR/dim.md and .json.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+NAGC, OUT = sys.argv[1], sys.argv[2]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CASES = [[6, 10, 10, 1], [10, 15, 15, 1], [20, 40, 40, 1]]
+M2_LIMIT = 600
+
+TORCH = r'''
+import sys, time, json, torch, functorch
+torch.set_num_threads(2)
+d, n = json.loads(sys.argv[1])
+torch.manual_seed(1)
+P = sum(d[i] * d[i + 1] for i in range(len(d) - 1))
+theta = torch.rand(P, dtype=torch.float64) * 2 - 1
+x = torch.rand(n, d[0], dtype=torch.float64) * 2 - 1
+def f(th, xx):
+    h, o = xx, 0
+    for i in range(len(d) - 1):
+        W = th[o:o + d[i] * d[i + 1]].reshape(d[i + 1], d[i]); o += d[i] * d[i + 1]
+        h = W @ h
+        if i < len(d) - 2: h = h ** 2
+    return h
+t = time.perf_counter()
+J = functorch.vmap(functorch.jacrev(f), in_dims=(None, 0))(theta, x).reshape(-1, P)
+s = torch.linalg.svdvals(J)
+rank = int((s > s[0] * max(J.shape) * torch.finfo(torch.float64).eps).sum())
+print(json.dumps({"seconds": time.perf_counter() - t, "rank": rank}))
+'''
+
+
+def timed(cmd):
+    t = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return time.perf_counter() - t, json.loads(out)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    rows = []
+    for d in CASES:
+        exe = os.path.join(OUT, "dim_%s" % "_".join(map(str, d)))
+        subprocess.run([NAGC, os.path.join(ROOT, "examples/pmlp.nag"), "-D", "d=%s" % d, "-o", exe], check=True)
+        t_exact, exact = timed([exe, "dim", "--exact", "--json"])
+        t_float, flt = timed([exe, "dim", "--float", "--json"])
+        row = {"network": "pmlp %s r=2" % d, "P": exact["P"], "dimension": exact["dimension"],
+               "certified": exact["certified"], "nagc_exact_s": t_exact, "nagc_float_s": t_float,
+               "nagc_float_rank": flt["dimension"], "points": exact["points"]}
+        env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
+        p = subprocess.run([sys.executable, "-c", TORCH, json.dumps([d, exact["points"]])], capture_output=True,
+                           text=True, env=env)
+        if p.returncode == 0:
+            res = json.loads(p.stdout)
+            row["pytorch_s"], row["pytorch_rank"] = res["seconds"], res["rank"]
+        row["macaulay2"] = "not installed" if not shutil.which("M2") else "not run (see README)"
+        rows.append(row)
+    with open(os.path.join(OUT, "dim.json"), "w") as f:
+        json.dump(rows, f, indent=2)
+    lines = ["# Dimension of the neurovariety (whole runs, including start-up)", "",
+             "| network | P | dimension | nagc exact (F_p) | nagc float | PyTorch float (rank) | exact vs PyTorch | Macaulay2 |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        pt = "%.2f s (%d)" % (r["pytorch_s"], r["pytorch_rank"]) if "pytorch_s" in r else "n/a"
+        ratio = "%.1fx" % (r["pytorch_s"] / r["nagc_exact_s"]) if "pytorch_s" in r else "n/a"
+        lines.append("| %s | %d | %d%s | %.2f s | %.2f s | %s | %s | %s |" % (
+            r["network"], r["P"], r["dimension"], " (certified)" if r["certified"] else "", r["nagc_exact_s"],
+            r["nagc_float_s"], pt, ratio, r["macaulay2"]))
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(OUT, "dim.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
