@@ -241,24 +241,9 @@ private:
 
   // acc = init; for (i = 0; i < n; ++i) acc = step(i, acc); returns acc.
   Value* reduce(int64_t n, Value* init, const std::function<Value*(Value*, Value*)>& step) {
-    if (n <= 0) return init;
-    Function* f = b_.GetInsertBlock()->getParent();
-    BasicBlock* pre = b_.GetInsertBlock();
-    BasicBlock* head = BasicBlock::Create(ctx_, "reduce", f);
-    BasicBlock* exit = BasicBlock::Create(ctx_, "reduce.end", f);
-    b_.CreateBr(head);
-    b_.SetInsertPoint(head);
-    PHINode* i = b_.CreatePHI(i64_, 2, "k");
-    PHINode* acc = b_.CreatePHI(init->getType(), 2, "acc");
-    i->addIncoming(c64(0), pre);
-    acc->addIncoming(init, pre);
-    Value* next = step(i, acc);
-    Value* inext = b_.CreateNUWAdd(i, c64(1));
-    i->addIncoming(inext, b_.GetInsertBlock());
-    acc->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateCondBr(b_.CreateICmpULT(inext, c64(n)), head, exit);
-    b_.SetInsertPoint(exit);
-    return next;  // the latch is the exit's only predecessor
+    return reduceN(n, {init}, [&](Value* i, const std::vector<Value*>& acc) {
+      return std::vector<Value*>{step(i, acc[0])};
+    })[0];
   }
 
   // accs = inits; for (i = 0; i < n; ++i) accs = step(i, accs): several
