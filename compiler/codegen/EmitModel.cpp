@@ -1,6 +1,7 @@
 // EmitModel.cpp — the nag_model descriptor (nag_runtime.h) as constant data, and main().
 #include "codegen/Emit.h"
 
+#include "ir/Serialize.h"
 #include "support/InternalError.h"
 
 #include <llvm/IR/IRBuilder.h>
@@ -27,7 +28,7 @@ public:
     auto* pair32 = ArrayType::get(i32_, 2);
     fnTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, i64_, i32_, pair64, pair32});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
-                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_});
+                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -84,6 +85,7 @@ public:
         orNull(m_.getFunction(modSymbol(g, "eval"))),
         orNull(m_.getFunction(modSymbol(g, "jac_theta"))),
         str(reason(d)),
+        str(ir::serialize(g)),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");

@@ -126,6 +126,7 @@ typedef struct nag_model {
   nag_eval_mod_fn eval_mod;           /* exact arithmetic mod p; null when not algebraic */
   nag_derived_mod_fn jac_theta_mod;
   const char* algebraic_reason;       /* for non-polynomial networks: the op and place that decided */
+  const char* ir;                     /* the network's tensor IR as text (for exact expansion) */
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */

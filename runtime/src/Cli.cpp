@@ -416,6 +416,11 @@ void usage(const char* prog) {
       "  dim [--exact|--float|--both] [--seed S] [--prime P] [--points N] [--at T] [--json]\n"
       "                       dimension of the neurovariety: rank of the parameter Jacobian\n"
       "                       at random points, exactly over F_p (default) and/or by SVD\n"
+      "  expand --theta T [--json]\n"
+      "                       f_theta as exact polynomials in x_1..x_n (T read exactly: 1/3, 0.5)\n"
+      "  export [--format m2|singular]\n"
+      "                       the parameterization as a polynomial map in t_1..t_P, x_1..x_n:\n"
+      "                       a Macaulay2 or Singular script that prints its dimension\n"
       "  help                 this text\n\n"
       "T and X are text or CSV files (one sample per row), .npy files, '-' for\n"
       "standard input, or random:SEED (SplitMix64 from SEED, uniform on [-1, 1)).\n"
@@ -452,11 +457,17 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       if (command == "vjp") valued.insert("--cot");
       if (command == "hess" || command == "hvp") valued.insert("--output");
       nagrt::derivative(*model, nagrt::Args(argc, argv, 2, valued, {"--json"}), command);
+    } else if (command == "expand") {
+      nagrt::Args a(argc, argv, 2, {"--theta"}, {"--json"});
+      nagrt::expand(*model, a.get("--theta"), a.has("--json"));
+    } else if (command == "export") {
+      nagrt::Args a(argc, argv, 2, {"--format"}, {});
+      nagrt::exportMap(*model, a.get("--format", "m2"));
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at"},
                                      {"--exact", "--float", "--both", "--json"}));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, expand, export, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

@@ -9,6 +9,7 @@
 // Float: the same Jacobian at random real points, ranked by LAPACK's SVD,
 // reported with the singular values around the gap that decided it.
 #include "Dim.h"
+#include "Exact.h"
 
 #include <flint/flint.h>
 #include <flint/nmod_mat.h>
@@ -28,21 +29,6 @@
 #include <type_traits>
 
 namespace nagrt {
-
-namespace {
-
-constexpr int64_t kMargin = 8;           // extra rows beyond the largest possible rank
-constexpr double kTrustedGap = 1e8;      // a float rank with a smaller gap is not trusted
-
-bool fitsInt64(const char* decimal, int64_t& out) {
-  if (!decimal || !*decimal) return false;
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(decimal, &end, 10);
-  if (*end || errno == ERANGE) return false;
-  out = v;
-  return true;
-}
 
 // One number written as text, exactly: "-3", "0.125", "1/3", "2.5e-3" (the
 // text's value, not the nearest double). False when it is not such a number.
@@ -91,6 +77,22 @@ bool parseExact(const std::string& tok, mpq_t out) {
   }
   mpz_clears(num, den, t, nullptr);
   return ok;
+}
+
+
+namespace {
+
+constexpr int64_t kMargin = 8;           // extra rows beyond the largest possible rank
+constexpr double kTrustedGap = 1e8;      // a float rank with a smaller gap is not trusted
+
+bool fitsInt64(const char* decimal, int64_t& out) {
+  if (!decimal || !*decimal) return false;
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(decimal, &end, 10);
+  if (*end || errno == ERANGE) return false;
+  out = v;
+  return true;
 }
 
 // The numbers of a text file (blank- or comma-separated, '#' comments),

@@ -64,3 +64,14 @@ void writeMatrix(const Matrix& m, const std::string& path, Format format, const 
                  const std::vector<int64_t>& rowShape = {});
 
 }  // namespace nagrt
+
+struct nag_model;
+
+namespace nagrt {
+
+/// `expand`: f_theta as exact polynomials in x (Poly.cpp).
+void expand(const nag_model& m, const std::string& thetaPath, bool json);
+/// `export`: the polynomial map as a Macaulay2 or Singular script (Poly.cpp).
+void exportMap(const nag_model& m, const std::string& format);
+
+}  // namespace nagrt
