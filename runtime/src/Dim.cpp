@@ -205,23 +205,30 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       for (auto& v : x) v = draw();
       std::vector<uint64_t> w(size_t(r.points * O));
       for (auto& v : w) v = draw();
-      std::vector<uint64_t> y(size_t(r.points * O * P));
+      // The Jacobian is computed in blocks of points straight into the
+      // matrix FLINT ranks, so memory beyond the matrix itself stays bounded.
+      nmod_mat_t J;
+      nmod_mat_init(J, r.rows, P, r.prime);
       mod.vanished = 0;
-      m.jac_theta_mod(theta.data(), x.data(), nullptr, nullptr, y.data(), r.points, &mod);
+      constexpr int64_t kBlock = 256;
+      std::vector<uint64_t> y(size_t(std::min(kBlock, r.points) * O * P));
+      for (int64_t first = 0; first < r.points && mod.vanished == 0; first += kBlock) {
+        int64_t count = std::min(kBlock, r.points - first);
+        m.jac_theta_mod(theta.data(), x.data() + first * I, nullptr, nullptr, y.data(), count, &mod);
+        for (int64_t i = 0; i < count; ++i)
+          for (int64_t j = 0; j < P; ++j) {
+            unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
+            for (int64_t k = 0; k < O; ++k)
+              acc = (acc + (unsigned __int128)w[size_t((first + i) * O + k)] * y[size_t((i * O + k) * P + j)]) % r.prime;
+            nmod_mat_entry(J, first + i, j) = uint64_t(acc);
+          }
+      }
       if (mod.vanished > 0) {
+        nmod_mat_clear(J);
         ++r.resampled;
         if (r.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
         continue;
       }
-      nmod_mat_t J;
-      nmod_mat_init(J, r.rows, P, r.prime);
-      for (int64_t i = 0; i < r.rows; ++i)
-        for (int64_t j = 0; j < P; ++j) {
-          unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
-          for (int64_t k = 0; k < O; ++k)
-            acc = (acc + (unsigned __int128)w[size_t(i * O + k)] * y[size_t((i * O + k) * P + j)]) % r.prime;
-          nmod_mat_entry(J, i, j) = uint64_t(acc);
-        }
       flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
       r.exactRank = int64_t(nmod_mat_rank(J));
       nmod_mat_clear(J);
