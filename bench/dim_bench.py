@@ -17,7 +17,49 @@ import time
 NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [[6, 10, 10, 1], [10, 15, 15, 1], [20, 40, 40, 1]]
-M2_LIMIT = 600
+M2_LIMIT = 120  # seconds per network; beyond it Macaulay2 is stopped and the row says so
+
+# Macaulay2's NumericalImplicitization on the map theta -> coefficients of f in
+# x, built from nagc's own export (the same polynomials).
+M2_TEMPLATE = r'''
+needsPackage "NumericalImplicitization";
+%s
+xs = apply(%d, j -> R_(%d + j));
+S = CC[t_1..t_%d];
+toS = map(S, R, gens S | apply(%d, j -> 0_S));
+C = flatten apply(F, f -> apply(flatten entries (coefficients(f, Variables => xs))_1, c -> toS c));
+t0 = cpuTime();
+d = numericalImageDim(C, ideal 0_S);
+print("dim " | toString d | " seconds " | toString (cpuTime() - t0));
+'''
+
+
+def m2_time(exe, P, I):
+    if not shutil.which("M2"):
+        return "not installed", None
+    try:
+        p = subprocess.run([exe, "export", "--format", "m2"], capture_output=True, text=True, timeout=M2_LIMIT)
+    except subprocess.TimeoutExpired:
+        return "not run: writing the symbolic map takes over %d s" % M2_LIMIT, None
+    if p.returncode != 0:  # the symbolic map itself is too large to write out
+        why = p.stderr.strip().split("error: ")[-1] or "export ended with status %d" % p.returncode
+        return "not run: " + why, None
+    export = p.stdout
+    defs = export.split("-- The dimension of the neurovariety")[0]
+    path = exe + ".bench.m2"
+    with open(path, "w") as f:
+        f.write(M2_TEMPLATE % (defs, I, P, P, I))
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(["M2", "--script", path], capture_output=True, text=True, timeout=M2_LIMIT)
+    except subprocess.TimeoutExpired:
+        return "> %d s (stopped)" % M2_LIMIT, None
+    out = [l for l in p.stdout.splitlines() if l.startswith("dim ")]
+    if p.returncode in (-11, 139):
+        return "crashed (segmentation fault in NumericalImplicitization)", None
+    if p.returncode != 0 or not out:
+        return "failed (status %d)" % p.returncode, None
+    return "%.1f s (dim %s)" % (time.perf_counter() - t, out[-1].split()[1]), time.perf_counter() - t
 
 TORCH = r'''
 import sys, time, json, torch, functorch
@@ -65,7 +107,7 @@ def main():
         if p.returncode == 0:
             res = json.loads(p.stdout)
             row["pytorch_s"], row["pytorch_rank"] = res["seconds"], res["rank"]
-        row["macaulay2"] = "not installed" if not shutil.which("M2") else "not run (see README)"
+        row["macaulay2"], row["macaulay2_s"] = m2_time(exe, exact["P"], d[0])
         rows.append(row)
     with open(os.path.join(OUT, "dim.json"), "w") as f:
         json.dump(rows, f, indent=2)
@@ -75,6 +117,8 @@ def main():
     for r in rows:
         pt = "%.2f s (%d)" % (r["pytorch_s"], r["pytorch_rank"]) if "pytorch_s" in r else "n/a"
         ratio = "%.1fx" % (r["pytorch_s"] / r["nagc_exact_s"]) if "pytorch_s" in r else "n/a"
+        if r.get("macaulay2_s"):
+            r["macaulay2"] += ", %.0fx nagc" % (r["macaulay2_s"] / r["nagc_exact_s"])
         lines.append("| %s | %d | %d%s | %.2f s | %.2f s | %s | %s | %s |" % (
             r["network"], r["P"], r["dimension"], " (certified)" if r["certified"] else "", r["nagc_exact_s"],
             r["nagc_float_s"], pt, ratio, r["macaulay2"]))
