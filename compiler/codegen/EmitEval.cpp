@@ -681,7 +681,7 @@ private:
 
   // Per-sample data (inputs, per-sample arguments) of samples first.. into
   // lane slots. `valid` null: a full block (8x8 tiles where they fit); else
-  // only `valid` lanes are real and the others are zero.
+  // only `valid` lanes are real and the others repeat the first sample.
   void gatherInputs(Value* x, Value* first, Value* valid) {
     int64_t inSize = g_.inputCount();
     for (NodeId id = 0; id < g_.nodes.size(); ++id) {
@@ -719,12 +719,14 @@ private:
     if (tiled == count) return;
     loop(lanes_, [&](Value* lane) {
       Value* in = valid ? b_.CreateICmpSLT(lane, valid) : ConstantInt::getTrue(ctx_);
-      Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), c64(0));
+      // Missing lanes repeat the block's first sample: they compute what a
+      // real sample computes (no spurious division by zero) and are never
+      // written back.
+      Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), first);
       Value* row = b_.CreateGEP(elem_, base, b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset)));
       noVectorize(loop(count - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
-        Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e));
-        v = b_.CreateSelect(in, toDomain(v), Constant::getNullValue(elem_));
+        Value* v = toDomain(b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e)));
         b_.CreateStore(v, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
       }));
     });

@@ -378,7 +378,9 @@ void dim(const nag_model& m, const Args& args) {
         << (m.output.size > 1 ? ": a random combination of the outputs per point" : "") << "), seed " << o.seed << "\n";
     if (r.exactRank >= 0) {
       out << "  exact rank        " << r.exactRank << " over F_p, p = " << r.prime;
-      if (r.resampled) out << " (points redrawn " << r.resampled << " times where a denominator vanished mod p)";
+      if (r.resampled)
+        out << " (points redrawn " << r.resampled << (r.resampled == 1 ? " time" : " times")
+            << " where a denominator vanished mod p)";
       out << "\n";
     }
     if (r.floatRank >= 0) {
