@@ -16,19 +16,13 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import best, layers  # noqa: E402
+
 NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [([8, 16, 16, 1], 2, 10**6), ([32, 64, 64, 8], 2, 10**5)]
 REPS = 7
-
-
-def best(f, reps=REPS):
-    t = float("inf")
-    for _ in range(reps):
-        s = time.perf_counter()
-        f()
-        t = min(t, time.perf_counter() - s)
-    return t
 
 
 def flops(d, n):
@@ -91,10 +85,7 @@ def main():
         y = np.empty((n, d[-1]))
         t_nagc = best(lambda: so.nag_pmlp_eval(theta.ctypes.data, x.ctypes.data, y.ctypes.data, n))
 
-        Ws, o = [], 0
-        for i in range(len(d) - 1):
-            Ws.append(theta[o:o + d[i] * d[i + 1]].reshape(d[i + 1], d[i]))
-            o += d[i] * d[i + 1]
+        Ws = layers(theta, d)
 
         def numpy_f():
             h = x

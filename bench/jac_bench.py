@@ -15,26 +15,16 @@ import time
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import best, layers  # noqa: E402
+
 NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [([8, 16, 16, 1], 2, 1000), ([10, 20, 20, 5], 2, 200)]
 
 
-def best(f, reps=9):
-    t = float("inf")
-    for _ in range(reps):
-        s = time.perf_counter()
-        f()
-        t = min(t, time.perf_counter() - s)
-    return t
 
 
-def layers(theta, d):
-    Ws, o = [], 0
-    for i in range(len(d) - 1):
-        Ws.append(theta[o:o + d[i] * d[i + 1]].reshape(d[i + 1], d[i]))
-        o += d[i] * d[i + 1]
-    return Ws
 
 
 def numpy_jacobian(theta, x, d, r):

@@ -30,56 +30,6 @@
 
 namespace nagrt {
 
-// One number written as text, exactly: "-3", "0.125", "1/3", "2.5e-3" (the
-// text's value, not the nearest double). False when it is not such a number.
-bool parseExact(const std::string& tok, mpq_t out) {
-  size_t k = 0;
-  bool neg = false;
-  if (k < tok.size() && (tok[k] == '-' || tok[k] == '+')) neg = tok[k++] == '-';
-  auto digitsAt = [&](std::string& into) {
-    while (k < tok.size() && std::isdigit(static_cast<unsigned char>(tok[k]))) into += tok[k++];
-  };
-  std::string whole, frac, over, exp;
-  digitsAt(whole);
-  if (k < tok.size() && tok[k] == '.') {
-    ++k;
-    digitsAt(frac);
-  }
-  if (k < tok.size() && tok[k] == '/') {
-    ++k;
-    digitsAt(over);
-    if (over.empty()) return false;
-  } else if (k < tok.size() && (tok[k] == 'e' || tok[k] == 'E')) {
-    ++k;
-    if (k < tok.size() && (tok[k] == '-' || tok[k] == '+')) exp += tok[k++];
-    size_t before = exp.size();
-    digitsAt(exp);
-    if (exp.size() == before || exp.size() > 6) return false;
-  }
-  if (k != tok.size() || (whole.empty() && frac.empty())) return false;
-  mpz_t num, den, t;
-  mpz_inits(num, den, t, nullptr);
-  mpz_set_str(num, (whole + frac).c_str(), 10);
-  mpz_ui_pow_ui(den, 10, frac.size());
-  if (!over.empty()) {
-    mpz_set_str(t, over.c_str(), 10);
-    mpz_mul(den, den, t);
-  }
-  long e = exp.empty() ? 0 : std::stol(exp);
-  mpz_ui_pow_ui(t, 10, (unsigned long)(e < 0 ? -e : e));
-  mpz_mul(e < 0 ? den : num, e < 0 ? den : num, t);
-  if (neg) mpz_neg(num, num);
-  bool ok = mpz_sgn(den) != 0;
-  if (ok) {
-    mpq_set_num(out, num);
-    mpq_set_den(out, den);
-    mpq_canonicalize(out);
-  }
-  mpz_clears(num, den, t, nullptr);
-  return ok;
-}
-
-
 namespace {
 
 constexpr int64_t kMargin = 8;           // extra rows beyond the largest possible rank
@@ -99,54 +49,31 @@ bool fitsInt64(const char* decimal, int64_t& out) {
 // exactly, as residues mod p (p != 0) or as the nearest doubles (p == 0).
 template <typename T>
 std::vector<T> readExact(const std::string& path, int64_t count, uint64_t p) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error("--at: cannot open '" + path + "': " + std::strerror(errno));
-  std::string text;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
   std::vector<T> out;
   mpq_t q;
   mpz_t r, mod;
   mpq_init(q);
   mpz_inits(r, mod, nullptr);
   mpz_set_ui(mod, p);
-  int64_t line = 1;
-  for (size_t i = 0; i < text.size();) {
-    char c = text[i];
-    if (c == '#') {
-      while (i < text.size() && text[i] != '\n') ++i;
-      continue;
-    }
-    if (std::strchr(" \t,\r\n", c)) {
-      line += c == '\n';
-      ++i;
-      continue;
-    }
-    size_t start = i;
-    while (i < text.size() && !std::strchr(" \t,\r\n#", text[i])) ++i;
-    std::string tok = text.substr(start, i - start);
-    std::string where = "--at: " + path + ":" + std::to_string(line) + ": '" + tok + "'";
-    if (!parseExact(tok, q)) {
-      mpq_clear(q);
-      mpz_clears(r, mod, nullptr);
-      throw Error(where + " is not an exact number");
-    }
-    if constexpr (std::is_same_v<T, double>) {
-      out.push_back(mpq_get_d(q));
-    } else {
-      mpz_mod(r, mpq_denref(q), mod);
-      if (mpz_sgn(r) == 0) {
-        mpq_clear(q);
-        mpz_clears(r, mod, nullptr);
-        throw Error(where + " has a denominator divisible by p");
+  try {
+    for (const ExactToken& t : readExactTokens(path, "--at")) {
+      std::string where = "--at: " + path + ":" + std::to_string(t.line) + ": '" + t.text + "'";
+      if (!parseExact(t.text, q)) throw Error(where + " is not an exact number");
+      if constexpr (std::is_same_v<T, double>) {
+        out.push_back(mpq_get_d(q));
+      } else {
+        mpz_mod(r, mpq_denref(q), mod);
+        if (mpz_sgn(r) == 0) throw Error(where + " has a denominator divisible by p");
+        mpz_invert(r, r, mod);
+        mpz_mul(r, r, mpq_numref(q));
+        mpz_mod(r, r, mod);
+        out.push_back(mpz_get_ui(r));
       }
-      mpz_invert(r, r, mod);
-      mpz_mul(r, r, mpq_numref(q));
-      mpz_mod(r, r, mod);
-      out.push_back(mpz_get_ui(r));
     }
+  } catch (...) {
+    mpq_clear(q);
+    mpz_clears(r, mod, nullptr);
+    throw;
   }
   mpq_clear(q);
   mpz_clears(r, mod, nullptr);

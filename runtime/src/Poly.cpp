@@ -258,24 +258,7 @@ void expand(const nag_model& m, const std::string& thetaPath, bool json) {
   int64_t P = m.param_count, I = m.input_size;
   // theta exactly.
   std::vector<std::string> tokens;
-  {
-    FILE* f = std::fopen(thetaPath.c_str(), "rb");
-    if (!f) throw Error("theta: cannot open '" + thetaPath + "': " + std::strerror(errno));
-    std::string text;
-    char buf[65536];
-    size_t k;
-    while ((k = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, k);
-    std::fclose(f);
-    std::istringstream in(text);
-    std::string line, tok;
-    while (std::getline(in, line)) {
-      if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-      for (char& c : line)
-        if (c == ',') c = ' ';
-      std::istringstream words(line);
-      while (words >> tok) tokens.push_back(tok);
-    }
-  }
+  for (const ExactToken& t : readExactTokens(thetaPath, "theta")) tokens.push_back(t.text);
   if (int64_t(tokens.size()) != P)
     throw Error("theta: " + thetaPath + ": expected " + std::to_string(P) + " values, found " + std::to_string(tokens.size()));
   std::vector<std::unique_ptr<__mpq_struct, void (*)(__mpq_struct*)>> theta;
