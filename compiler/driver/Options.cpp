@@ -10,6 +10,10 @@ const char* helpText() {
   return R"(usage: nagc FILE.nag [options]
        nagc run FILE.nag [options] -- COMMAND [ARGS]   compile in memory (JIT) and
                                                      run the program's COMMAND
+       nagc sweep FILE.nag -D a=[v1,v2,...] -D b=lo..hi ... [--jobs N] [--timeout S]
+                  [--out results.csv] [--float] [--cache DIR]
+                            the dimension report of every combination, one CSV
+                            row each (cached, resumable)
 
 Compiles a .nag network. Stages:
   --check               check the program and print its summary (arguments,
@@ -57,6 +61,9 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
   int first = 1;
   if (argc > 1 && std::string(argv[1]) == "run") {
     o.run = true;
+    first = 2;
+  } else if (argc > 1 && std::string(argv[1]) == "sweep") {
+    o.sweep = true;
     first = 2;
   }
   for (int i = first; i < argc; ++i) {
@@ -139,6 +146,25 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       o.printAfter.push_back(pass);
+    } else if (a == "--only-dim-functions") {
+      o.onlyDimFunctions = true;
+    } else if (o.sweep && (a == "--jobs" || a == "--timeout" || a == "--cache")) {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      if (a == "--cache") {
+        o.cache = *v;
+        continue;
+      }
+      char* end = nullptr;
+      double d = std::strtod(v->c_str(), &end);
+      if (v->empty() || *end != '\0' || d <= 0 || (a == "--jobs" && (d != double(long(d)) || d > 256))) {
+        error = {DiagId::err_bad_option_value, {a, *v, a == "--jobs" ? "a whole number from 1 to 256" : "a positive number of seconds"}};
+        return std::nullopt;
+      }
+      if (a == "--jobs") o.jobs = unsigned(d);
+      else o.timeout = d;
+    } else if (o.sweep && a == "--float") {
+      o.sweepFloat = true;
     } else if (a == "--no-derivatives") {
       o.derivatives = false;
     } else if (a == "--precision") {

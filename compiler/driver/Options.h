@@ -27,6 +27,12 @@ struct Options {
   unsigned lanes = 32;                 ///< --lanes
   bool single = false;                 ///< --precision f32
   bool derivatives = true;             ///< --no-derivatives: eval only (faster to build)
+  bool onlyDimFunctions = false;       ///< --only-dim-functions: what `dim` needs (used by sweeps)
+  bool sweep = false;                  ///< `nagc sweep FILE ...`
+  unsigned jobs = 1;                   ///< sweep: --jobs
+  double timeout = 0;                  ///< sweep: --timeout seconds
+  bool sweepFloat = false;             ///< sweep: --float
+  std::string cache;                   ///< sweep: --cache DIR
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run
   std::vector<std::string> runArgs;    ///< what follows `--`
   bool help = false;

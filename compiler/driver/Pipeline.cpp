@@ -60,6 +60,7 @@ void printAfter(const Options& o, const std::string& pass, const std::string& fu
 std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Graph& f, std::ostream& out) {
   std::vector<ir::DerivedFunction> result;
   for (transforms::Derived& d : transforms::deriveAll(f)) {
+    if (o.onlyDimFunctions && d.name != "jac_theta") continue;
     auto check = [&](const ir::Graph& g, const char* pass) {
       if (std::string problem = ir::verify(g); !problem.empty())
         NAG_UNREACHABLE(std::string(pass) + " produced invalid IR for " + d.name + ": " + problem);

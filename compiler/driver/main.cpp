@@ -1,12 +1,15 @@
 // main.cpp — the nagc executable: options, then the pipeline on a large stack.
 #include "driver/Options.h"
 #include "driver/Pipeline.h"
+#include "driver/Sweep.h"
 #include "support/Diagnostics.h"
 #include "support/InternalError.h"
 
 #include <exception>
 #include <iostream>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -41,6 +44,32 @@ int main(int argc, char** argv) {
   if (options->help) {
     std::cout << nag::driver::helpText();
     return 0;
+  }
+  if (options->sweep) {
+    nag::driver::SweepOptions s;
+    s.input = options->input;
+    s.network = options->network;
+    s.defines = options->defines;
+    if (!options->output.empty()) s.output = options->output;
+    s.jobs = options->jobs;
+    s.timeout = options->timeout;
+    s.floating = options->sweepFloat;
+    s.progress = ::isatty(2);
+    const char* home = std::getenv("HOME");
+    const char* xdg = std::getenv("XDG_CACHE_HOME");
+    s.cache = !options->cache.empty() ? options->cache
+              : xdg && *xdg          ? std::string(xdg) + "/nagc"
+              : home && *home        ? std::string(home) + "/.cache/nagc"
+                                     : "/tmp/nagc-cache";
+    if (options->cache.empty()) ::mkdir((s.cache.substr(0, s.cache.rfind('/'))).c_str(), 0755);
+    char self[4096];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) {
+      std::cerr << "nagc: error: cannot find the nagc executable for the sweep's compilations\n";
+      return 1;
+    }
+    self[n] = '\0';
+    return nag::driver::runSweep(s, self, std::cout, std::cerr);
   }
   if (options->version) {
     std::cout << "nagc " << NAGC_VERSION << "\n";

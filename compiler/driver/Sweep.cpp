@@ -1,0 +1,281 @@
+// Sweep.cpp — `nagc sweep`: the dimension report over every combination of arguments.
+#include "driver/Sweep.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace nag::driver {
+
+namespace {
+
+// The alternatives of one -D: "[a, b, c]" (top-level elements) or "lo..hi"
+// (integers, inclusive).
+std::vector<std::string> alternatives(const std::string& name, const std::string& text, std::string& error) {
+  std::vector<std::string> out;
+  size_t dots = text.find("..");
+  if (dots != std::string::npos && text.front() != '[') {
+    char* end = nullptr;
+    long lo = std::strtol(text.c_str(), &end, 10);
+    if (end != text.c_str() + dots) {
+      error = "-D " + name + "=" + text + ": expected lo..hi or a list of alternatives [a, b, ...]";
+      return {};
+    }
+    long hi = std::strtol(text.c_str() + dots + 2, &end, 10);
+    if (*end || hi < lo || hi - lo > 100000) {
+      error = "-D " + name + "=" + text + ": expected lo..hi with lo <= hi";
+      return {};
+    }
+    for (long v = lo; v <= hi; ++v) out.push_back(std::to_string(v));
+    return out;
+  }
+  if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
+    error = "-D " + name + "=" + text + ": a sweep takes a list of alternatives [a, b, ...] or a range lo..hi";
+    return {};
+  }
+  int depth = 0;
+  std::string current;
+  for (size_t i = 1; i + 1 < text.size(); ++i) {
+    char c = text[i];
+    if (c == '[') ++depth;
+    if (c == ']') --depth;
+    if (c == ',' && depth == 0) {
+      out.push_back(current);
+      current.clear();
+      continue;
+    }
+    if (c != ' ' || depth > 0) current += c;
+  }
+  if (!current.empty()) out.push_back(current);
+  if (out.empty()) error = "-D " + name + "=" + text + ": no alternatives";
+  return out;
+}
+
+// FNV-1a: a stable hash for cache file names.
+uint64_t fnv1a(const std::string& s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs argv; kills it after `timeout` seconds (0: no limit). Returns the exit
+// status, -1 on a timeout; collects standard output.
+int runProcess(const std::vector<std::string>& argv, double timeout, std::string& output) {
+  int pipefd[2];
+  if (::pipe(pipefd) != 0) return -2;
+  pid_t pid = ::fork();
+  if (pid < 0) return -2;
+  if (pid == 0) {
+    ::dup2(pipefd[1], 1);
+    int devnull = ::open("/dev/null", O_WRONLY);
+    if (devnull >= 0) ::dup2(devnull, 2);
+    ::close(pipefd[0]);
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(pipefd[1]);
+  auto start = std::chrono::steady_clock::now();
+  bool killed = false;
+  std::thread reader([&] {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) output.append(buf, size_t(n));
+  });
+  int status = 0;
+  for (;;) {
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (timeout > 0 && elapsed > timeout && !killed) {
+      ::kill(pid, SIGKILL);
+      killed = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  reader.join();
+  ::close(pipefd[0]);
+  if (killed) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -2;
+}
+
+// The value of "key": in the program's one-level JSON report.
+std::string field(const std::string& json, const std::string& key) {
+  size_t at = json.find("\"" + key + "\": ");
+  if (at == std::string::npos) return "";
+  at += key.size() + 4;
+  size_t end = json.find_first_of(",\n}", at);
+  std::string v = json.substr(at, end - at);
+  if (!v.empty() && v.front() == '"') v = v.substr(1, v.size() - 2);
+  return v;
+}
+
+std::string csvCell(const std::string& s) {
+  if (s.find_first_of(",\"") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace
+
+int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, std::ostream& err) {
+  // The combinations, in the order of the -D options.
+  std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+  for (const ir::Define& d : o.defines) {
+    std::string error;
+    std::vector<std::string> alts = alternatives(d.name, d.value, error);
+    if (!error.empty()) {
+      err << "nagc: error: " << error << "\n";
+      return 1;
+    }
+    axes.push_back({d.name, alts});
+  }
+  std::vector<std::vector<std::string>> combos{{}};
+  for (const auto& [name, alts] : axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& c : combos)
+      for (const std::string& a : alts) {
+        auto k = c;
+        k.push_back(a);
+        next.push_back(k);
+      }
+    combos.swap(next);
+  }
+  std::string source = readFile(o.input);
+  if (source.empty()) {
+    err << "nagc: error: cannot read '" << o.input << "'\n";
+    return 1;
+  }
+  ::mkdir(o.cache.c_str(), 0755);
+
+  // Resume: rows already in the output file are kept and not run again.
+  std::string header;
+  for (const auto& axis : axes) header += axis.first + ",";
+  header += "P,ambient,expected,dimension,defect,fibre,fills,certified,seconds,status";
+  std::set<std::string> done;
+  {
+    std::ifstream in(o.output);
+    std::string line;
+    bool first = true;
+    while (std::getline(in, line)) {
+      if (first) {
+        first = false;
+        if (line != header) {
+          err << "nagc: error: '" << o.output << "' holds another sweep (its header differs); choose another --out\n";
+          return 1;
+        }
+        continue;
+      }
+      if (line.size() > 3 && line.compare(line.size() - 3, 3, ",ok") == 0) done.insert(line);
+    }
+  }
+  std::set<std::string> finishedKeys;
+  for (const std::string& row : done) {
+    // The key is the argument cells, before P.
+    std::string key;
+    size_t cells = axes.size(), at = 0;
+    for (size_t k = 0; k < cells; ++k) {
+      bool quoted = at < row.size() && row[at] == '"';
+      size_t end = quoted ? row.find("\",", at + 1) + 1 : row.find(',', at);
+      key += row.substr(at, end - at) + ",";
+      at = end + 1;
+    }
+    finishedKeys.insert(key);
+  }
+  bool fresh = !std::ifstream(o.output).good();
+  std::ofstream csv(o.output, std::ios::app);
+  if (!csv) {
+    err << "nagc: error: cannot write '" << o.output << "'\n";
+    return 1;
+  }
+  if (fresh) csv << header << "\n" << std::flush;
+
+  std::mutex lock;
+  std::atomic<size_t> next{0};
+  size_t skipped = 0;
+  std::atomic<size_t> failures{0};
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < combos.size();) {
+      const auto& combo = combos[i];
+      std::string key, label;
+      for (size_t k = 0; k < combo.size(); ++k) {
+        key += csvCell(combo[k]) + ",";
+        label += (k ? " " : "") + axes[k].first + "=" + combo[k];
+      }
+      {
+        std::lock_guard<std::mutex> g(lock);
+        if (finishedKeys.count(key)) {
+          ++skipped;
+          continue;
+        }
+      }
+      char hash[17];
+      std::snprintf(hash, sizeof hash, "%016llx",
+                    (unsigned long long)fnv1a(std::string(NAGC_VERSION) + "\n" + o.network + "\n" + label + "\n" + source));
+      std::string exe = o.cache + "/" + hash;
+      auto start = std::chrono::steady_clock::now();
+      std::string status = "ok", report;
+      struct stat st;
+      if (::stat(exe.c_str(), &st) != 0) {  // compile once; the cache keeps it
+        std::vector<std::string> argv{self, o.input, "--only-dim-functions", "-o", exe};
+        for (size_t k = 0; k < combo.size(); ++k) argv.push_back("-D" + axes[k].first + "=" + combo[k]);
+        if (!o.network.empty()) argv.insert(argv.end(), {"--network", o.network});
+        std::string ignored;
+        if (runProcess(argv, 0, ignored) != 0) status = "compile error";
+      }
+      if (status == "ok") {
+        std::vector<std::string> argv{exe, "dim", "--json"};
+        if (o.floating) argv.push_back("--float");
+        int rc = runProcess(argv, o.timeout, report);
+        status = rc == -1 ? "timeout" : rc != 0 ? "dim failed" : "ok";
+      }
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      char secs[32];
+      std::snprintf(secs, sizeof secs, "%.2f", seconds);
+      std::string row = key;
+      for (const char* f : {"P", "ambient_dimension", "expected_dimension", "dimension", "defect", "fibre_dimension",
+                            "fills", "certified"})
+        row += (status == "ok" ? csvCell(field(report, f)) : "") + ",";
+      row += std::string(secs) + "," + status;
+      std::lock_guard<std::mutex> g(lock);
+      csv << row << "\n" << std::flush;  // a killed sweep keeps every finished row
+      if (status != "ok") ++failures;
+      if (o.progress)
+        err << "[" << (i + 1) << "/" << combos.size() << "] " << label << ": "
+            << (status == "ok" ? "dimension " + field(report, "dimension") : status) << " (" << secs << " s)\n";
+    }
+  };
+  std::vector<std::thread> pool;
+  for (unsigned k = 1; k < o.jobs; ++k) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  out << "sweep: " << combos.size() << " combinations, " << skipped << " already done, " << failures
+      << " failed or timed out; results in " << o.output << "\n";
+  return failures ? 1 : 0;
+}
+
+}  // namespace nag::driver

@@ -1,0 +1,33 @@
+// Sweep.h — `nagc sweep`: dimension reports over a grid of compile-time arguments.
+#pragma once
+
+#include "ir/Elaborate.h"
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace nag::driver {
+
+/// What `nagc sweep FILE -D a=[..] -D b=lo..hi ...` asks.
+struct SweepOptions {
+  std::string input;
+  std::string network;
+  std::vector<ir::Define> defines;  ///< alternatives: "[v1, v2, ...]" or "lo..hi" (inclusive)
+  std::string output = "sweep.csv";
+  std::string cache;                ///< compiled programs, by hash of source + arguments + nagc version
+  unsigned jobs = 1;
+  double timeout = 0;               ///< seconds per dimension report; 0: none
+  bool floating = false;            ///< --float instead of the exact report
+  bool progress = false;            ///< a line per finished row on standard error
+};
+
+/// Compiles each combination once (cached; `self` is the nagc executable),
+/// runs its dimension report, and appends one CSV row per combination as it
+/// finishes: arguments, P, ambient, expected, dimension, defect, fibre
+/// dimension, fills, certified, seconds, status (ok, timeout, compile error,
+/// dim failed). Rows already in the output with status ok are not run again.
+/// Returns 0 when every row is ok.
+int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, std::ostream& err);
+
+}  // namespace nag::driver
