@@ -14,6 +14,8 @@ const char* helpText() {
                   [--out results.csv] [--float] [--cache DIR]
                             the dimension report of every combination, one CSV
                             row each (cached, resumable)
+       nagc report results.csv [--table md|latex] [--plot out.svg] [--x ARG|ARG[i]]
+                            a sweep's table, and dimension against ARG as SVG
 
 Compiles a .nag network. Stages:
   --check               check the program and print its summary (arguments,
@@ -64,6 +66,9 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
     first = 2;
   } else if (argc > 1 && std::string(argv[1]) == "sweep") {
     o.sweep = true;
+    first = 2;
+  } else if (argc > 1 && std::string(argv[1]) == "report") {
+    o.report = true;
     first = 2;
   }
   for (int i = first; i < argc; ++i) {
@@ -163,6 +168,14 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       }
       if (a == "--jobs") o.jobs = unsigned(d);
       else o.timeout = d;
+    } else if (o.report && (a == "--plot" || a == "--table" || a == "--x")) {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      if (a == "--table" && *v != "md" && *v != "latex") {
+        error = {DiagId::err_bad_option_value, {a, *v, "md or latex"}};
+        return std::nullopt;
+      }
+      (a == "--plot" ? o.plot : a == "--table" ? o.table : o.xAxis) = *v;
     } else if (o.sweep && a == "--float") {
       o.sweepFloat = true;
     } else if (a == "--no-derivatives") {

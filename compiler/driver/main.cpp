@@ -1,6 +1,7 @@
 // main.cpp — the nagc executable: options, then the pipeline on a large stack.
 #include "driver/Options.h"
 #include "driver/Pipeline.h"
+#include "driver/Report.h"
 #include "driver/Sweep.h"
 #include "support/Diagnostics.h"
 #include "support/InternalError.h"
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
   if (options->help) {
     std::cout << nag::driver::helpText();
     return 0;
+  }
+  if (options->report) {
+    nag::driver::ReportOptions r{options->input, options->plot, options->table, options->xAxis};
+    return nag::driver::runReport(r, std::cout, std::cerr);
   }
   if (options->sweep) {
     nag::driver::SweepOptions s;

@@ -1,0 +1,265 @@
+// Report.cpp — `nagc report`: a sweep's CSV as a Markdown or LaTeX table and an SVG plot.
+#include "driver/Report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace nag::driver {
+
+namespace {
+
+std::vector<std::string> splitCsv(const std::string& line) {
+  std::vector<std::string> cells;
+  std::string cur;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  cells.push_back(cur);
+  return cells;
+}
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  int column(const std::string& name) const {
+    auto it = std::find(header.begin(), header.end(), name);
+    return it == header.end() ? -1 : int(it - header.begin());
+  }
+};
+
+// The value of an x-axis spec on a row: "r" or "d[1]" (an element of a list).
+bool axisValue(const Table& t, const std::vector<std::string>& row, const std::string& spec, double& out) {
+  std::string name = spec;
+  int index = -1;
+  if (size_t b = spec.find('['); b != std::string::npos && spec.back() == ']') {
+    name = spec.substr(0, b);
+    index = std::atoi(spec.c_str() + b + 1);
+  }
+  int c = t.column(name);
+  if (c < 0) return false;
+  std::string v = row[size_t(c)];
+  if (index >= 0) {
+    std::string inner = v.substr(1, v.size() - 2);
+    std::stringstream ss(inner);
+    std::string item;
+    for (int k = 0; std::getline(ss, item, ','); ++k)
+      if (k == index) return !item.empty() && (out = std::atof(item.c_str()), true);
+    return false;
+  }
+  char* end = nullptr;
+  out = std::strtod(v.c_str(), &end);
+  return !v.empty() && *end == '\0';
+}
+
+std::string escapeLatex(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '_' || c == '#' || c == '%' || c == '&') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
+  std::ifstream in(o.input);
+  if (!in) {
+    err << "nagc: error: cannot open '" << o.input << "'\n";
+    return 1;
+  }
+  Table t;
+  std::string line;
+  if (!std::getline(in, line)) {
+    err << "nagc: error: '" << o.input << "' is empty\n";
+    return 1;
+  }
+  t.header = splitCsv(line);
+  int dimCol = t.column("dimension"), expCol = t.column("expected"), defCol = t.column("defect"),
+      statusCol = t.column("status"), pCol = t.column("P");
+  if (dimCol < 0 || expCol < 0 || defCol < 0 || statusCol < 0 || pCol < 0) {
+    err << "nagc: error: '" << o.input << "' is not a sweep's output (no dimension/expected/defect/status columns)\n";
+    return 1;
+  }
+  int argCount = pCol;  // the argument columns come first
+  for (int lineNo = 2; std::getline(in, line); ++lineNo) {
+    if (line.empty()) continue;
+    std::vector<std::string> row = splitCsv(line);
+    if (row.size() != t.header.size()) {
+      err << "nagc: error: " << o.input << ":" << lineNo << ": " << row.size() << " cells, the header has "
+          << t.header.size() << "\n";
+      return 1;
+    }
+    t.rows.push_back(row);
+  }
+
+  // The table.
+  bool latex = o.table == "latex";
+  std::vector<int> cols;
+  for (int c = 0; c < argCount; ++c) cols.push_back(c);
+  for (const char* name : {"P", "ambient", "expected", "dimension", "defect", "certified", "status"})
+    if (int c = t.column(name); c >= 0) cols.push_back(c);
+  std::ostringstream table;
+  if (latex) {
+    table << "\\begin{tabular}{" << std::string(cols.size(), 'r') << "}\n\\hline\n";
+    for (size_t k = 0; k < cols.size(); ++k) table << (k ? " & " : "") << escapeLatex(t.header[size_t(cols[k])]);
+    table << " \\\\\n\\hline\n";
+  } else {
+    table << "|";
+    for (int c : cols) table << " " << t.header[size_t(c)] << " |";
+    table << "\n|";
+    for (size_t k = 0; k < cols.size(); ++k) table << "---|";
+    table << "\n";
+  }
+  for (const auto& row : t.rows) {
+    bool defective = row[size_t(statusCol)] == "ok" && std::atoi(row[size_t(defCol)].c_str()) > 0;
+    for (size_t k = 0; k < cols.size(); ++k) {
+      std::string cell = row[size_t(cols[k])];
+      if (defective && cols[k] == defCol) cell = latex ? "\\textbf{" + cell + "}" : "**" + cell + "**";
+      if (latex) table << (k ? " & " : "") << escapeLatex(cell);
+      else table << (k ? " " : "| ") << cell << " |";
+    }
+    table << (latex ? " \\\\\n" : "\n");
+  }
+  if (latex) table << "\\hline\n\\end{tabular}\n";
+  out << table.str();
+
+  if (o.plot.empty()) return 0;
+  // The plot: dimension (solid) and expected (dashed) against the x axis, one
+  // series per combination of the other arguments; defective points marked.
+  std::string xSpec = o.x;
+  if (xSpec.empty())
+    for (int c = argCount - 1; c >= 0 && xSpec.empty(); --c) {
+      double v;
+      if (!t.rows.empty() && axisValue(t, t.rows[0], t.header[size_t(c)], v)) xSpec = t.header[size_t(c)];
+    }
+  if (xSpec.empty()) {
+    err << "nagc: error: no numeric argument to plot against; choose one with --x NAME or --x NAME[i]\n";
+    return 1;
+  }
+  struct Point {
+    double x, dim, expected;
+    bool defective;
+  };
+  std::map<std::string, std::vector<Point>> series;
+  for (const auto& row : t.rows) {
+    if (row[size_t(statusCol)] != "ok") continue;
+    double x;
+    if (!axisValue(t, row, xSpec, x)) {
+      err << "nagc: error: --x " << xSpec << " has no numeric value in some rows\n";
+      return 1;
+    }
+    // The series: the other arguments; for ARG[i], ARG with element i left out.
+    std::string key;
+    std::string base = xSpec.substr(0, xSpec.find('['));
+    int element = xSpec.find('[') == std::string::npos ? -1 : std::atoi(xSpec.c_str() + xSpec.find('[') + 1);
+    for (int c = 0; c < argCount; ++c) {
+      std::string v = row[size_t(c)];
+      if (t.header[size_t(c)] == base) {
+        if (element < 0) continue;
+        std::string inner = v.substr(1, v.size() - 2), item, masked;
+        std::stringstream ss(inner);
+        for (int k = 0; std::getline(ss, item, ','); ++k) masked += (k ? "," : "") + (k == element ? std::string("_") : item);
+        v = "[" + masked + "]";
+      }
+      key += (key.empty() ? "" : " ") + t.header[size_t(c)] + "=" + v;
+    }
+    double dim = std::atof(row[size_t(dimCol)].c_str()), exp = std::atof(row[size_t(expCol)].c_str());
+    series[key].push_back({x, dim, exp, std::atoi(row[size_t(defCol)].c_str()) > 0});
+  }
+  double xmin = 1e300, xmax = -1e300, ymax = 1;
+  for (auto& [k, pts] : series) {
+    std::sort(pts.begin(), pts.end(), [](const Point& a, const Point& b) { return a.x < b.x; });
+    for (const Point& p : pts) {
+      xmin = std::min(xmin, p.x);
+      xmax = std::max(xmax, p.x);
+      ymax = std::max({ymax, p.dim, p.expected});
+    }
+  }
+  if (xmax <= xmin) xmax = xmin + 1;
+  const double W = 720, H = 440, L = 60, R = 220, T = 30, B = 50;
+  auto sx = [&](double x) { return L + (x - xmin) / (xmax - xmin) * (W - L - R); };
+  auto sy = [&](double y) { return H - B - y / (ymax * 1.05) * (H - T - B); };
+  const char* colors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  std::ostringstream svg;
+  svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
+      << "<title>dimension against " << xSpec << " (" << o.input << ")</title>\n"
+      << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+      << "<line x1=\"" << L << "\" y1=\"" << H - B << "\" x2=\"" << W - R << "\" y2=\"" << H - B << "\" stroke=\"black\"/>\n"
+      << "<line x1=\"" << L << "\" y1=\"" << T << "\" x2=\"" << L << "\" y2=\"" << H - B << "\" stroke=\"black\"/>\n"
+      << "<text x=\"" << (L + W - R) / 2 << "\" y=\"" << H - 12 << "\" text-anchor=\"middle\">" << xSpec << "</text>\n"
+      << "<text x=\"14\" y=\"" << (T + H - B) / 2 << "\" transform=\"rotate(-90 14 " << (T + H - B) / 2
+      << ")\" text-anchor=\"middle\">dimension (solid) and expected (dashed)</text>\n";
+  for (int k = 0; k <= 4; ++k) {
+    double y = ymax * k / 4;
+    svg << "<text x=\"" << L - 6 << "\" y=\"" << sy(y) + 4 << "\" text-anchor=\"end\">" << std::lround(y) << "</text>\n";
+  }
+  std::set<double> xs;
+  for (auto& [k, pts] : series)
+    for (const Point& p : pts) xs.insert(p.x);
+  for (double x : xs)
+    svg << "<text x=\"" << sx(x) << "\" y=\"" << H - B + 16 << "\" text-anchor=\"middle\">" << x << "</text>\n";
+  size_t s = 0;
+  for (auto& [key, pts] : series) {
+    const char* color = colors[s % 8];
+    std::ostringstream solid, dashed;
+    for (const Point& p : pts) {
+      solid << sx(p.x) << "," << sy(p.dim) << " ";
+      dashed << sx(p.x) << "," << sy(p.expected) << " ";
+    }
+    svg << "<g class=\"series\" data-series=\"" << key << "\">\n"
+        << "<polyline class=\"dimension\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"" << solid.str() << "\"/>\n"
+        << "<polyline class=\"expected\" fill=\"none\" stroke=\"" << color << "\" stroke-dasharray=\"5,4\" points=\"" << dashed.str() << "\"/>\n";
+    for (const Point& p : pts) {
+      if (p.defective)
+        svg << "<path class=\"defective\" data-x=\"" << p.x << "\" data-dimension=\"" << p.dim << "\" data-expected=\""
+            << p.expected << "\" d=\"M" << sx(p.x) - 5 << "," << sy(p.dim) - 5 << " l10,10 m0,-10 l-10,10\" stroke=\"red\" stroke-width=\"2.5\"/>\n";
+      else
+        svg << "<circle class=\"point\" data-x=\"" << p.x << "\" data-dimension=\"" << p.dim << "\" cx=\"" << sx(p.x) << "\" cy=\""
+            << sy(p.dim) << "\" r=\"3\" fill=\"" << color << "\"/>\n";
+    }
+    svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 10 << "\" fill=\"" << color << "\">" << key << "</text>\n</g>\n";
+    ++s;
+  }
+  svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 20 << "\" fill=\"red\">x: defective</text>\n</svg>\n";
+  std::string tmp = o.plot + ".tmp";
+  {
+    std::ofstream f(tmp);
+    f << svg.str();
+    if (!f) {
+      err << "nagc: error: cannot write '" << o.plot << "'\n";
+      return 1;
+    }
+  }
+  if (std::rename(tmp.c_str(), o.plot.c_str()) != 0) {
+    err << "nagc: error: cannot write '" << o.plot << "'\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace nag::driver
