@@ -88,6 +88,8 @@ std::string writeAtomically(const std::string& path, const std::string& text) {
 
 }  // namespace
 
+std::string runtimeLibrary() { return NAGC_RUNTIME_LIB; }
+
 std::string validate(const Options& o) {
   if (o.lanes < 1 || o.lanes > 64 || (o.lanes & (o.lanes - 1)) != 0)
     return "--lanes must be a power of two from 1 to 64, got " + std::to_string(o.lanes);

@@ -40,6 +40,9 @@ int runJIT(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, 
 std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std::string& libraryName,
                     Precision precision);
 
+/// The runtime library programs and libraries are linked with.
+std::string runtimeLibrary();
+
 /// Checks the options (lanes, CPU name); returns "" or an error.
 std::string validate(const Options& o);
 

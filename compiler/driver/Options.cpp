@@ -41,6 +41,10 @@ Options:
   --lanes N             samples per SIMD block (power of two, default 32)
   --precision f64|f32   number type of eval (default f64)
   --no-derivatives      compile eval only, without jac/jvp/vjp/hess/hvp
+  --no-cache            compile even when an identical build is cached
+                        (programs, libraries and objects are kept under
+                        $NAGC_CACHE_DIR or ~/.cache/nagc by content hash)
+  -v, --verbose         say what was done
   --help                this text
   --version             nagc's version
 
@@ -178,6 +182,10 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       (a == "--plot" ? o.plot : a == "--table" ? o.table : o.xAxis) = *v;
     } else if (o.sweep && a == "--float") {
       o.sweepFloat = true;
+    } else if (a == "--no-cache") {
+      o.useCache = false;
+    } else if (a == "-v" || a == "--verbose") {
+      o.verbose = true;
     } else if (a == "--no-derivatives") {
       o.derivatives = false;
     } else if (a == "--precision") {

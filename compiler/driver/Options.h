@@ -33,6 +33,8 @@ struct Options {
   double timeout = 0;                  ///< sweep: --timeout seconds
   bool sweepFloat = false;             ///< sweep: --float
   std::string cache;                   ///< sweep: --cache DIR
+  bool useCache = true;                ///< --no-cache: always compile
+  bool verbose = false;                ///< -v: say what was done (e.g. a cached build)
   bool report = false;                 ///< `nagc report results.csv ...`
   std::string plot, table = "md", xAxis;  ///< report: --plot, --table, --x
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run

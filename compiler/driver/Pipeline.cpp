@@ -2,11 +2,13 @@
 #include "driver/Pipeline.h"
 
 #include "codegen/Codegen.h"
+#include "driver/Cache.h"
 #include "driver/Summary.h"
 #include "frontend/ASTPrinter.h"
 #include "frontend/Sema.h"
 #include "ir/Analysis.h"
 #include "ir/Printer.h"
+#include "ir/Serialize.h"
 #include "ir/Verifier.h"
 #include "transforms/Derived.h"
 #include "transforms/Simplify.h"
@@ -17,6 +19,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
+#include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifndef NAGC_STDLIB_DIR
@@ -167,10 +171,38 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     std::string path = options.output.empty() ? defaultOutput(options.input, options.emit) : options.output;
     bool toStdout = path == "-" && (kind == codegen::Output::LLVM || kind == codegen::Output::Asm);
     if (toStdout) path = tempOutput();
+    // Programs, libraries and objects are cached by a hash of everything that
+    // determines them: nagc's version, the specialized IR with its names and
+    // arguments, and the code generation options.
+    bool cacheable = !toStdout && options.useCache && kind != codegen::Output::LLVM && kind != codegen::Output::Asm;
+    std::string cached;
+    if (cacheable) {
+      std::string dir = cacheDirectory();
+      std::ostringstream key;
+      key << NAGC_VERSION << " " << buildIdentity() << "\n" << int(kind) << " " << cg.optLevel << " " << cg.targetCpu << " " << cg.lanes << " "
+          << int(cg.precision) << " " << options.derivatives << options.onlyDimFunctions << "\n"
+          << options.input << "\n" << ir::serialize(*graph);
+      for (const ir::ParamInfo& p : graph->params) key << p.path << "\n";
+      for (const ir::InputInfo& in : graph->inputs) key << in.name << "\n";
+      for (const ir::ArgInfo& a : graph->args) key << a.name << "=" << a.value << (a.overridden ? "*" : "") << "\n";
+      char hex[17];
+      std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fnv1a(key.str()));
+      if (!dir.empty()) cached = dir + "/" + hex;
+    }
+    if (!cached.empty() && copyAtomically(cached, path)) {
+      if (kind == codegen::Output::Library) {
+        std::ofstream header(path.substr(0, path.find_last_of('.')) + ".h");
+        header << codegen::cHeader(*graph, model, path, cg.precision);
+      }
+      if (options.verbose) err << "nagc: " << path << ": an identical build was cached (" << cached << ")\n";
+      return 0;
+    }
     if (std::string problem = codegen::compileToFile(*graph, model, cg, kind, path); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;
     }
+    if (!cached.empty()) copyAtomically(path, cached);  // best effort: a full disk only costs the next build
+    if (options.verbose) err << "nagc: " << path << ": compiled\n";
     if (toStdout) {
       std::ifstream in(path);
       out << in.rdbuf();

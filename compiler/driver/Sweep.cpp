@@ -1,6 +1,8 @@
 // Sweep.cpp — `nagc sweep`: the dimension report over every combination of arguments.
 #include "driver/Sweep.h"
 
+#include "driver/Cache.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -63,13 +65,6 @@ std::vector<std::string> alternatives(const std::string& name, const std::string
   if (!current.empty()) out.push_back(current);
   if (out.empty()) error = "-D " + name + "=" + text + ": no alternatives";
   return out;
-}
-
-// FNV-1a: a stable hash for cache file names.
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
 }
 
 std::string readFile(const std::string& path) {
@@ -235,7 +230,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       }
       char hash[17];
       std::snprintf(hash, sizeof hash, "%016llx",
-                    (unsigned long long)fnv1a(std::string(NAGC_VERSION) + "\n" + o.network + "\n" + label + "\n" + source));
+                    (unsigned long long)fnv1a(std::string(NAGC_VERSION) + " " + buildIdentity() + "\n" + o.network +
+                                             "\n" + label + "\n" + source));
       std::string exe = o.cache + "/" + hash;
       auto start = std::chrono::steady_clock::now();
       std::string status = "ok", report;

@@ -27,6 +27,9 @@ config.substitutions.append(("%err1", "sh " + os.path.join(os.path.dirname(__fil
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.nagc_bin_dir, config.environment.get("PATH", "")]
 )
+# Builds cached by tests stay in the build tree, never in the user's cache.
+config.environment["NAGC_CACHE_DIR"] = os.path.join(config.nagc_obj_root, "tests", "nagc-cache")
+os.makedirs(config.environment["NAGC_CACHE_DIR"], exist_ok=True)
 for var in ["HOME", "LANG", "TMPDIR"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
