@@ -135,7 +135,12 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
       std::string tmp = path + ".tmp." + std::to_string(::getpid());
       std::vector<std::string> argv{NAGC_LINKER};
       if (out == Output::Library) argv.push_back("-shared");
-      for (const std::string& a : {std::string("-o"), tmp, object, std::string(NAGC_RUNTIME_LIB), std::string("-lflint"),
+      // A library carries the whole runtime (the dimension report, the command
+      // line's pieces) for the programs that load it.
+      bool whole = out == Output::Library;
+      for (const std::string& a : {std::string("-o"), tmp, object, std::string(whole ? "-Wl,--whole-archive" : "-Wl,--as-needed"),
+                                   std::string(NAGC_RUNTIME_LIB), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
+                                   std::string("-lflint"),
                                    std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
                                    std::string("-lm"), std::string("-pthread")})
         argv.push_back(a);

@@ -93,6 +93,11 @@ public:
     Function* get = Function::Create(FunctionType::get(ptr_, false), GlobalValue::ExternalLinkage, modelSymbol(g), m_);
     IRBuilder<> b(BasicBlock::Create(ctx_, "entry", get));
     b.CreateRet(model);
+    // The same under a fixed name, for loaders that open one library at a
+    // time (Python's ctypes): const nag_model* nag_library_model(void).
+    Function* fixed = Function::Create(FunctionType::get(ptr_, false), GlobalValue::ExternalLinkage, "nag_library_model", m_);
+    IRBuilder<> fb(BasicBlock::Create(ctx_, "entry", fixed));
+    fb.CreateRet(model);
     if (!withMain) return;
     // int main(int argc, char** argv) { return nagrt_main(nag_NAME_model(), argc, argv); }
     Function* main = Function::Create(FunctionType::get(i32_, {i32_, ptr_}, false), GlobalValue::ExternalLinkage, "main", m_);

@@ -139,6 +139,12 @@ uint64_t nagrt_mod_inverse(uint64_t a, nag_modulus* m);
 /** Runs the generated program's command line (info, eval, ...) for a model. */
 int nagrt_main(const nag_model* model, int argc, char** argv);
 
+/** The dimension report for the options in argv (as `dim` takes them, e.g.
+ * {"--json", "--both"}): a string to release with nagrt_free_string; on an
+ * error it begins with "error: ". */
+char* nagrt_dim_report(const nag_model* model, int argc, char** argv);
+void nagrt_free_string(char* s);
+
 /** Calls fn(ctx, begin, end) over [0, n) split across the worker threads. */
 void nagrt_parallel_for(int64_t n, void (*fn)(void* ctx, int64_t begin, int64_t end), void* ctx);
 

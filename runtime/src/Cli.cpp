@@ -302,7 +302,8 @@ std::string fmt(double v) {
   return buf;
 }
 
-void dim(const nag_model& m, const Args& args) {
+// The dimension report as text or JSON.
+std::string dimReport(const nag_model& m, const Args& args) {
   DimOptions o;
   int modes = args.has("--exact") + args.has("--float") + args.has("--both");
   if (modes > 1) throw Error("--exact, --float and --both exclude each other");
@@ -398,8 +399,10 @@ void dim(const nag_model& m, const Args& args) {
     out << "  fibre dimension   " << (m.param_count - dimension) << "  (P - dimension)\n";
     if (poly) out << "  fills ambient     " << (ambient >= 0 && dimension == ambient ? "yes" : "no") << "\n";
   }
-  std::cout << out.str();
+  return out.str();
 }
+
+void dim(const nag_model& m, const Args& args) { std::cout << dimReport(m, args); }
 
 void usage(const char* prog) {
   std::printf(
@@ -433,6 +436,18 @@ void usage(const char* prog) {
 }  // namespace
 
 }  // namespace nagrt
+
+extern "C" char* nagrt_dim_report(const nag_model* model, int argc, char** argv) {
+  try {
+    std::string report = nagrt::dimReport(
+        *model, nagrt::Args(argc, argv, 0, {"--seed", "--prime", "--points", "--at"}, {"--exact", "--float", "--both", "--json"}));
+    return strdup(report.c_str());
+  } catch (const nagrt::Error& e) {
+    return strdup((std::string("error: ") + e.what()).c_str());
+  }
+}
+
+extern "C" void nagrt_free_string(char* s) { std::free(s); }
 
 extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
   const char* prog = argc > 0 ? argv[0] : "model";

@@ -1,0 +1,180 @@
+"""nagc.py — compiled networks from Python (ctypes + numpy).
+
+    $ nagc examples/pmlp.nag --emit=lib -o libpmlp.so
+
+    import numpy as np, nagc
+    m = nagc.Model("./libpmlp.so")
+    m.P, m.input_size, m.output_size, m.params      # layout: [(name, shape, offset)]
+    y = m.eval(theta, X)                            # (samples, outputs)
+    J = m.jac(theta, X, wrt="theta")                # (samples, outputs, P)
+    H = m.hess(theta, X, wrt="x", output=0)         # (samples, inputs, inputs)
+    v = m.jvp(theta, X, direction), u = m.vjp(theta, X, cotangent), m.hvp(...)
+    m.dim(exact=True, floating=True, seed=1)        # the dimension report as a dict
+
+theta is a vector of P values (nagc's layout: the parameters in declaration
+order, row-major); X holds one sample per row (input_size values). Only
+numpy and the standard library are used.
+"""
+import ctypes
+import json
+
+import numpy as np
+
+_i32, _i64, _ptr = ctypes.c_int32, ctypes.c_int64, ctypes.c_void_p
+
+
+class _Tensor(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("rank", _i32), ("shape", ctypes.POINTER(_i64)), ("offset", _i64),
+                ("size", _i64)]
+
+
+class _Arg(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("value", ctypes.c_char_p), ("overridden", _i32)]
+
+
+class _Symmetry(ctypes.Structure):
+    _fields_ = [("description", ctypes.c_char_p), ("dimension", _i64)]
+
+
+class _Function(ctypes.Structure):
+    _fields_ = [("name", ctypes.c_char_p), ("mode", ctypes.c_char_p), ("fn", _ptr), ("row_size", _i64),
+                ("num_aux", _i32), ("aux_size", _i64 * 2), ("aux_per_sample", _i32 * 2)]
+
+
+class _Model(ctypes.Structure):  # struct nag_model of runtime/include/nag_runtime.h
+    _fields_ = [("abi_version", _i32), ("name", ctypes.c_char_p), ("source", ctypes.c_char_p),
+                ("num_args", _i32), ("args", ctypes.POINTER(_Arg)), ("num_inputs", _i32),
+                ("inputs", ctypes.POINTER(_Tensor)), ("input_size", _i64), ("output", _Tensor),
+                ("num_params", _i32), ("params", ctypes.POINTER(_Tensor)), ("param_count", _i64),
+                ("algebraic_class", ctypes.c_char_p), ("degree", _i64), ("min_degree", _i64),
+                ("ambient_dimension", ctypes.c_char_p), ("num_symmetries", _i32),
+                ("symmetries", ctypes.POINTER(_Symmetry)), ("symmetry_dimension", _i64),
+                ("expected_dimension", ctypes.c_char_p), ("eval", _ptr), ("lanes", _i32), ("precision_bits", _i32),
+                ("num_functions", _i32), ("functions", ctypes.POINTER(_Function)), ("eval_mod", _ptr),
+                ("jac_theta_mod", _ptr), ("algebraic_reason", ctypes.c_char_p), ("ir", ctypes.c_char_p)]
+
+
+_EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)
+_DERIVED = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _ptr, _ptr, _i64)
+
+
+class Model:
+    """A network compiled with `nagc FILE --emit=lib`."""
+
+    def __init__(self, path):
+        self._lib = ctypes.CDLL(path)
+        get = self._lib.nag_library_model
+        get.restype = ctypes.POINTER(_Model)
+        self._m = get().contents
+        if self._m.abi_version != 1:
+            raise RuntimeError("%s: built for another nagc ABI (%d)" % (path, self._m.abi_version))
+        if self._m.precision_bits != 64:
+            raise RuntimeError("%s: compiled with --precision f32; this module uses float64" % path)
+        m = self._m
+        self.name = m.name.decode()
+        self.P = m.param_count
+        self.input_size = m.input_size
+        self.output_size = m.output.size
+        self.output_shape = tuple(m.output.shape[k] for k in range(m.output.rank))
+        self.params = [(m.params[i].name.decode(), tuple(m.params[i].shape[k] for k in range(m.params[i].rank)),
+                        m.params[i].offset) for i in range(m.num_params)]
+        self.inputs = [(m.inputs[i].name.decode(), tuple(m.inputs[i].shape[k] for k in range(m.inputs[i].rank)),
+                        m.inputs[i].offset) for i in range(m.num_inputs)]
+        self.arguments = {m.args[i].name.decode(): m.args[i].value.decode() for i in range(m.num_args)}
+        self.algebraic_class = m.algebraic_class.decode()
+        self.expected_dimension = int(m.expected_dimension)
+        self._eval = _EVAL(m.eval)
+        self._functions = {}
+        for i in range(m.num_functions):
+            f = m.functions[i]
+            self._functions[f.name.decode()] = (_DERIVED(f.fn), f.row_size)
+
+    # ---- data
+    def _theta(self, theta):
+        t = np.ascontiguousarray(theta, dtype=np.float64).reshape(-1)
+        if t.size != self.P:
+            raise ValueError("theta has %d values; %s has P = %d" % (t.size, self.name, self.P))
+        return t
+
+    def _x(self, X):
+        x = np.ascontiguousarray(X, dtype=np.float64)
+        x = x.reshape(-1, self.input_size) if self.input_size else x.reshape(-1, 0)
+        return x
+
+    @staticmethod
+    def _p(a):
+        return None if a is None else a.ctypes.data
+
+    # ---- evaluation and derivatives
+    def eval(self, theta, X):
+        t, x = self._theta(theta), self._x(X)
+        y = np.empty((x.shape[0], self.output_size))
+        self._eval(self._p(t), self._p(x), self._p(y), x.shape[0])
+        return y
+
+    def _call(self, name, theta, X, a=None, b=None):
+        if name not in self._functions:
+            raise ValueError("%s has no %s (compiled with --no-derivatives, or no inputs?)" % (self.name, name))
+        fn, row = self._functions[name]
+        t, x = self._theta(theta), self._x(X)
+        y = np.empty((x.shape[0], row))
+        fn(self._p(t), self._p(x), self._p(a), self._p(b), self._p(y), x.shape[0])
+        return y
+
+    def _n(self, wrt):
+        if wrt not in ("theta", "x"):
+            raise ValueError("wrt must be 'theta' or 'x'")
+        return self.P if wrt == "theta" else self.input_size
+
+    def _direction(self, v, wrt, samples):
+        n = self._n(wrt)
+        v = np.ascontiguousarray(v, dtype=np.float64)
+        if wrt == "theta":
+            return v.reshape(n)
+        return np.ascontiguousarray(np.broadcast_to(v.reshape(-1, n), (samples, n)))
+
+    def jac(self, theta, X, wrt="theta"):
+        n = self._n(wrt)
+        return self._call("jac_" + wrt, theta, X).reshape(-1, self.output_size, n)
+
+    def jvp(self, theta, X, direction, wrt="theta"):
+        x = self._x(X)
+        return self._call("jvp_" + wrt, theta, x, self._direction(direction, wrt, x.shape[0]))
+
+    def vjp(self, theta, X, cotangent, wrt="theta"):
+        x = self._x(X)
+        u = np.ascontiguousarray(np.broadcast_to(np.asarray(cotangent, dtype=np.float64).reshape(-1, self.output_size),
+                                                 (x.shape[0], self.output_size)))
+        return self._call("vjp_" + wrt, theta, x, u)
+
+    def _weights(self, output):
+        w = np.zeros(self.output_size)
+        w[output] = 1.0
+        return w
+
+    def hess(self, theta, X, wrt="theta", output=0):
+        n = self._n(wrt)
+        return self._call("hess_" + wrt, theta, X, self._weights(output)).reshape(-1, n, n)
+
+    def hvp(self, theta, X, direction, wrt="theta", output=0):
+        x = self._x(X)
+        return self._call("hvp_" + wrt, theta, x, self._weights(output), self._direction(direction, wrt, x.shape[0]))
+
+    # ---- the dimension report
+    def dim(self, exact=True, floating=False, seed=1, prime=None, points=None):
+        args = ["--json", "--seed", str(seed)]
+        args.append("--both" if exact and floating else "--float" if floating else "--exact")
+        if prime:
+            args += ["--prime", str(prime)]
+        if points:
+            args += ["--points", str(points)]
+        argv = (ctypes.c_char_p * len(args))(*[a.encode() for a in args])
+        report = self._lib.nagrt_dim_report
+        report.restype = ctypes.c_void_p
+        report.argtypes = [ctypes.POINTER(_Model), ctypes.c_int, ctypes.c_char_p * len(args)]
+        raw = report(ctypes.byref(self._m), len(args), argv)
+        text = ctypes.string_at(raw).decode()
+        self._lib.nagrt_free_string(ctypes.c_void_p(raw))
+        if text.startswith("error: "):
+            raise RuntimeError(text[7:])
+        return json.loads(text)
