@@ -16,8 +16,9 @@ packages=(
   libflint-dev libgmp-dev libmpfr-dev
   # floating-point linear algebra
   libopenblas-dev liblapacke-dev
-  # tests and benchmarks (Macaulay2 and Singular check the exported maps)
-  libgtest-dev libgmock-dev libbenchmark-dev python3-numpy macaulay2 singular
+  # tests and benchmarks (Macaulay2 and Singular check the exported maps; GNU
+  # parallel runs a sweep's job list)
+  libgtest-dev libgmock-dev libbenchmark-dev python3-numpy macaulay2 singular parallel
 )
 
 # `install-deps.sh --bench` adds the peers the benchmarks compare against.

@@ -13,7 +13,9 @@ const char* helpText() {
        nagc sweep FILE.nag -D a=[v1,v2,...] -D b=lo..hi ... [--jobs N] [--timeout S]
                   [--out results.csv] [--float] [--cache DIR]
                             the dimension report of every combination, one CSV
-                            row each (cached, resumable)
+                            row each (cached, resumable); --emit-jobs DIR writes
+                            a job list (Slurm array, GNU parallel) instead, and
+                            nagc sweep --merge DIR -o results.csv gathers it
        nagc report results.csv [--table md|latex] [--plot out.svg] [--x ARG|ARG[i]]
                             a sweep's table, and dimension against ARG as SVG
 
@@ -180,6 +182,10 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       (a == "--plot" ? o.plot : a == "--table" ? o.table : o.xAxis) = *v;
+    } else if (o.sweep && (a == "--emit-jobs" || a == "--merge")) {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      (a == "--emit-jobs" ? o.emitJobs : o.merge) = *v;
     } else if (o.sweep && a == "--float") {
       o.sweepFloat = true;
     } else if (a == "--no-cache") {
@@ -218,6 +224,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.input = a;
     }
   }
+  if (o.sweep && !o.merge.empty() && o.input.empty()) o.input = o.merge;  // `nagc sweep --merge DIR` needs no file
   if (!o.help && !o.version && o.input.empty()) {
     error = {DiagId::err_no_input, {}};
     return std::nullopt;

@@ -33,6 +33,7 @@ struct Options {
   double timeout = 0;                  ///< sweep: --timeout seconds
   bool sweepFloat = false;             ///< sweep: --float
   std::string cache;                   ///< sweep: --cache DIR
+  std::string emitJobs, merge;         ///< sweep: --emit-jobs DIR, --merge DIR
   bool useCache = true;                ///< --no-cache: always compile
   bool verbose = false;                ///< -v: say what was done (e.g. a cached build)
   bool report = false;                 ///< `nagc report results.csv ...`

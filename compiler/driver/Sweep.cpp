@@ -135,9 +135,103 @@ std::string csvCell(const std::string& s) {
   return out + "\"";
 }
 
+std::string shellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Writes the job files of --emit-jobs.
+int emitJobs(const SweepOptions& o, const std::string& self, const std::vector<std::string>& names,
+             const std::vector<std::vector<std::string>>& combos, std::ostream& out, std::ostream& err) {
+  ::mkdir(o.emitJobs.c_str(), 0755);
+  ::mkdir((o.emitJobs + "/rows").c_str(), 0755);
+  std::ofstream jobs(o.emitJobs + "/jobs.txt");
+  for (size_t i = 0; i < combos.size(); ++i) {
+    char row[32];
+    std::snprintf(row, sizeof row, "row-%06zu.csv", i);
+    jobs << shellQuote(self) << " sweep " << shellQuote(o.input);
+    for (size_t k = 0; k < combos[i].size(); ++k) jobs << " -D " << shellQuote(names[k] + "=[" + combos[i][k] + "]");
+    if (!o.network.empty()) jobs << " --network " << shellQuote(o.network);
+    if (o.floating) jobs << " --float";
+    if (o.timeout > 0) jobs << " --timeout " << o.timeout;
+    jobs << " --cache " << shellQuote(o.cache) << " -o " << shellQuote(o.emitJobs + "/rows/" + row) << "\n";
+  }
+  std::ofstream slurm(o.emitJobs + "/slurm.sh");
+  slurm << "#!/bin/bash\n#SBATCH --job-name=nagc-sweep\n#SBATCH --array=0-" << combos.size() - 1 << "\n"
+        << "# One dimension report per array task; then: nagc sweep --merge " << o.emitJobs << " -o results.csv\n"
+        << "line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " << shellQuote(o.emitJobs + "/jobs.txt") << ")\n"
+        << "eval \"$line\"\n";
+  std::ofstream parallel(o.emitJobs + "/parallel.sh");
+  parallel << "#!/bin/bash\n# All jobs with GNU parallel; then: nagc sweep --merge " << o.emitJobs << " -o results.csv\n"
+           << "parallel --jobs " << std::max(1u, o.jobs) << " < " << shellQuote(o.emitJobs + "/jobs.txt") << "\n";
+  if (!jobs || !slurm || !parallel) {
+    err << "nagc: error: cannot write the job files in '" << o.emitJobs << "'\n";
+    return 1;
+  }
+  out << "sweep: " << combos.size() << " jobs in " << o.emitJobs << "/jobs.txt (slurm.sh, parallel.sh)\n";
+  return 0;
+}
+
+// Gathers the rows of --emit-jobs's jobs into one CSV.
+int mergeRows(const SweepOptions& o, std::ostream& out, std::ostream& err) {
+  std::string header;
+  std::vector<std::string> rows;
+  size_t files = 0, missing = 0;
+  for (size_t i = 0;; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "/rows/row-%06zu.csv", i);
+    std::ifstream in(o.merge + name);
+    if (!in) {
+      // Rows are numbered densely; the job list says how many there are.
+      std::ifstream jobs(o.merge + "/jobs.txt");
+      size_t total = 0;
+      std::string line;
+      while (std::getline(jobs, line)) ++total;
+      if (i >= total) break;
+      ++missing;
+      continue;
+    }
+    ++files;
+    std::string line;
+    for (bool first = true; std::getline(in, line); first = false) {
+      if (first) {
+        if (!header.empty() && line != header) {
+          err << "nagc: error: " << o.merge << name << " has another header\n";
+          return 1;
+        }
+        header = line;
+      } else if (!line.empty()) {
+        rows.push_back(line);
+      }
+    }
+  }
+  if (header.empty() && missing == 0) {
+    err << "nagc: error: no jobs in '" << o.merge << "' (see --emit-jobs)\n";
+    return 1;
+  }
+  if (header.empty()) {
+    out << "sweep: merged 0 rows from 0 jobs into " << o.output << "; " << missing << " jobs have not written their row yet\n";
+    return 1;
+  }
+  std::ofstream csv(o.output + ".tmp");
+  csv << header << "\n";
+  for (const std::string& r : rows) csv << r << "\n";
+  csv.close();
+  if (!csv || std::rename((o.output + ".tmp").c_str(), o.output.c_str()) != 0) {
+    err << "nagc: error: cannot write '" << o.output << "'\n";
+    return 1;
+  }
+  out << "sweep: merged " << rows.size() << " rows from " << files << " jobs into " << o.output;
+  if (missing) out << "; " << missing << " jobs have not written their row yet";
+  out << "\n";
+  return missing ? 1 : 0;
+}
+
 }  // namespace
 
 int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, std::ostream& err) {
+  if (!o.merge.empty()) return mergeRows(o, out, err);
   // The combinations, in the order of the -D options.
   std::vector<std::pair<std::string, std::vector<std::string>>> axes;
   for (const ir::Define& d : o.defines) {
@@ -159,6 +253,11 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
         next.push_back(k);
       }
     combos.swap(next);
+  }
+  if (!o.emitJobs.empty()) {
+    std::vector<std::string> names;
+    for (const auto& axis : axes) names.push_back(axis.first);
+    return emitJobs(o, self, names, combos, out, err);
   }
   std::string source = readFile(o.input);
   if (source.empty()) {

@@ -20,6 +20,8 @@ struct SweepOptions {
   double timeout = 0;               ///< seconds per dimension report; 0: none
   bool floating = false;            ///< --float instead of the exact report
   bool progress = false;            ///< a line per finished row on standard error
+  std::string emitJobs;             ///< write a job list for an external engine into this folder instead
+  std::string merge;                ///< gather the rows the jobs of --emit-jobs wrote in this folder
 };
 
 /// Compiles each combination once (cached; `self` is the nagc executable),
@@ -28,6 +30,10 @@ struct SweepOptions {
 /// dimension, fills, certified, seconds, status (ok, timeout, compile error,
 /// dim failed). Rows already in the output with status ok are not run again.
 /// Returns 0 when every row is ok.
+/// With `emitJobs`, writes FOLDER/jobs.txt (one single-row sweep per line),
+/// FOLDER/slurm.sh (a Slurm job array over it) and FOLDER/parallel.sh (a GNU
+/// parallel command line), each job writing FOLDER/rows/row-K.csv; with
+/// `merge`, gathers those rows into the output.
 int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, std::ostream& err);
 
 }  // namespace nag::driver

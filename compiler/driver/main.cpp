@@ -60,6 +60,8 @@ int main(int argc, char** argv) {
     s.timeout = options->timeout;
     s.floating = options->sweepFloat;
     s.progress = ::isatty(2);
+    s.emitJobs = options->emitJobs;
+    s.merge = options->merge;
     const char* home = std::getenv("HOME");
     const char* xdg = std::getenv("XDG_CACHE_HOME");
     s.cache = !options->cache.empty() ? options->cache
