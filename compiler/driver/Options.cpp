@@ -47,6 +47,7 @@ Options:
                         (programs, libraries and objects are kept under
                         $NAGC_CACHE_DIR or ~/.cache/nagc by content hash)
   -v, --verbose         say what was done
+  -q, --quiet           no progress lines (they appear only on a terminal)
   --help                this text
   --version             nagc's version
 
@@ -190,6 +191,8 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.sweepFloat = true;
     } else if (a == "--no-cache") {
       o.useCache = false;
+    } else if (a == "--quiet" || a == "-q") {
+      o.quiet = true;
     } else if (a == "-v" || a == "--verbose") {
       o.verbose = true;
     } else if (a == "--no-derivatives") {

@@ -36,6 +36,7 @@ struct Options {
   std::string emitJobs, merge;         ///< sweep: --emit-jobs DIR, --merge DIR
   bool useCache = true;                ///< --no-cache: always compile
   bool verbose = false;                ///< -v: say what was done (e.g. a cached build)
+  bool quiet = false;                  ///< --quiet: no progress lines, even on a terminal
   bool report = false;                 ///< `nagc report results.csv ...`
   std::string plot, table = "md", xAxis;  ///< report: --plot, --table, --x
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -312,6 +313,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   std::atomic<size_t> next{0};
   size_t skipped = 0;
   std::atomic<size_t> failures{0};
+  size_t finished = 0;  // rows run by this sweep (guarded by lock)
+  auto sweepStart = std::chrono::steady_clock::now();
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < combos.size();) {
       const auto& combo = combos[i];
@@ -359,9 +362,16 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       std::lock_guard<std::mutex> g(lock);
       csv << row << "\n" << std::flush;  // a killed sweep keeps every finished row
       if (status != "ok") ++failures;
-      if (o.progress)
-        err << "[" << (i + 1) << "/" << combos.size() << "] " << label << ": "
-            << (status == "ok" ? "dimension " + field(report, "dimension") : status) << " (" << secs << " s)\n";
+      ++finished;
+      if (o.progress) {
+        // What finished, how far the sweep is, and an estimate of the time left.
+        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - sweepStart).count();
+        size_t left = combos.size() - skipped - finished;
+        err << "[" << (finished + skipped) << "/" << combos.size() << "] " << label << ": "
+            << (status == "ok" ? "dimension " + field(report, "dimension") : status) << " (" << secs << " s)";
+        if (left) err << ", about " << std::lround(elapsed / double(finished) * double(left)) << " s left";
+        err << "\n";
+      }
     }
   };
   std::vector<std::thread> pool;

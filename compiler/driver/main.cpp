@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     s.jobs = options->jobs;
     s.timeout = options->timeout;
     s.floating = options->sweepFloat;
-    s.progress = ::isatty(2);
+    s.progress = ::isatty(2) && !options->quiet;
     s.emitJobs = options->emitJobs;
     s.merge = options->merge;
     const char* home = std::getenv("HOME");

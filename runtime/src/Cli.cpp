@@ -1,5 +1,7 @@
 // Cli.cpp — the generated program's command line: info and eval.
 #include "Dim.h"
+
+#include <unistd.h>
 #include "Runtime.h"
 #include "nag_runtime.h"
 
@@ -313,6 +315,7 @@ std::string dimReport(const nag_model& m, const Args& args) {
   if (args.has("--prime")) o.prime = parseU64(args.get("--prime"), "--prime");
   if (args.has("--points")) o.points = parseCount(args.get("--points"), "--points");
   o.at = args.get("--at");
+  o.progress = ::isatty(2) && !args.has("--quiet") && m.param_count >= 500;  // long runs only
   if (o.exact && !m.jac_theta_mod && !args.has("--exact") && !args.has("--both")) {
     o.exact = false;  // the default for a non-algebraic network is its functional dimension
     o.floating = true;
@@ -440,7 +443,7 @@ void usage(const char* prog) {
 extern "C" char* nagrt_dim_report(const nag_model* model, int argc, char** argv) {
   try {
     std::string report = nagrt::dimReport(
-        *model, nagrt::Args(argc, argv, 0, {"--seed", "--prime", "--points", "--at"}, {"--exact", "--float", "--both", "--json"}));
+        *model, nagrt::Args(argc, argv, 0, {"--seed", "--prime", "--points", "--at"}, {"--exact", "--float", "--both", "--json", "--quiet"}));
     return strdup(report.c_str());
   } catch (const nagrt::Error& e) {
     return strdup((std::string("error: ") + e.what()).c_str());
@@ -475,14 +478,14 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       if (command == "hess" || command == "hvp") valued.insert("--output");
       nagrt::derivative(*model, nagrt::Args(argc, argv, 2, valued, {"--json"}), command);
     } else if (command == "expand") {
-      nagrt::Args a(argc, argv, 2, {"--theta"}, {"--json"});
-      nagrt::expand(*model, a.get("--theta"), a.has("--json"));
+      nagrt::Args a(argc, argv, 2, {"--theta"}, {"--json", "--quiet"});
+      nagrt::expand(*model, a.get("--theta"), a.has("--json"), a.has("--quiet"));
     } else if (command == "export") {
       nagrt::Args a(argc, argv, 2, {"--format"}, {});
       nagrt::exportMap(*model, a.get("--format", "m2"));
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at"},
-                                     {"--exact", "--float", "--both", "--json"}));
+                                     {"--exact", "--float", "--both", "--json", "--quiet"}));
     } else {
       throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, expand, export, help)");
     }

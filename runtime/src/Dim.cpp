@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cerrno>
 #include <cfloat>
 #include <cmath>
@@ -86,6 +87,12 @@ std::vector<T> readExact(const std::string& path, int64_t count, uint64_t p) {
 
 DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   DimReport r;
+  auto start = std::chrono::steady_clock::now();
+  auto say = [&](const std::string& what) {
+    if (!o.progress) return;
+    double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "dim: %s (%.1f s)\n", what.c_str(), t);
+  };
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   r.params = P;
   bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
@@ -142,6 +149,8 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       for (int64_t first = 0; first < r.points && mod.vanished == 0; first += kBlock) {
         int64_t count = std::min(kBlock, r.points - first);
         m.jac_theta_mod(theta.data(), x.data() + first * I, nullptr, nullptr, y.data(), count, &mod);
+        if (r.points > kBlock)
+          say("exact Jacobian: " + std::to_string(first + count) + " of " + std::to_string(r.points) + " points");
         for (int64_t i = 0; i < count; ++i)
           for (int64_t j = 0; j < P; ++j) {
             unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
@@ -156,6 +165,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
         if (r.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
         continue;
       }
+      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian over F_p (FLINT)");
       flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
       r.exactRank = int64_t(nmod_mat_rank(J));
       nmod_mat_clear(J);
@@ -186,6 +196,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
         for (int64_t j = 0; j < P; ++j) y[size_t(i * P + j)] += wk * jac[size_t((i * O + k) * P + j)];
       }
     int64_t k = std::min(r.rows, P);
+    say("singular values of the " + std::to_string(r.rows) + " x " + std::to_string(P) + " float Jacobian (LAPACK)");
     std::vector<double> s(static_cast<size_t>(k));
     // The row-major rows x P Jacobian is the column-major P x rows transpose:
     // same singular values, no copy.

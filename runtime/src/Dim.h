@@ -18,6 +18,7 @@ struct DimOptions {
   uint64_t prime = 0;     ///< 0: the largest prime below 2^62
   int64_t points = 0;     ///< 0: enough for the largest possible rank plus a margin
   std::string at;         ///< a parameter file instead of a random theta
+  bool progress = false;  ///< phase lines with elapsed time on standard error (a terminal, not --quiet)
 };
 
 /// The measurements behind a dimension report.

@@ -11,12 +11,14 @@
 
 #include <flint/fmpq_mpoly.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <unistd.h>
 
 namespace nagrt {
 
@@ -96,9 +98,22 @@ public:
     int64_t output;
     std::vector<Node> nodes = parseIR(m_.ir, output);
     values_.reserve(nodes.size());
-    for (size_t id = 0; id < nodes.size(); ++id) values_.push_back(eval(nodes[id]));
+    // On a terminal, a line every second or so of a long expansion: how far, how long.
+    bool progress = ::isatty(2) && !quiet_;
+    auto start = std::chrono::steady_clock::now(), last = start;
+    for (size_t id = 0; id < nodes.size(); ++id) {
+      values_.push_back(eval(nodes[id]));
+      auto now = std::chrono::steady_clock::now();
+      if (progress && std::chrono::duration<double>(now - last).count() > 1.0) {
+        last = now;
+        std::fprintf(stderr, "expand: op %zu of %zu (%s) after %.0f s\n", id + 1, nodes.size(), nodes[id].op.c_str(),
+                     std::chrono::duration<double>(now - start).count());
+      }
+    }
     return values_.at(size_t(output));
   }
+
+  bool quiet_ = false;
 
 private:
   const nag_model& m_;
@@ -253,7 +268,7 @@ std::string pretty(const Poly& p, const std::vector<std::string>& vars, const fm
 
 }  // namespace
 
-void expand(const nag_model& m, const std::string& thetaPath, bool json) {
+void expand(const nag_model& m, const std::string& thetaPath, bool json, bool quiet) {
   if (thetaPath.empty()) throw Error("expand needs --theta (a text file of exact numbers: 1/3, 0.5, -2)");
   int64_t P = m.param_count, I = m.input_size;
   // theta exactly.
@@ -287,6 +302,7 @@ void expand(const nag_model& m, const std::string& thetaPath, bool json) {
         },
         [&](int64_t k, Poly& p) { fmpq_mpoly_gen(p.get(), slong(k), ctx); });
     interp.recordShapes();
+    interp.quiet_ = quiet;
     std::vector<Poly> f = interp.run();
     std::ostringstream out;
     if (json) {

@@ -70,7 +70,7 @@ struct nag_model;
 namespace nagrt {
 
 /// `expand`: f_theta as exact polynomials in x (Poly.cpp).
-void expand(const nag_model& m, const std::string& thetaPath, bool json);
+void expand(const nag_model& m, const std::string& thetaPath, bool json, bool quiet);
 /// `export`: the polynomial map as a Macaulay2 or Singular script (Poly.cpp).
 void exportMap(const nag_model& m, const std::string& format);
 
