@@ -134,6 +134,8 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
       }
       std::string tmp = path + ".tmp." + std::to_string(::getpid());
       std::vector<std::string> argv{NAGC_LINKER};
+      // A sanitized build's runtime needs the sanitizer's libraries too.
+      if (std::string sanitize = NAGC_SANITIZE_FLAGS; !sanitize.empty()) argv.push_back(sanitize);
       if (out == Output::Library) argv.push_back("-shared");
       // A library carries the whole runtime (the dimension report, the command
       // line's pieces) for the programs that load it.

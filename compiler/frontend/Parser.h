@@ -11,7 +11,7 @@ namespace nag {
 /// Limits that keep the parser's recursion bounded on hostile input.
 struct ParseLimits {
   unsigned maxBracketDepth = 256;     ///< nested ( [ {
-  unsigned maxExprDepth = 4000;       ///< nested operators in one expression
+  unsigned maxExprDepth = 1000;       ///< nested operators in one expression
 };
 
 /// Parses a whole buffer. Lexical errors, syntax errors and limits are
