@@ -27,6 +27,13 @@ config.substitutions.append(("%err1", "sh " + os.path.join(os.path.dirname(__fil
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.nagc_bin_dir, config.environment.get("PATH", "")]
 )
+# A sanitized build (-DNAGC_SANITIZE=...): its libraries cannot be loaded by
+# hosts that are not sanitized (C programs built here, Python), and LLVM's
+# and ANTLR's global state is not freed at exit, so leak checks are off.
+if config.nagc_sanitize:
+    config.available_features.add("sanitizer")
+    config.environment["ASAN_OPTIONS"] = "detect_leaks=0"
+
 # Builds cached by tests stay in the build tree, never in the user's cache.
 config.environment["NAGC_CACHE_DIR"] = os.path.join(config.nagc_obj_root, "tests", "nagc-cache")
 os.makedirs(config.environment["NAGC_CACHE_DIR"], exist_ok=True)
