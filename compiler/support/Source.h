@@ -58,8 +58,6 @@ public:
   LineCol lineCol(SourceLoc loc) const;
   /// The text of the line containing loc, without its newline.
   std::string_view lineText(SourceLoc loc) const;
-  /// Location of a byte offset in a buffer.
-  SourceLoc locAt(uint32_t file, size_t offset) const { return SourceLoc{file, uint32_t(offset)}; }
 
 private:
   struct Buffer {
