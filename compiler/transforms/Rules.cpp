@@ -32,6 +32,14 @@ Shape argShape(Builder& b, const ir::Node& n, size_t k) { return b.shape(n.opera
 Maybe leaf(Builder&, NodeId, const ir::Node&, D) { return std::nullopt; }
 Maybe leafT(Builder&, NodeId, const ir::Node&, size_t, NodeId) { return std::nullopt; }
 
+// The product rule of a bilinear op y = f(a, c): dy = f(da, c) + f(a, dc).
+template <typename F>
+Maybe bilinear(Builder& b, const ir::Node& n, D d, F f) {
+  Maybe x = d[0] ? Maybe(f(*d[0], arg(n, 1))) : std::nullopt;
+  Maybe y = d[1] ? Maybe(f(arg(n, 0), *d[1])) : std::nullopt;
+  return plus(b, x, y, n.shape);
+}
+
 // Linear ops apply themselves to the tangents (zero stays zero).
 template <typename F>
 Maybe linear1(D d, F f) {
@@ -60,9 +68,7 @@ const Rule kRules[] = {
      }},
     {Op::Mul, "d(a c) = da c + a dc;  a += u c, c += u a",
      [](Builder& b, NodeId, const ir::Node& n, D d) {
-       Maybe x = d[0] ? Maybe(b.mul(*d[0], arg(n, 1))) : std::nullopt;
-       Maybe y = d[1] ? Maybe(b.mul(arg(n, 0), *d[1])) : std::nullopt;
-       return plus(b, x, y, n.shape);
+       return bilinear(b, n, d, [&](NodeId p, NodeId q) { return b.mul(p, q); });
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe {
        return b.reduceTo(b.mul(u, arg(n, 1 - k)), argShape(b, n, k));
@@ -113,9 +119,7 @@ const Rule kRules[] = {
     // ---- structure
     {Op::MatMul, "d(A B) = dA B + A dB;  A += U B^T (U b^T for a vector b), B += A^T U",
      [](Builder& b, NodeId, const ir::Node& n, D d) {
-       Maybe x = d[0] ? Maybe(b.matmul(*d[0], arg(n, 1))) : std::nullopt;
-       Maybe y = d[1] ? Maybe(b.matmul(arg(n, 0), *d[1])) : std::nullopt;
-       return plus(b, x, y, n.shape);
+       return bilinear(b, n, d, [&](NodeId p, NodeId q) { return b.matmul(p, q); });
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe {
        if (k == 1) return b.matmul(b.transpose(arg(n, 0)), u);
@@ -130,9 +134,7 @@ const Rule kRules[] = {
      "w[t] += sum_i u[i] x[i s + t d] = conv(u, x; stride d, dilation s); x += conv1d_t(w, u; s, d)",
      [](Builder& b, NodeId, const ir::Node& n, D d) {
        int64_t len = n.shape[0];
-       Maybe x = d[0] ? Maybe(b.conv1d(*d[0], arg(n, 1), n.attr, n.attr2, len)) : std::nullopt;
-       Maybe y = d[1] ? Maybe(b.conv1d(arg(n, 0), *d[1], n.attr, n.attr2, len)) : std::nullopt;
-       return plus(b, x, y, n.shape);
+       return bilinear(b, n, d, [&](NodeId p, NodeId q) { return b.conv1d(p, q, n.attr, n.attr2, len); });
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe {
        if (k == 0) return b.conv1d(u, arg(n, 1), n.attr2, n.attr, argShape(b, n, 0)[0]);
@@ -143,9 +145,7 @@ const Rule kRules[] = {
      "w[t] += sum_i v[i] u[i s + t d] = conv(v, u; stride d, dilation s); v += conv(w, u; s, d)",
      [](Builder& b, NodeId, const ir::Node& n, D d) {
        int64_t len = n.shape[0];
-       Maybe x = d[0] ? Maybe(b.convT(*d[0], arg(n, 1), n.attr, n.attr2, len)) : std::nullopt;
-       Maybe y = d[1] ? Maybe(b.convT(arg(n, 0), *d[1], n.attr, n.attr2, len)) : std::nullopt;
-       return plus(b, x, y, n.shape);
+       return bilinear(b, n, d, [&](NodeId p, NodeId q) { return b.convT(p, q, n.attr, n.attr2, len); });
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe {
        if (k == 0) return b.conv1d(arg(n, 1), u, n.attr2, n.attr, argShape(b, n, 0)[0]);
@@ -156,16 +156,12 @@ const Rule kRules[] = {
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe { return b.broadcast(u, argShape(b, n, k)); }},
     {Op::Dot, "d(a . c) = da . c + a . dc;  a += u c, c += u a",
      [](Builder& b, NodeId, const ir::Node& n, D d) {
-       Maybe x = d[0] ? Maybe(b.dot(*d[0], arg(n, 1))) : std::nullopt;
-       Maybe y = d[1] ? Maybe(b.dot(arg(n, 0), *d[1])) : std::nullopt;
-       return plus(b, x, y, n.shape);
+       return bilinear(b, n, d, [&](NodeId p, NodeId q) { return b.dot(p, q); });
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe { return b.mul(u, arg(n, 1 - k)); }},
     {Op::Outer, "d(a c^T) = da c^T + a dc^T;  a += U c, c += U^T a",
      [](Builder& b, NodeId, const ir::Node& n, D d) {
-       Maybe x = d[0] ? Maybe(b.outer(*d[0], arg(n, 1))) : std::nullopt;
-       Maybe y = d[1] ? Maybe(b.outer(arg(n, 0), *d[1])) : std::nullopt;
-       return plus(b, x, y, n.shape);
+       return bilinear(b, n, d, [&](NodeId p, NodeId q) { return b.outer(p, q); });
      },
      [](Builder& b, NodeId, const ir::Node& n, size_t k, NodeId u) -> Maybe {
        return k == 0 ? b.matmul(u, arg(n, 1)) : b.matmul(b.transpose(u), arg(n, 0));
