@@ -31,7 +31,7 @@ struct Variables {
 
 class Deriver {
 public:
-  Deriver(const ir::Graph& f, Wrt wrt) : f_(f), wrt_(wrt), b_(g_, false) {
+  Deriver(const ir::Graph& f, Wrt wrt) : wrt_(wrt), b_(g_, false) {
     g_.name = f.name;
     g_.args = f.args;
     g_.params = f.params;
@@ -116,7 +116,6 @@ public:
   }
 
 private:
-  const ir::Graph& f_;
   Wrt wrt_;
   ir::Graph g_;
   Builder b_;

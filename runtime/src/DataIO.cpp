@@ -224,9 +224,11 @@ Matrix readData(const DataRequest& r) {
     for (double& v : m.data) v = rng.uniform();
     return m;
   }
-  std::string bytes = readAll(r.spec, r.what);
-  std::string file = r.spec == "-" ? "<stdin>" : r.spec;
-  bool npy = endsWith(r.spec, ".npy") || bytes.compare(0, 6, "\x93NUMPY") == 0;
+  return parseData(readAll(r.spec, r.what), r.spec == "-" ? "<stdin>" : r.spec, r);
+}
+
+Matrix parseData(const std::string& bytes, const std::string& file, const DataRequest& r) {
+  bool npy = endsWith(file, ".npy") || bytes.compare(0, 6, "\x93NUMPY") == 0;
   Matrix m = npy ? parseNpy(bytes, file, r.what) : parseText(bytes, file, r.what);
   if (m.data.empty() && r.cols > 0) throw Error(r.what + ": " + file + ": no values");
   if (r.flat) {

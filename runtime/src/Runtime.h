@@ -47,6 +47,11 @@ struct DataRequest {
 /// non-numbers, NaN, Inf, wrong counts, truncated files, with file:row:col.
 Matrix readData(const DataRequest& request);
 
+/// The part of readData after the bytes are read: parses `bytes` (named
+/// `file` in messages; .npy by name or magic, else text) and checks the
+/// counts against the request. Used by readData and by the data fuzzer.
+Matrix parseData(const std::string& bytes, const std::string& file, const DataRequest& request);
+
 /// Parses "random:SEED"; false when spec is not of that form.
 bool parseRandomSpec(const std::string& spec, uint64_t& seed, std::string& error);
 
