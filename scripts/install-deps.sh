@@ -19,6 +19,8 @@ packages=(
   # tests and benchmarks (Macaulay2 and Singular check the exported maps; GNU
   # parallel runs a sweep's job list)
   libgtest-dev libgmock-dev libbenchmark-dev python3-numpy macaulay2 singular parallel
+  # fuzzing (libFuzzer, ASan and UBSan runtimes of clang 19)
+  clang-19 libclang-rt-19-dev
 )
 
 # `install-deps.sh --bench` adds the peers the benchmarks compare against.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# test.sh — runs every test: the lit suites and the GoogleTest binaries (via ctest).
+# test.sh — runs every test: the lit suites, the GoogleTest binaries (via ctest) and a
+# short run of each fuzz target.
 set -uo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
@@ -19,9 +20,22 @@ unit_total=$(grep -oE 'out of [0-9]+' "$unit_out" | grep -oE '[0-9]+' || echo 0)
 unit_failed=$(grep -oE '[0-9]+ tests failed' "$unit_out" | grep -oE '^[0-9]+' || echo 0)
 rm -f "$unit_out"
 
-passed=$(( ${lit_passed:-0} + ${unit_total:-0} - ${unit_failed:-0} ))
-failed=$(( ${lit_failed:-0} + ${unit_failed:-0} ))
-if [ "$lit_status" -ne 0 ] || [ "$unit_status" -ne 0 ]; then
+# A short fuzz run of each libFuzzer target (tests/fuzz/README.md); NAGC_FUZZ_SECONDS=0 skips it.
+fuzz_seconds=${NAGC_FUZZ_SECONDS:-30}
+fuzz_passed=0 fuzz_failed=0 fuzz_status=0
+if [ "$fuzz_seconds" != 0 ]; then
+  echo
+  fuzz_out=$(mktemp)
+  bash scripts/fuzz.sh "$fuzz_seconds" | tee "$fuzz_out"
+  fuzz_status=${PIPESTATUS[0]}
+  fuzz_passed=$(grep -c 'no findings' "$fuzz_out" || true)
+  fuzz_failed=$(grep -cE 'FOUND A PROBLEM|did not build' "$fuzz_out" || true)
+  rm -f "$fuzz_out"
+fi
+
+passed=$(( ${lit_passed:-0} + ${unit_total:-0} - ${unit_failed:-0} + fuzz_passed ))
+failed=$(( ${lit_failed:-0} + ${unit_failed:-0} + fuzz_failed ))
+if [ "$lit_status" -ne 0 ] || [ "$unit_status" -ne 0 ] || [ "$fuzz_status" -ne 0 ]; then
   [ "$failed" -eq 0 ] && failed=1
 fi
 echo
