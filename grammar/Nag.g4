@@ -37,6 +37,7 @@ stmt        : 'input' IDENT ':' type ';'                         # inputStmt
             | ifStmt                                             # ifStmtAlt
             | 'output' expr ';'                                  # outputStmt
             | 'return' expr ';'                                  # returnStmt
+            | 'assert' expr (',' STRING)? ';'                    # assertStmt
             ;
 
 ifStmt      : 'if' expr block ('else' (block | ifStmt))? ;
@@ -74,6 +75,7 @@ arg         : (IDENT ':')? expr ;
 INT           : [0-9]+ ;
 DECIMAL       : [0-9]+ '.' [0-9]+ ;
 IDENT         : [a-zA-Z_] [a-zA-Z_0-9]* ;
+STRING        : '"' ~["\r\n]* '"' ;                    // assert messages only
 WS            : [ \t\r\n]+ -> skip ;
 LINE_COMMENT  : '//' ~[\r\n]* -> skip ;
 BLOCK_COMMENT : '/*' .*? '*/' -> skip ;

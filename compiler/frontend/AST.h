@@ -222,6 +222,13 @@ struct ReturnStmt : Stmt {
   ReturnStmt(SourceRange r) : Stmt(StmtKind::ReturnStmt, r) {}
   NAG_STMT_CLASSOF(ReturnStmt)
 };
+/// `assert cond, "message";` — a compile-time check, e.g. of a layer's arguments.
+struct AssertStmt : Stmt {
+  ExprPtr cond;
+  std::string message;  // without the quotes; empty when none was given
+  AssertStmt(SourceRange r) : Stmt(StmtKind::AssertStmt, r) {}
+  NAG_STMT_CLASSOF(AssertStmt)
+};
 
 // ----------------------------------------------------------- declarations
 

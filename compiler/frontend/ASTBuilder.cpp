@@ -205,6 +205,15 @@ StmtPtr ASTBuilder::stmt(P::StmtContext* ctx) {
     s->value = expr(c->expr());
     return s;
   }
+  if (auto* c = dynamic_cast<P::AssertStmtContext*>(ctx)) {
+    auto s = std::make_unique<AssertStmt>(r);
+    s->cond = expr(c->expr());
+    if (c->STRING()) {
+      std::string quoted = c->STRING()->getText();
+      s->message = quoted.substr(1, quoted.size() - 2);
+    }
+    return s;
+  }
   NAG_UNREACHABLE("unhandled statement alternative");
 }
 

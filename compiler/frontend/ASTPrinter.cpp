@@ -135,6 +135,10 @@ private:
       case StmtKind::ReturnStmt:
         line("ReturnStmt", s.range) << "\n";
         nested([&] { expr(*cast<ReturnStmt>(&s)->value); });
+        break;
+      case StmtKind::AssertStmt:
+        line("AssertStmt", s.range) << " \"" << cast<AssertStmt>(&s)->message << "\"\n";
+        nested([&] { expr(*cast<AssertStmt>(&s)->cond); });
         return;
     }
   }

@@ -197,6 +197,9 @@ private:
         expr(*cast<ReturnStmt>(&s)->value);
         if (!network) ended = true;
         break;
+      case StmtKind::AssertStmt:
+        expr(*cast<AssertStmt>(&s)->cond);
+        break;
     }
   }
 
@@ -283,8 +286,9 @@ private:
 };
 
 // Finds cycles in the layer call graph; reports each at the call that closes it.
-void checkRecursion(const CallGraph& calls,
-                    DiagnosticEngine& diags) {
+// Declarations are visited in source order (never in pointer order), so the
+// cycle reported is the same on every run.
+void checkRecursion(const Program& program, const CallGraph& calls, DiagnosticEngine& diags) {
   enum class Mark { None, Active, Done };
   std::map<const Decl*, Mark> mark;
   std::vector<const Decl*> path;
@@ -308,8 +312,9 @@ void checkRecursion(const CallGraph& calls,
     path.pop_back();
     mark[l] = Mark::Done;
   };
-  for (const auto& [layer, _] : calls)
-    if (mark[layer] == Mark::None) visit(layer);
+  for (const auto& scope : program.scopes)
+    for (const DeclPtr& d : scope->module->decls)
+      if (calls.count(d.get()) && mark[d.get()] == Mark::None) visit(d.get());
 }
 
 }  // namespace
@@ -322,7 +327,7 @@ bool checkProgram(const Program& program, DiagnosticEngine& diags) {
       Checker checker(*scope, diags, calls);
       for (const DeclPtr& d : scope->module->decls) checker.check(*d);
     }
-    checkRecursion(calls, diags);
+    checkRecursion(program, calls, diags);
   } catch (const CompilationAborted&) {
     return false;
   }

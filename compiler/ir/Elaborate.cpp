@@ -5,6 +5,7 @@
 #include "support/InternalError.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace nag::ir {
 
@@ -227,6 +228,29 @@ void Elaborator::exec(const Stmt& s) {
     case StmtKind::ReturnStmt:
       frame().result = eval(*cast<ReturnStmt>(&s)->value);
       break;
+    case StmtKind::AssertStmt: {
+      auto& a = *cast<AssertStmt>(&s);
+      if (requireBool(eval(*a.cond), a.cond->range, "'assert' condition")) break;
+      std::string_view text = sources_.text(a.cond->range.begin.file)
+                                  .substr(a.cond->range.begin.offset, a.cond->range.end.offset - a.cond->range.begin.offset);
+      // The compile-time values the condition names: "d = 6, heads = 4".
+      std::vector<std::string> values;
+      std::function<void(const Expr&)> names = [&](const Expr& e) {
+        if (auto* b = dyn_cast<Binary>(&e)) {
+          names(*b->lhs);
+          names(*b->rhs);
+        } else if (auto* u = dyn_cast<Unary>(&e)) {
+          names(*u->operand);
+        } else if (auto* r = dyn_cast<NameRef>(&e)) {
+          std::string item = r->spelled() + " = " + spell(eval(e));
+          if (std::find(values.begin(), values.end(), item) == values.end()) values.push_back(item);
+        }
+      };
+      names(*a.cond);
+      std::string where = values.empty() ? "" : ", where " + joinList(values);
+      fail(DiagId::err_assertion_failed, s.range,
+           {a.message.empty() ? "assertion failed" : a.message, std::string(text) + where});
+    }
   }
 }
 
