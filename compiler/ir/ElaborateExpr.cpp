@@ -369,6 +369,80 @@ Value Elaborator::callLayer(const LayerDecl& layer, const ModuleScope& scope, co
 
 // ----------------------------------------------------------------- builtins
 
+// conv1d(w[k], x[n]) and conv2d(w[kh, kw], X[h, w]), without padding, with the
+// same stride along every axis; with channels, w[cout, cin, k...] and
+// x[cin, n...] give [cout, n'...], summing over the input channels. A 2-D or
+// multi-channel convolution is lowered to 1-D convolutions of rows: output
+// row r of channel o is sum over (i, a) of conv1d(w[o, i, a], x[i, r s + a]),
+// so derivatives, modular arithmetic and expansion need nothing new.
+Value Elaborator::convolution(int spatial, NodeId w, NodeId x, int64_t stride, const Call& c, SourceRange wAt,
+                              SourceRange xAt, SourceRange strideAt) {
+  std::string fn = spatial == 2 ? "conv2d" : "conv1d";
+  Shape sw = shapeOf(w), sx = shapeOf(x);
+  bool channels = sw.size() == size_t(spatial) + 2;
+  if (sw.size() != size_t(spatial) && !channels)
+    fail(DiagId::err_rank_required, wAt,
+         {"'" + fn + "'", spatial == 2 ? "a filter [kh, kw] or [out channels, in channels, kh, kw]"
+                                       : "a filter [k] or [out channels, in channels, k]",
+          toString(sw)});
+  if (sx.size() != size_t(spatial) + (channels ? 1 : 0))
+    fail(DiagId::err_rank_required, xAt,
+         {"'" + fn + "'",
+          std::string(channels ? (spatial == 2 ? "an input [in channels, h, w] for a filter with channels"
+                                               : "an input [in channels, n] for a filter with channels")
+                               : (spatial == 2 ? "an input matrix [h, w]" : "an input vector [n]")),
+          toString(sx)});
+  if (channels && sw[1] != sx[0])
+    fail(DiagId::err_conv_channels, c.range,
+         {fn, std::to_string(sw[1]), std::to_string(sx[0]), toString(sw), toString(sx)});
+  if (stride <= 0) fail(DiagId::err_conv_stride, strideAt, {fn, std::to_string(stride)});
+  Shape out;
+  for (int d = 0; d < spatial; ++d) {
+    int64_t k = sw[sw.size() - size_t(spatial - d)], n = sx[sx.size() - size_t(spatial - d)];
+    if (k > n)
+      fail(DiagId::err_conv_filter_long, c.range,
+           {fn, std::to_string(k), std::to_string(n),
+            spatial == 1 ? "" : " along axis " + std::to_string(d + 1) + " (filter " + toString(sw) + ", input " + toString(sx) + ")"});
+    out.push_back((n - k) / stride + 1);
+  }
+  auto node = [&](Op op, Shape shape, std::vector<NodeId> operands, int64_t attr = 0, std::vector<int64_t> ix = {}) {
+    Node n{op, std::move(shape), std::move(operands), attr};
+    n.indices = std::move(ix);
+    n.loc = c.range;
+    return addNode(std::move(n));
+  };
+  auto index = [&](NodeId base, std::vector<int64_t> ix) {
+    if (ix.empty()) return base;
+    const Shape& s = shapeOf(base);
+    Shape rest(s.begin() + long(ix.size()), s.end());
+    return node(Op::Index, std::move(rest), {base}, 0, std::move(ix));
+  };
+  if (!channels && spatial == 1) return Value::ofTensor(node(Op::Conv1d, out, {w, x}, stride));
+
+  int64_t cout = channels ? sw[0] : 1, cin = channels ? sw[1] : 1;
+  int64_t rows = spatial == 2 ? out[0] : 1, filterRows = spatial == 2 ? sw[sw.size() - 2] : 1;
+  int64_t width = out.back();
+  std::vector<NodeId> pieces;  // one row of width values per (output channel, output row)
+  for (int64_t o = 0; o < cout; ++o)
+    for (int64_t r = 0; r < rows; ++r) {
+      NodeId acc = NodeId(-1);
+      for (int64_t i = 0; i < cin; ++i)
+        for (int64_t a = 0; a < filterRows; ++a) {
+          std::vector<int64_t> wi, xi;
+          if (channels) wi = {o, i}, xi = {i};
+          if (spatial == 2) wi.push_back(a), xi.push_back(r * stride + a);
+          NodeId term = node(Op::Conv1d, {width}, {index(w, wi), index(x, xi)}, stride);
+          acc = acc == NodeId(-1) ? term : node(Op::Add, {width}, {acc, term});
+        }
+      pieces.push_back(acc);
+    }
+  Shape result = out;
+  if (channels) result.insert(result.begin(), cout);
+  checkElements(result, c.range, "the convolution");
+  NodeId flat = pieces.size() == 1 ? pieces[0] : node(Op::Concat, {width * int64_t(pieces.size())}, pieces);
+  return Value::ofTensor(node(Op::Reshape, result, {flat}));
+}
+
 Value Elaborator::callBuiltin(Builtin b, const Call& c) {
   std::vector<FormalSpec> specs;
   for (const BuiltinFormal& f : formals(b)) specs.push_back({f.name, f.optional});
@@ -437,14 +511,29 @@ Value Elaborator::callBuiltin(Builtin b, const Call& c) {
       checkElements(out, c.range, "the concatenation");
       return make(Op::Concat, out, {a, y});
     }
-    case Builtin::Conv1d: {
-      NodeId w = tensorArg(0, 1, "a filter vector");
-      NodeId x = tensorArg(1, 1, "an input vector");
-      int64_t stride = args[2] ? requireInt(v[2], range(2), "conv1d stride") : 1;
-      if (stride <= 0) fail(DiagId::err_conv_stride, range(2), {std::to_string(stride)});
-      int64_t k = shapeOf(w)[0], n = shapeOf(x)[0];
-      if (k > n) fail(DiagId::err_conv_filter_long, c.range, {std::to_string(k), std::to_string(n)});
-      return make(Op::Conv1d, {(n - k) / stride + 1}, {w, x}, stride);
+    case Builtin::Conv1d:
+    case Builtin::Conv2d: {
+      NodeId w = tensorArg(0, size_t(-1), "");
+      NodeId x = tensorArg(1, size_t(-1), "");
+      int64_t stride = args[2] ? requireInt(v[2], range(2), fn + " stride") : 1;
+      return convolution(b == Builtin::Conv2d ? 2 : 1, w, x, stride, c, range(0), range(1), range(2));
+    }
+    case Builtin::Reshape: {
+      NodeId x = tensorArg(0, size_t(-1), "");
+      if (v[1].kind != Value::Kind::List)
+        fail(DiagId::err_type_mismatch, range(1), {"shape of 'reshape'", "a list of sizes [int]", describe(v[1])});
+      Shape shape;
+      for (const Value& d : *v[1].list) {
+        int64_t n = requireInt(d, range(1), "a size in the shape of 'reshape'");
+        if (n <= 0) fail(DiagId::err_size_not_positive, range(1), {"a size in the shape of 'reshape'", std::to_string(n)});
+        shape.push_back(n);
+      }
+      checkElements(shape, range(1), "the reshaped tensor");
+      if (numElements(shape) != numElements(shapeOf(x)))
+        fail(DiagId::err_reshape_size, c.range, {toString(shapeOf(x)), std::to_string(numElements(shapeOf(x))),
+                                                 toString(shape), std::to_string(numElements(shape))});
+      if (shape == shapeOf(x)) return Value::ofTensor(x);
+      return make(Op::Reshape, shape, {x});
     }
   }
   NAG_UNREACHABLE("unhandled builtin");

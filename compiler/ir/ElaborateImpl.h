@@ -88,6 +88,8 @@ public:
   Value power(const Value& base, const Value& exponent, SourceRange at, SourceRange expRange);
   Value evalIndex(const ast::Index& ix);
   Value evalCall(const ast::Call& c);
+  Value convolution(int spatial, NodeId w, NodeId x, int64_t stride, const ast::Call& c, SourceRange wAt,
+                    SourceRange xAt, SourceRange strideAt);
   Value callBuiltin(Builtin b, const ast::Call& c);
   Value callAct(const ast::ActDecl& act, const ModuleScope& scope, const ast::Call& c, const std::string& spelled);
   Value callLayer(const ast::LayerDecl& layer, const ModuleScope& scope, const ast::Call& c, const std::string& spelled);
