@@ -241,6 +241,11 @@ void Elaborator::exec(const Stmt& s) {
           names(*b->rhs);
         } else if (auto* u = dyn_cast<Unary>(&e)) {
           names(*u->operand);
+        } else if (auto* c = dyn_cast<Call>(&e)) {
+          for (const CallArg& arg : c->args) names(*arg.value);
+        } else if (auto* ix = dyn_cast<Index>(&e)) {
+          names(*ix->base);
+          for (const ExprPtr& i : ix->indices) names(*i);
         } else if (auto* r = dyn_cast<NameRef>(&e)) {
           std::string item = r->spelled() + " = " + spell(eval(e));
           if (std::find(values.begin(), values.end(), item) == values.end()) values.push_back(item);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <gmpxx.h>
 #include <limits>
+#include <optional>
 #include <set>
 
 namespace nag::ir {
@@ -40,7 +41,9 @@ public:
       linearChain(id);
       filterScaling(id);
       attention(id);
+      stackedHeads(id);
     }
+    tensorScaling();
     return found_;
   }
 
@@ -49,6 +52,12 @@ private:
   Users users_;
   std::vector<Symmetry> found_;
   std::set<NodeId> shared_;  // parameters used more than once
+  std::set<int64_t> claimed_;  // parameter tensors (indices) that rules A-D act on
+
+  void add(Symmetry s, std::initializer_list<NodeId> params) {
+    for (NodeId p : params) claimed_.insert(node(p).attr);
+    found_.push_back(std::move(s));
+  }
 
   const Node& node(NodeId n) const { return g_.nodes[n]; }
   bool isParam(NodeId n, size_t rank) const { return node(n).op == Op::Param && node(n).shape.size() == rank; }
@@ -80,9 +89,11 @@ private:
     if (!denseLayer(next) || node(next).operands[1] != act) return;
     int64_t m = node(dense).shape[0];
     std::string how = pow ? "t^" + std::to_string(a.attr) : "relu, positive factors";
-    found_.push_back({"rescaling of the " + std::to_string(m) + " neurons between " + path(node(dense).operands[0]) +
-                          bias + " and " + path(node(next).operands[0]) + " (" + how + ")",
-                      m});
+    NodeId b = bias.empty() ? node(dense).operands[0] : node(pre).operands[1];
+    add({"rescaling of the " + std::to_string(m) + " neurons between " + path(node(dense).operands[0]) + bias +
+             " and " + path(node(next).operands[0]) + " (" + how + ")",
+         m},
+        {node(dense).operands[0], b, node(next).operands[0]});
   }
 
   // Rule B: products of parameter matrices without activations between
@@ -131,9 +142,9 @@ private:
       int64_t right = *std::min_element(widths.begin() + long(l) + 1, widths.end());
       int64_t k = widths[l];
       if (k > left && k > right) continue;
-      found_.push_back({"GL(" + std::to_string(k) + ") between " + path(run[l - 1]) + " and " + path(run[l]) +
-                            " (linear layers)",
-                        k * k});
+      add({"GL(" + std::to_string(k) + ") between " + path(run[l - 1]) + " and " + path(run[l]) + " (linear layers)",
+           k * k},
+          {run[l - 1], run[l]});
     }
   }
 
@@ -152,9 +163,10 @@ private:
       if (!users_.usedOnceBy(inner, z)) return;
     }
     if (node(inner).op != Op::Conv1d || !ownParam(node(inner).operands[0], inner, 1)) return;
-    found_.push_back({"scaling between the filters " + path(node(inner).operands[0]) + " and " + path(c2.operands[0]) +
-                          (r == 1 ? "" : " (t^" + std::to_string(r) + ")"),
-                      1});
+    add({"scaling between the filters " + path(node(inner).operands[0]) + " and " + path(c2.operands[0]) +
+             (r == 1 ? "" : " (t^" + std::to_string(r) + ")"),
+         1},
+        {node(inner).operands[0], c2.operands[0]});
   }
 
   // Rule D: attention's (K X)^T ... (Q Y) with K, Q of shape [a, *], in
@@ -191,10 +203,109 @@ private:
     if (node(qy).shape[0] != a) return;
     int64_t kFree = std::min(node(kp).shape[1], node(kx).shape[1]);
     int64_t qFree = std::min(node(qp).shape[1], node(qy).shape[1]);
-    if (a <= kFree || a <= qFree)
-      found_.push_back({"GL(" + std::to_string(a) + ") between " + path(kp) + " and " + path(qp) + " (attention)", a * a});
+    if (a <= kFree || a <= qFree) {
+      add({"GL(" + std::to_string(a) + ") between " + path(kp) + " and " + path(qp) + " (attention)", a * a}, {kp, qp});
+      // Normalized scores (f of degree 0 in K): K alone can be scaled too.
+      if (degreeIn(node(kp).attr) == 0) add({"scaling of " + path(kp) + " alone (normalized scores)", 1}, {kp});
+    }
     if (vz != NodeId(-1) && denseLayer(vz) && users_.usedOnce(vz))
-      found_.push_back({"scaling between " + path(node(vz).operands[0]) + " and the pair " + path(kp) + ", " + path(qp), 1});
+      add({"scaling between " + path(node(vz).operands[0]) + " and the pair " + path(kp) + ", " + path(qp), 1},
+          {node(vz).operands[0], kp, qp});
+  }
+
+  // Rule F: O @ concat(V_1 Z_1, ..., V_h Z_h) (multi-head attention, or any
+  // stacked branches that each begin with their own parameter matrix V_i):
+  // GL(a_i) acts by V_i -> A V_i and O's i-th column block -> O_i A^-1, freely
+  // when a_i <= the columns of V_i (V_i has full row rank) or the rows of O.
+  void stackedHeads(NodeId root) {
+    const Node& m = node(root);
+    if (m.op != Op::MatMul || !ownParam(m.operands[0], root, 2)) return;
+    NodeId cat = m.operands[1];
+    if (node(cat).op != Op::Concat || !users_.usedOnceBy(cat, root) || node(cat).operands.size() < 2) return;
+    NodeId o = m.operands[0];
+    for (NodeId part : node(cat).operands) {
+      if (node(part).op != Op::MatMul || !users_.usedOnceBy(part, cat)) continue;
+      std::vector<NodeId> factors;
+      flatten(part, factors);
+      NodeId v = factors[0];
+      if (!isParam(v, 2) || shared_.count(v)) continue;
+      int64_t a = node(v).shape[0];
+      if (a > node(v).shape[1] && a > node(o).shape[0]) continue;
+      add({"GL(" + std::to_string(a) + ") between " + path(v) + " and its block of " + path(o) + " (stacked heads)", a * a},
+          {v, o});
+    }
+  }
+
+  // The degree of f in parameter tensor `param`: f(s w) = s^d f(w) for all s
+  // (> 0 where relu is involved), or nullopt when f is not homogeneous in it.
+  std::optional<int64_t> degreeIn(int64_t param) const {
+    std::vector<std::optional<int64_t>> deg(g_.nodes.size());
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      const Node& n = node(id);
+      auto in = [&](size_t k) { return deg[n.operands[k]]; };
+      std::optional<int64_t>& d = deg[id];
+      switch (n.op) {
+        case Op::Param: d = n.attr == param ? 1 : 0; break;
+        case Op::Input: case Op::Const: case Op::Aux: case Op::Seed: d = 0; break;
+        case Op::Add: case Op::Sub: case Op::Concat: {
+          d = in(0);
+          for (size_t k = 1; k < n.operands.size(); ++k)
+            if (in(k) != d) d = std::nullopt;
+          break;
+        }
+        case Op::Mul: case Op::MatMul: case Op::Dot: case Op::Outer: case Op::Conv1d: case Op::ConvT:
+          if (in(0) && in(1)) d = *in(0) + *in(1);
+          break;
+        case Op::Div:
+          if (in(0) && in(1)) d = *in(0) - *in(1);
+          break;
+        case Op::Pow:
+          if (in(0)) d = *in(0) * n.attr;
+          break;
+        case Op::Neg: case Op::Transpose: case Op::Index: case Op::Slice: case Op::Embed: case Op::Reshape:
+        case Op::Broadcast: case Op::Sum: case Op::Relu:
+          d = in(0);
+          break;
+        case Op::Step:
+          if (in(0)) d = 0;
+          break;
+        case Op::Tanh: case Op::Sigmoid: case Op::Exp:
+          if (in(0) == 0) d = 0;
+          break;
+      }
+    }
+    return deg[g_.output];
+  }
+
+  // Rule E: scalings of whole parameter tensors. When f is homogeneous of
+  // degree d_i in tensor w_i (for each i separately), w_i -> s_i w_i keeps f
+  // whenever prod s_i^(d_i) = 1: a torus of dimension (number of such
+  // tensors) - 1, or one more when every d_i is 0. Only what the torus adds
+  // to rules A-D is counted: its dimension minus that of its part on the
+  // tensors they act on (which meets their groups at most there).
+  void tensorScaling() {
+    std::vector<bool> used(g_.nodes.size(), false);
+    used[g_.output] = true;
+    for (NodeId id = g_.nodes.size(); id-- > 0;)
+      if (used[id])
+        for (NodeId o : node(id).operands) used[o] = true;
+    int64_t homogeneous = 0, invariant = 0, homogeneousClaimed = 0, invariantClaimed = 0;
+    std::vector<std::string> names;
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      if (node(id).op != Op::Param || !used[id]) continue;
+      std::optional<int64_t> d = degreeIn(node(id).attr);
+      if (!d) continue;
+      bool claimed = claimed_.count(node(id).attr) > 0;
+      (*d == 0 ? (claimed ? invariantClaimed : invariant) : (claimed ? homogeneousClaimed : homogeneous)) += 1;
+      if (!claimed) names.push_back(path(id) + (*d == 0 ? " (f does not change)" : " (degree " + std::to_string(*d) + ")"));
+    }
+    auto torus = [](int64_t h, int64_t z) { return h + z - (h > 0 ? 1 : 0); };
+    int64_t added = torus(homogeneous + homogeneousClaimed, invariant + invariantClaimed) -
+                    torus(homogeneousClaimed, invariantClaimed);
+    if (added <= 0) return;
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    found_.push_back({"scaling of whole parameter tensors that keeps f: " + list, added});
   }
 };
 
