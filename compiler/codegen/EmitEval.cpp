@@ -302,7 +302,8 @@ private:
     Value* scalar = nullptr;
     if (node.op == Op::Seed) {  // e_s: 1 at the seed's element, 0 elsewhere
       Value* one = modular_ ? modField(3) : ConstantFP::get(elem_, 1.0);
-      return b_.CreateVectorSplat(lanes_, b_.CreateSelect(b_.CreateICmpEQ(e, seed_), one, Constant::getNullValue(elem_)));
+      Value* entry = b_.CreateSelect(b_.CreateICmpEQ(e, seed_), one, Constant::getNullValue(elem_));
+      return vectorMode_ ? b_.CreateVectorSplat(lanes_, entry) : entry;
     }
     if (varying(n)) {
       NAG_ASSERT(vectorMode_, "varying value read in uniform code");
@@ -743,7 +744,7 @@ private:
       Value* sample = b_.CreateAdd(first, lane);
       return b_.CreateGEP(elem_, y, b_.CreateAdd(b_.CreateMul(sample, c64(lay.rowSize)), seedBase));
     };
-    if (!varying(out)) {  // the same for every sample
+    if (!varying(out) || g_.nodes[out].op == Op::Seed) {  // the same for every sample (a seed has no slot)
       range(c64(0), valid ? valid : c64(lanes_), [&](Value* lane) {
         Value* row = rowOf(lane);
         vectorMode_ = false;

@@ -151,14 +151,18 @@ struct Data {
 };
 
 Data readThetaAndX(const nag_model& m, const Args& args, const std::string& command) {
-  if (!args.has("--theta")) throw Error(command + " needs --theta (a file, '-', or random:SEED)");
+  if (!args.has("--theta") && m.param_count > 0)
+    throw Error(command + " needs --theta (a file, '-', or random:SEED)");
   if (m.input_size > 0 && !args.has("--x")) throw Error(command + " needs --x (a file, '-', or random:SEED)");
   int stdinUsers = 0;
   for (const char* k : {"--theta", "--x", "--dir", "--cot"}) stdinUsers += args.get(k) == "-";
   if (stdinUsers > 1) throw Error("only one of --theta, --x, --dir, --cot can read standard input");
   int64_t samples = args.has("--samples") ? parseCount(args.get("--samples"), "--samples") : -1;
   Data d;
-  d.theta = readData({args.get("--theta"), "theta", m.param_count, 1, true});
+  if (args.has("--theta") || m.param_count > 0)  // a network without parameters needs no theta
+    d.theta = readData({args.get("--theta"), "theta", m.param_count, 1, true});
+  else
+    d.theta.rows = 1;
   if (m.input_size > 0) {
     std::string spec = args.get("--x");
     uint64_t seed;

@@ -411,6 +411,75 @@ class Program:
         self.steps.append(step)
         return n
 
+    def block_conv2d(self, n):
+        """h reshaped to an r x c image (or c channels), a 2-D or multi-channel convolution, flattened again."""
+        rng = self.rng
+        shapes = [(r, n // r) for r in range(2, n) if n % r == 0 and n // r >= 2]
+        if not shapes:
+            return self.block_shared(n)
+        r, c = rng.choice(shapes)
+        w, s = self.fresh("w"), rng.randint(1, 2)
+        if rng.random() < 0.5:  # conv2d on an r x c image, optionally with output channels
+            kh, kw, cout = rng.randint(1, r), rng.randint(1, c), rng.choice([0, 1, 2])
+            shape = f"{cout}, 1, {kh}, {kw}" if cout else f"{kh}, {kw}"
+            image = f"reshape(h, [1, {r}, {c}])" if cout else f"reshape(h, [{r}, {c}])"
+            oh, ow = (r - kh) // s + 1, (c - kw) // s + 1
+            out = max(cout, 1) * oh * ow
+            self.lines += [f"  param {w} : R[{shape}];", f"  h = reshape(conv2d({w}, {image}, stride: {s}), [{out}]);"]
+
+            def step(p, env):
+                W = p.take(*[int(v) for v in shape.split(", ")]).reshape(max(cout, 1), 1, kh, kw)
+                X = env["h"].reshape(r, c)
+                env["h"] = np.array([sum((W[o, 0, a, b] * X[i * s + a, j * s + b] for a in range(kh) for b in range(kw)), 0)
+                                     for o in range(max(cout, 1)) for i in range(oh) for j in range(ow)], dtype=object)
+        else:  # conv1d over r channels of length c
+            k, cout = rng.randint(1, c), rng.randint(1, 2)
+            on = (c - k) // s + 1
+            out = cout * on
+            self.lines += [f"  param {w} : R[{cout}, {r}, {k}];",
+                           f"  h = reshape(conv1d({w}, reshape(h, [{r}, {c}]), stride: {s}), [{out}]);"]
+
+            def step(p, env):
+                W = p.take(cout, r, k)
+                X = env["h"].reshape(r, c)
+                env["h"] = np.array([sum((W[o, i, t] * X[i, j * s + t] for i in range(r) for t in range(k)), 0)
+                                     for o in range(cout) for j in range(on)], dtype=object)
+        self.steps.append(step)
+        return out
+
+    def block_stdlib(self, n):
+        """nn.pmlp with per-layer degrees and biases, or nn.poly."""
+        rng = self.rng
+        self.uses_nn = True
+        if rng.random() < 0.5:
+            coeffs = [Fraction(rng.randint(-3, 3), rng.choice([1, 2])) for _ in range(rng.randint(1, 3))]
+            text = "[" + ", ".join(rational_text(c) if c >= 0 else "-" + rational_text(-c) for c in coeffs) + "]"
+            self.lines.append(f"  h = nn.poly(h, {text});")
+            self.degree *= max(1, len(coeffs) - 1)
+
+            def step(p, env):
+                h = env["h"]
+                env["h"] = np.array([coeffs[0] + sum((c * v ** i for i, c in enumerate(coeffs) if i > 0 and c != 0), 0)
+                                     for v in h], dtype=object)
+            self.steps.append(step)
+            return n
+        depth = rng.randint(1, 3)
+        widths = [rng.randint(1, 3) for _ in range(depth)]
+        degrees = [rng.randint(1, 2) for _ in range(depth - 1)]
+        biases = [rng.random() < 0.5 for _ in range(depth)] if rng.random() < 0.5 else []
+        btext = ", biases: [" + ", ".join(str(b).lower() for b in biases) + "]" if biases else ""
+        self.lines.append(f"  h = nn.pmlp(h, {widths}, {degrees}{btext});")
+        for r in degrees:
+            self.degree *= r
+
+        def step(p, env):
+            for l, m in enumerate(widths):
+                env["h"] = dense(p, env["h"], m, biases[l] if biases else False)
+                if l < len(widths) - 1:
+                    env["h"] = env["h"] ** degrees[l]
+        self.steps.append(step)
+        return widths[-1]
+
     def block_mix(self, n):
         rng = self.rng
         i = rng.randrange(n)
@@ -445,7 +514,7 @@ class Program:
         self.lines.append(f"  input x : R[{n}];")
         self.lines.append("  let h = x;")
         blocks = [self.block_mlp, self.block_mlp, self.block_layer, self.block_conv, self.block_residual,
-                  self.block_concat, self.block_shared, self.block_mix]
+                  self.block_concat, self.block_shared, self.block_mix, self.block_conv2d, self.block_stdlib]
         for _ in range(rng.randint(1, 4)):
             choices = [b for b in blocks if b != self.block_conv or n >= 2]
             if self.degree >= 9:  # keep the exact arithmetic and the float comparison reasonable
@@ -653,7 +722,7 @@ def check_modular(prog, m, rng):
 # ---------------------------------------------------------------- driver
 
 def run_one(args):
-    nagc_bin, work, seed, index, keep = args
+    nagc_bin, work, seed, index, keep, stdlib = args
     rng = random.Random(f"{seed}/{index}")
     prog = Program(rng)
     src = prog.source()
@@ -665,6 +734,8 @@ def run_one(args):
     with open(path, "w") as f:
         f.write(src)
     cmd = [nagc_bin, path, "--emit=lib", "-o", lib, opt, "--lanes", lanes, "--no-cache"] + prog.overrides
+    if stdlib:
+        cmd += ["--stdlib-path", stdlib]
     r = subprocess.run(cmd, capture_output=True, text=True)
     status, detail = "ok", ""
     if r.returncode != 0:
@@ -698,11 +769,13 @@ def main():
     ap.add_argument("--only", type=int, default=None, help="run program ONLY alone (and keep its files)")
     ap.add_argument("--keep", action="store_true", help="keep every program's files")
     ap.add_argument("--print", action="store_true", help="print each program's source")
+    ap.add_argument("--stdlib", default=None, help="compile with --stdlib-path STDLIB (a snapshot for long runs)")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     indices = [a.only] if a.only is not None else range(a.count)
     keep = a.keep or a.only is not None
-    jobs = [(os.path.abspath(a.nagc), os.path.abspath(a.work), a.seed, i, keep) for i in indices]
+    stdlib = os.path.abspath(a.stdlib) if a.stdlib else None
+    jobs = [(os.path.abspath(a.nagc), os.path.abspath(a.work), a.seed, i, keep, stdlib) for i in indices]
     counts = {"ok": 0, "skipped": 0, "mismatch": 0}
     with multiprocessing.Pool(a.jobs) as pool:
         for index, status, detail, cmd, src in pool.imap_unordered(run_one, jobs):
