@@ -518,6 +518,21 @@ Value Elaborator::callBuiltin(Builtin b, const Call& c) {
       int64_t stride = args[2] ? requireInt(v[2], range(2), fn + " stride") : 1;
       return convolution(b == Builtin::Conv2d ? 2 : 1, w, x, stride, c, range(0), range(1), range(2));
     }
+    case Builtin::Tensor: {  // a constant tensor from compile-time numbers, row-major
+      if (v[0].kind != Value::Kind::List || v[0].list->empty())
+        fail(DiagId::err_type_mismatch, range(0), {"values of 'tensor'", "a non-empty list of numbers", describe(v[0])});
+      Node n{Op::Const, {int64_t(v[0].list->size())}, {}};
+      for (const Value& e : *v[0].list) {
+        if (e.kind != Value::Kind::Number)
+          fail(DiagId::err_type_mismatch, range(0), {"an element of 'tensor'", "a number", describe(e)});
+        n.values.push_back(e.number);
+      }
+      n.loc = c.range;
+      NodeId flat = addNode(std::move(n));
+      if (!args[1]) return Value::ofTensor(flat);
+      v[0] = Value::ofTensor(flat);
+      [[fallthrough]];
+    }
     case Builtin::Reshape: {
       NodeId x = tensorArg(0, size_t(-1), "");
       if (v[1].kind != Value::Kind::List)

@@ -42,6 +42,7 @@ public:
       filterScaling(id);
       attention(id);
       stackedHeads(id);
+      sharedInput(id);
     }
     tensorScaling();
     return found_;
@@ -234,6 +235,40 @@ private:
       add({"GL(" + std::to_string(a) + ") between " + path(v) + " and its block of " + path(o) + " (stacked heads)", a * a},
           {v, o});
     }
+  }
+
+  // Rule G: a product H = V @ ... whose first factor is a parameter matrix V
+  // of its own, read only by two or more products P_i @ H with parameter
+  // matrices P_i of their own (the next attention layer's V, K and Q, or
+  // several heads reading one layer): GL(k) acts by V -> A V, P_i -> P_i A^-1,
+  // freely when k <= the columns of V (V has full row rank). With one reader
+  // this is rule B's chain.
+  void sharedInput(NodeId h) {
+    if (node(h).op != Op::MatMul || node(h).shape.size() != 2) return;
+    if (users_.usedOnce(h) && node(users_.onlyUser(h)).op == Op::MatMul &&
+        node(users_.onlyUser(h)).operands[0] == h)
+      return;  // not the root of its product
+    std::vector<NodeId> factors;
+    flatten(h, factors);
+    NodeId v = factors[0];
+    if (!isParam(v, 2) || shared_.count(v) || !users_.usedOnce(v)) return;
+    int64_t k = node(v).shape[0];
+    if (k > node(v).shape[1]) return;
+    std::vector<NodeId> readers;
+    for (NodeId u = 0; u < g_.nodes.size(); ++u)
+      for (NodeId o : node(u).operands)
+        if (o == h) readers.push_back(u);
+    if (readers.size() < 2 || h == g_.output) return;
+    std::string names;
+    for (NodeId u : readers) {
+      const Node& r = node(u);
+      if (r.op != Op::MatMul || r.operands[1] != h || r.operands[0] == h || !ownParam(r.operands[0], u, 2)) return;
+      names += (names.empty() ? "" : ", ") + path(r.operands[0]);
+    }
+    Symmetry sym{"GL(" + std::to_string(k) + ") between " + path(v) + " and its readers " + names, k * k};
+    claimed_.insert(node(v).attr);
+    for (NodeId u : readers) claimed_.insert(node(node(u).operands[0]).attr);
+    found_.push_back(std::move(sym));
   }
 
   // The degree of f in parameter tensor `param`: f(s w) = s^d f(w) for all s
