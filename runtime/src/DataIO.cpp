@@ -139,8 +139,12 @@ Matrix parseNpy(const std::string& bytes, const std::string& file, const std::st
     while (i < dims.size() && (dims[i] == ' ' || dims[i] == ',')) ++i;
     if (i >= dims.size()) break;
     char* stop = nullptr;
+    errno = 0;
     long long d = std::strtoll(dims.c_str() + i, &stop, 10);
     if (stop == dims.c_str() + i || d < 0) throw fail("malformed shape (" + dims + ") in the .npy header");
+    // No dimension can exceed the bytes of a file (and so the products below stay in range).
+    if (errno == ERANGE || uint64_t(d) > kMaxInputBytes)
+      throw fail("a dimension of the shape in the .npy header is larger than any file nagc reads");
     shape.push_back(d);
     i = size_t(stop - dims.c_str());
   }
