@@ -28,6 +28,7 @@
 #include <sstream>
 #include <thread>
 #include <type_traits>
+#include <unistd.h>
 
 namespace nagrt {
 
@@ -106,6 +107,25 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   r.points = o.points > 0 ? o.points : bound + kMargin;
   if (I == 0) r.points = 1;
   r.rows = r.points;
+
+  // Memory: the F_p matrix (rows x P), and for --float the per-point
+  // Jacobians (points x O x P), the combined matrix and LAPACK's SVD copies.
+  // Refused with the numbers when it cannot fit, instead of running out.
+  __int128 cells = __int128(r.rows) * P;
+  __int128 bytes = (o.exact ? cells * 8 : 0) +
+                   (o.floating ? (__int128(r.points) * O * P + 3 * cells) * 8 : 0);
+  long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  __int128 physical = pages > 0 && pageSize > 0 ? __int128(pages) * pageSize : __int128(1) << 40;
+  if (bytes > physical * 3 / 4) {
+    auto gib = [](__int128 b) {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1f", double(b) / double(1 << 30));
+      return std::string(text);
+    };
+    throw Error("dim: a " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian needs about " +
+                gib(bytes) + " GiB; this machine has " + gib(physical) +
+                " GiB (--points N samples fewer points, for a lower bound on the rank)");
+  }
 
   // Random points from the documented generator (theta first, then x).
   if (o.exact) {
