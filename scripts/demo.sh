@@ -18,15 +18,18 @@ for f in examples/*.nag; do
 done
 
 echo "==== dimension reports of the algebraic examples (exact over F_p, and float with its gap)"
+nonalgebraic=()
 for f in examples/*.nag; do
   name=$(basename "$f" .nag)
-  [ "$name" = relu ] && continue
+  if "$out/$name" info | grep -q 'non-algebraic'; then nonalgebraic+=("$name"); continue; fi
   "$out/$name" dim --both
   echo
 done
-echo "==== the ReLU example: its functional dimension (float; exact ranks are refused)"
-"$out/relu" dim
-echo
+echo "==== the non-algebraic examples: their functional dimension (float; exact ranks are refused)"
+for name in "${nonalgebraic[@]}"; do
+  "$out/$name" dim
+  echo
+done
 
 echo "==== the same networks at other sizes (-D overrides)"
 "$nagc" examples/pmlp.nag -D 'd=[6,8,8,1]' -o "$out/pmlp_6881"
