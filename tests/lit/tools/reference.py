@@ -149,7 +149,107 @@ def every_op(theta, xm):
     return z * s + M[1, 2]
 
 
-NETWORKS = {f.__name__: f for f in [pmlp, biased, lcn, lightning, linear, poly_cnn, rational, relu, two_inputs, every_op]}
+def mlp_degrees(theta, x, d=(3, 4, 3, 2), r=(2, 3), b=(False, False, False)):
+    p, h = Params(theta), x
+    for l in range(1, len(d)):
+        h = p.take(d[l], d[l - 1]) @ h
+        if b[l - 1]:
+            h = h + p.take(d[l])
+        if l < len(d) - 1:
+            h = h ** r[l - 1]
+    p.done()
+    return h
+
+
+def poly_activation(theta, x, d0=2, d1=4, d2=1, c=(0, -1, 0, 1)):
+    p = Params(theta)
+    W1, b1, W2, b2 = p.take(d1, d0), p.take(d1), p.take(d2, d1), p.take(d2)
+    p.done()
+    z = W1 @ x + b1
+    return W2 @ sum(ci * z ** i for i, ci in enumerate(c)) + b2
+
+
+def cnn(theta, x, n=12, k=(3, 2, 2), s=(1, 1, 1), r=(2, 2)):
+    p, h = Params(theta), x
+    for l in range(len(k)):
+        h = conv1d(p.take(k[l]), h, s[l])
+        if r and l < len(k) - 1:
+            h = h ** r[l]
+    p.done()
+    return h
+
+
+def conv2(W, X, s):  # W [co, ci, kh, kw], X [ci, h, w] -> [co, h', w']
+    co, ci, kh, kw = W.shape
+    _, h, w = X.shape
+    oh, ow = (h - kh) // s + 1, (w - kw) // s + 1
+    return np.array([[[np.sum(W[o] * X[:, i * s:i * s + kh, j * s:j * s + kw]) for j in range(ow)] for i in range(oh)]
+                     for o in range(co)])
+
+
+def cnn2d(theta, x, c=1, h=6, w=6, c1=2, kh=2, kw=2, s=2, r=2):
+    p = Params(theta)
+    W1, W2 = p.take(c1, c, kh, kw), p.take(1, c1, 2, 2)
+    p.done()
+    return conv2(W2, conv2(W1, x.reshape(c, h, w), s) ** r, 1).reshape(-1)
+
+
+def lightning_layer(p, X, a, dv):
+    d = X.shape[0]
+    Q, K, V = p.take(a, d), p.take(a, d), p.take(dv, d)
+    return V @ X, (K @ X).T @ (Q @ X)
+
+
+def attention_deep(theta, x, d=2, t=2, a=1, layers=2):
+    p, H = Params(theta), x.reshape(d, t)
+    for _ in range(layers):
+        VX, S = lightning_layer(p, H, a, d)
+        H = VX @ S
+    p.done()
+    return H.reshape(-1)
+
+
+def multihead(theta, x, d=4, t=3, heads=2, normalized=False):
+    p, X, a = Params(theta), x.reshape(d, t), d // heads
+    parts = []
+    for _ in range(heads):
+        VX, S = lightning_layer(p, X, a, a)
+        parts.append(VX @ (S / S.sum(axis=0)) if normalized else VX @ S)
+    O = p.take(d, d)
+    p.done()
+    return (O @ np.vstack(parts)).reshape(-1)
+
+
+def softmax_attention(theta, x, d=2, t=3, a=1):
+    p = Params(theta)
+    VX, S = lightning_layer(p, x.reshape(d, t), a, d)
+    p.done()
+    E = np.exp(S)
+    return (VX @ (E / E.sum(axis=0))).reshape(-1)
+
+
+def activations(theta, x, kind=0, d0=2, d1=3):
+    p = Params(theta)
+    W1, b1, W2, b2 = p.take(d1, d0), p.take(d1), p.take(1, d1), p.take(1)
+    p.done()
+    z = W1 @ x + b1
+    sigma = [lambda t: (t ** 2 + 1) / (t + 2), lambda t: 1 / t, lambda t: np.maximum(t, 0) - np.maximum(-t, 0) / 100,
+             np.tanh, lambda t: 1 / (1 + np.exp(-t))][kind]
+    return W2 @ sigma(z) + b2
+
+
+def structure(theta, x):
+    p = Params(theta)
+    W, A, W3 = p.take(2, 2), p.take(2, 2), p.take(1, 4)
+    p.done()
+    shared = W @ (W @ x) ** 2
+    fixed = np.array([[1, 0.5], [0, 1]]) @ shared
+    return W3 @ np.concatenate([fixed, x + (A @ x) ** 2])
+
+
+NETWORKS = {f.__name__: f for f in [pmlp, biased, lcn, lightning, linear, poly_cnn, rational, relu, two_inputs, every_op,
+                                     mlp_degrees, poly_activation, cnn, cnn2d, attention_deep, multihead,
+                                     softmax_attention, activations, structure]}
 
 
 class Jet:
