@@ -4,8 +4,10 @@
 #include "support/InternalError.h"
 
 #include <algorithm>
+#include <functional>
 #include <gmpxx.h>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -44,6 +46,7 @@ public:
       stackedHeads(id);
       sharedInput(id);
     }
+    channelRescaling();
     tensorScaling();
     return found_;
   }
@@ -269,6 +272,190 @@ private:
     claimed_.insert(node(v).attr);
     for (NodeId u : readers) claimed_.insert(node(node(u).operands[0]).attr);
     found_.push_back(std::move(sym));
+  }
+
+  // Degrees of every element of every node when the elements of parameter
+  // tensors are scaled by s^degree (`seed(param, flat index)` gives each
+  // element's degree); kNone where an element is not homogeneous.
+  static constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
+  std::vector<int64_t> elementDegrees(const std::function<int64_t(int64_t, int64_t)>& seed) const {
+    std::vector<std::vector<int64_t>> deg(g_.nodes.size());
+    auto same = [](int64_t a, int64_t b) { return a == b ? a : kNone; };
+    auto plus = [](int64_t a, int64_t b) { return a == kNone || b == kNone ? kNone : a + b; };
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      const Node& n = node(id);
+      int64_t size = numElements(n.shape);
+      std::vector<int64_t>& d = deg[id];
+      d.assign(size_t(size), 0);
+      auto in = [&](size_t k, int64_t e) {  // element e of operand k, scalars broadcast
+        const std::vector<int64_t>& v = deg[n.operands[k]];
+        return v.size() == 1 ? v[0] : v[size_t(e)];
+      };
+      auto combine = [&](int64_t acc, int64_t term, bool first) { return first ? term : same(acc, term); };
+      switch (n.op) {
+        case Op::Param:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = seed(n.attr, e);
+          break;
+        case Op::Input: case Op::Const: case Op::Aux: case Op::Seed: break;
+        case Op::Add: case Op::Sub:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = same(in(0, e), in(1, e));
+          break;
+        case Op::Mul:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = plus(in(0, e), in(1, e));
+          break;
+        case Op::Div:
+          for (int64_t e = 0; e < size; ++e) {
+            int64_t b = in(1, e);
+            d[size_t(e)] = b == kNone ? kNone : plus(in(0, e), -b);
+          }
+          break;
+        case Op::Neg: case Op::Relu: case Op::Reshape:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, e);
+          break;
+        case Op::Broadcast:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, 0);
+          break;
+        case Op::Pow:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, e) == kNone ? kNone : in(0, e) * n.attr;
+          break;
+        case Op::Step:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, e) == kNone ? kNone : 0;
+          break;
+        case Op::Tanh: case Op::Sigmoid: case Op::Exp:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, e) == 0 ? 0 : kNone;
+          break;
+        case Op::Transpose: {
+          int64_t rows = n.shape[0], cols = n.shape[1];
+          for (int64_t i = 0; i < rows; ++i)
+            for (int64_t j = 0; j < cols; ++j) d[size_t(i * cols + j)] = in(0, j * rows + i);
+          break;
+        }
+        case Op::MatMul: {
+          const Shape& a = node(n.operands[0]).shape;
+          int64_t m = a[0], k = a[1], cols = n.shape.size() == 2 ? n.shape[1] : 1;
+          for (int64_t i = 0; i < m; ++i)
+            for (int64_t j = 0; j < cols; ++j) {
+              int64_t acc = 0;
+              for (int64_t t = 0; t < k; ++t) acc = combine(acc, plus(in(0, i * k + t), in(1, t * cols + j)), t == 0);
+              d[size_t(i * cols + j)] = acc;
+            }
+          break;
+        }
+        case Op::Conv1d: {
+          int64_t k = node(n.operands[0]).shape[0];
+          for (int64_t i = 0; i < size; ++i) {
+            int64_t acc = 0;
+            for (int64_t t = 0; t < k; ++t) acc = combine(acc, plus(in(0, t), in(1, i * n.attr + t * n.attr2)), t == 0);
+            d[size_t(i)] = acc;
+          }
+          break;
+        }
+        case Op::Sum: case Op::Dot: {
+          int64_t m = numElements(node(n.operands[0]).shape), acc = 0;
+          for (int64_t t = 0; t < m; ++t)
+            acc = combine(acc, n.op == Op::Sum ? in(0, t) : plus(in(0, t), in(1, t)), t == 0);
+          d[0] = acc;
+          break;
+        }
+        case Op::Outer: {
+          int64_t cols = n.shape[1];
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = plus(in(0, e / cols), in(1, e % cols));
+          break;
+        }
+        case Op::Concat: {
+          size_t at = 0;
+          for (NodeId o : n.operands)
+            for (int64_t v : deg[o]) d[at++] = v;
+          break;
+        }
+        case Op::Index: {
+          const Shape& s = node(n.operands[0]).shape;
+          int64_t offset = 0, stride = numElements(s);
+          for (size_t k = 0; k < n.indices.size(); ++k) {
+            stride /= s[k];
+            offset += n.indices[k] * stride;
+          }
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, offset + e);
+          break;
+        }
+        case Op::Slice:
+          for (int64_t e = 0; e < size; ++e) d[size_t(e)] = in(0, n.attr + e);
+          break;
+        case Op::ConvT: case Op::Embed:  // only in derivatives: no claim
+          std::fill(d.begin(), d.end(), kNone);
+          break;
+      }
+    }
+    return deg[g_.output];
+  }
+
+  // Rule H: channel o of a multi-channel convolution's filter bank w1
+  // (w1[o, ...]) feeding, through a power t^r or linearly, the input channel o
+  // of a later bank w2 (w2[:, o, ...]): w1[o] -> s w1[o], w2[:, o] -> s^-r w2[:, o]
+  // keeps f. Checked element by element (every output element of degree 0).
+  // The scalings found generate a torus whose dimension is the rank of their
+  // exponent vectors (over the cells (bank, i, j) of w[i, j, ...]): that is
+  // what is counted, so scalings implied by others are not counted twice.
+  void channelRescaling() {
+    std::vector<NodeId> banks;
+    int64_t elements = 0;
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      elements += numElements(node(id).shape);
+      if (node(id).op == Op::Param && node(id).shape.size() >= 3 && node(id).shape[0] <= 64 && node(id).shape[1] <= 64)
+        banks.push_back(id);
+    }
+    if (banks.size() < 2 || elements > 2000000) return;
+    std::map<NodeId, int64_t> cellBase;  // first cell of each bank
+    int64_t cells = 0;
+    for (NodeId b : banks) cellBase[b] = cells, cells += node(b).shape[0] * node(b).shape[1];
+    std::set<int64_t> exponents{1};
+    for (const Node& n : g_.nodes)
+      if (n.op == Op::Pow && n.attr >= 1) exponents.insert(n.attr);
+    std::vector<std::vector<mpq_class>> found;  // exponent vectors over the cells
+    std::set<NodeId> involved;
+    for (NodeId w1 : banks)
+      for (NodeId w2 : banks) {
+        const Shape &s1 = node(w1).shape, &s2 = node(w2).shape;
+        if (w1 == w2 || s1[0] != s2[1]) continue;
+        int64_t inner1 = numElements(s1) / s1[0], inner2 = numElements(s2) / (s2[0] * s2[1]);
+        for (int64_t o = 0; o < s1[0]; ++o)
+          for (int64_t r : exponents) {
+            std::vector<int64_t> out = elementDegrees([&](int64_t param, int64_t e) -> int64_t {
+              if (param == node(w1).attr) return e / inner1 == o ? 1 : 0;
+              if (param == node(w2).attr) return (e / inner2) % s2[1] == o ? -r : 0;
+              return 0;
+            });
+            if (!std::all_of(out.begin(), out.end(), [](int64_t v) { return v == 0; })) continue;
+            std::vector<mpq_class> v(size_t(cells), 0);
+            for (int64_t j = 0; j < s1[1]; ++j) v[size_t(cellBase[w1] + o * s1[1] + j)] = 1;
+            for (int64_t i = 0; i < s2[0]; ++i) v[size_t(cellBase[w2] + i * s2[1] + o)] -= r;
+            found.push_back(std::move(v));
+            involved.insert(w1);
+            involved.insert(w2);
+            break;
+          }
+      }
+    // The rank of the found vectors, by Gaussian elimination over Q.
+    int64_t rank = 0;
+    for (size_t col = 0; col < size_t(cells) && rank < int64_t(found.size()); ++col) {
+      size_t pivot = size_t(rank);
+      while (pivot < found.size() && found[pivot][col] == 0) ++pivot;
+      if (pivot == found.size()) continue;
+      std::swap(found[pivot], found[size_t(rank)]);
+      for (size_t row = 0; row < found.size(); ++row) {
+        if (row == size_t(rank) || found[row][col] == 0) continue;
+        mpq_class factor = found[row][col] / found[size_t(rank)][col];
+        for (size_t c = col; c < size_t(cells); ++c) found[row][c] -= factor * found[size_t(rank)][c];
+      }
+      ++rank;
+    }
+    if (rank == 0) return;
+    std::string names;
+    for (NodeId b : involved) {
+      names += (names.empty() ? "" : ", ") + path(b);
+      claimed_.insert(node(b).attr);
+    }
+    found_.push_back({"rescaling of channels between the filter banks " + names + " (t^r or linear)", rank});
   }
 
   // The degree of f in parameter tensor `param`: f(s w) = s^d f(w) for all s
