@@ -26,6 +26,7 @@ public:
   bool usedOnceBy(NodeId n, NodeId user) const { return users_[n].size() == 1 && users_[n][0] == user; }
   bool usedOnce(NodeId n) const { return users_[n].size() == 1 && users_[n][0] != NodeId(-1); }
   NodeId onlyUser(NodeId n) const { return users_[n][0]; }
+  const std::vector<NodeId>& of(NodeId n) const { return users_[n]; }  ///< -1 stands for the caller
 
 private:
   std::vector<std::vector<NodeId>> users_;
@@ -257,10 +258,7 @@ private:
     if (!isParam(v, 2) || shared_.count(v) || !users_.usedOnce(v)) return;
     int64_t k = node(v).shape[0];
     if (k > node(v).shape[1]) return;
-    std::vector<NodeId> readers;
-    for (NodeId u = 0; u < g_.nodes.size(); ++u)
-      for (NodeId o : node(u).operands)
-        if (o == h) readers.push_back(u);
+    const std::vector<NodeId>& readers = users_.of(h);
     if (readers.size() < 2 || h == g_.output) return;
     std::string names;
     for (NodeId u : readers) {
@@ -391,7 +389,7 @@ private:
 
   // Rule H: channel o of a multi-channel convolution's filter bank w1
   // (w1[o, ...]) feeding, through a power t^r or linearly, the input channel o
-  // of a later bank w2 (w2[:, o, ...]): w1[o] -> s w1[o], w2[:, o] -> s^-r w2[:, o]
+  // of the next bank w2 (w2[:, o, ...]): w1[o] -> s w1[o], w2[:, o] -> s^-r w2[:, o]
   // keeps f. Checked element by element (every output element of degree 0).
   // The scalings found generate a torus whose dimension is the rank of their
   // exponent vectors (over the cells (bank, i, j) of w[i, j, ...]): that is
@@ -413,28 +411,32 @@ private:
       if (n.op == Op::Pow && n.attr >= 1) exponents.insert(n.attr);
     std::vector<std::vector<mpq_class>> found;  // exponent vectors over the cells
     std::set<NodeId> involved;
-    for (NodeId w1 : banks)
-      for (NodeId w2 : banks) {
-        const Shape &s1 = node(w1).shape, &s2 = node(w2).shape;
-        if (w1 == w2 || s1[0] != s2[1]) continue;
-        int64_t inner1 = numElements(s1) / s1[0], inner2 = numElements(s2) / (s2[0] * s2[1]);
-        for (int64_t o = 0; o < s1[0]; ++o)
-          for (int64_t r : exponents) {
-            std::vector<int64_t> out = elementDegrees([&](int64_t param, int64_t e) -> int64_t {
-              if (param == node(w1).attr) return e / inner1 == o ? 1 : 0;
-              if (param == node(w2).attr) return (e / inner2) % s2[1] == o ? -r : 0;
-              return 0;
-            });
-            if (!std::all_of(out.begin(), out.end(), [](int64_t v) { return v == 0; })) continue;
-            std::vector<mpq_class> v(size_t(cells), 0);
-            for (int64_t j = 0; j < s1[1]; ++j) v[size_t(cellBase[w1] + o * s1[1] + j)] = 1;
-            for (int64_t i = 0; i < s2[0]; ++i) v[size_t(cellBase[w2] + i * s2[1] + o)] -= r;
-            found.push_back(std::move(v));
-            involved.insert(w1);
-            involved.insert(w2);
-            break;
-          }
-      }
+    // Consecutive banks in declaration order (a layer and the next), within a
+    // budget of element visits: beyond it nothing more is claimed.
+    int64_t budget = 200000000;
+    for (size_t b = 0; b + 1 < banks.size(); ++b) {
+      NodeId w1 = banks[b], w2 = banks[b + 1];
+      const Shape &s1 = node(w1).shape, &s2 = node(w2).shape;
+      if (s1[0] != s2[1]) continue;
+      int64_t inner1 = numElements(s1) / s1[0], inner2 = numElements(s2) / (s2[0] * s2[1]);
+      for (int64_t o = 0; o < s1[0]; ++o)
+        for (int64_t r : exponents) {
+          if ((budget -= elements) < 0) break;
+          std::vector<int64_t> out = elementDegrees([&](int64_t param, int64_t e) -> int64_t {
+            if (param == node(w1).attr) return e / inner1 == o ? 1 : 0;
+            if (param == node(w2).attr) return (e / inner2) % s2[1] == o ? -r : 0;
+            return 0;
+          });
+          if (!std::all_of(out.begin(), out.end(), [](int64_t v) { return v == 0; })) continue;
+          std::vector<mpq_class> v(size_t(cells), 0);
+          for (int64_t j = 0; j < s1[1]; ++j) v[size_t(cellBase[w1] + o * s1[1] + j)] = 1;
+          for (int64_t i = 0; i < s2[0]; ++i) v[size_t(cellBase[w2] + i * s2[1] + o)] -= r;
+          found.push_back(std::move(v));
+          involved.insert(w1);
+          involved.insert(w2);
+          break;
+        }
+    }
     // The rank of the found vectors, by Gaussian elimination over Q.
     int64_t rank = 0;
     for (size_t col = 0; col < size_t(cells) && rank < int64_t(found.size()); ++col) {
