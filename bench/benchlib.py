@@ -1,4 +1,6 @@
 """benchlib.py — helpers shared by the benchmarks."""
+import json
+import os
 import time
 
 
@@ -19,3 +21,13 @@ def layers(theta, d):
         Ws.append(theta[o:o + d[i] * d[i + 1]].reshape(d[i + 1], d[i]))
         o += d[i] * d[i + 1]
     return Ws
+
+
+def write_report(out, name, data, lines):
+    """OUT/NAME.json (the measurements) and OUT/NAME.md (the table in `lines`), printed."""
+    with open(os.path.join(out, name + ".json"), "w") as f:
+        json.dump(data, f, indent=2)
+    text = "\n".join(lines) + "\n"
+    with open(os.path.join(out, name + ".md"), "w") as f:
+        f.write(text)
+    print(text)

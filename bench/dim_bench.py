@@ -14,6 +14,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import write_report  # noqa: E402
+
 NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [[6, 10, 10, 1], [10, 15, 15, 1], [20, 40, 40, 1]]
@@ -109,8 +112,6 @@ def main():
             row["pytorch_s"], row["pytorch_rank"] = res["seconds"], res["rank"]
         row["macaulay2"], row["macaulay2_s"] = m2_time(exe, exact["P"], d[0])
         rows.append(row)
-    with open(os.path.join(OUT, "dim.json"), "w") as f:
-        json.dump(rows, f, indent=2)
     lines = ["# Dimension of the neurovariety (whole runs, including start-up)", "",
              "| network | P | dimension | nagc exact (F_p) | nagc float | PyTorch float (rank) | exact vs PyTorch | Macaulay2 |",
              "|---|---|---|---|---|---|---|---|"]
@@ -122,10 +123,7 @@ def main():
         lines.append("| %s | %d | %d%s | %.2f s | %.2f s | %s | %s | %s |" % (
             r["network"], r["P"], r["dimension"], " (certified)" if r["certified"] else "", r["nagc_exact_s"],
             r["nagc_float_s"], pt, ratio, r["macaulay2"]))
-    text = "\n".join(lines) + "\n"
-    with open(os.path.join(OUT, "dim.md"), "w") as f:
-        f.write(text)
-    print(text)
+    write_report(OUT, "dim", rows, lines)
 
 
 if __name__ == "__main__":

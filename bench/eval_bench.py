@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import best, layers  # noqa: E402
+from benchlib import best, layers, write_report  # noqa: E402
 
 NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -112,8 +112,6 @@ def main():
             "ratio_to_pytorch": (t_torch / t_nagc) if t_torch else None,
             "max_relative_difference_to_numpy": err,
         })
-    with open(os.path.join(OUT, "eval.json"), "w") as f:
-        json.dump({"matmul_gflops": rate / 1e9, "cases": rows}, f, indent=2)
     lines = ["# f_theta(x) throughput, float64 (best of %d)" % REPS, "",
              "Machine float64 matmul rate (numpy dgemm 2000x2000): %.1f GFLOP/s" % (rate / 1e9), "",
              "| network | samples | nagc | numpy | PyTorch | nagc samples/s | nagc GFLOP/s | of matmul rate | vs fastest peer |",
@@ -123,10 +121,7 @@ def main():
         lines.append("| %s | %d | %.2f ms | %.1f ms | %s | %.3g | %.1f | %.0f%% | %.1fx (%s) |" % (
             c["network"], c["samples"], c["nagc_s"] * 1e3, c["numpy_s"] * 1e3, torch_cell, c["nagc_samples_per_s"],
             c["nagc_gflops"], 100 * c["fraction_of_matmul_rate"], c["ratio_to_fastest_peer"], c["fastest_peer"]))
-    text = "\n".join(lines) + "\n"
-    with open(os.path.join(OUT, "eval.md"), "w") as f:
-        f.write(text)
-    print(text)
+    write_report(OUT, "eval", {"matmul_gflops": rate / 1e9, "cases": rows}, lines)
 
 
 if __name__ == "__main__":

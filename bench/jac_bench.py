@@ -16,7 +16,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import best, layers  # noqa: E402
+from benchlib import best, layers, write_report  # noqa: E402
 
 NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -117,8 +117,6 @@ def main():
         res["ratio_numpy"] = t_numpy / t_nagc
         res["ratio_autograd"] = res["autograd_s"] / t_nagc if res["autograd_s"] else None
         rows.append(res)
-    with open(os.path.join(OUT, "jac.json"), "w") as f:
-        json.dump(rows, f, indent=2)
     fmt = lambda t: "n/a" if t is None else ("%.3f ms" % (t * 1e3) if t < 1 else "%.2f s" % t)
     lines = ["# Jacobian with respect to theta, float64", "",
              "| network | Jacobian | nagc | functorch vmap(jacrev) | numpy by hand | autograd.functional | vs functorch | vs numpy |",
@@ -127,10 +125,7 @@ def main():
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %.1fx |" % (
             c["network"], c["jacobian"], fmt(c["nagc_s"]), fmt(c["functorch_s"]), fmt(c["numpy_s"]), fmt(c["autograd_s"]),
             "%.1fx" % c["ratio_functorch"] if c["ratio_functorch"] else "n/a", c["ratio_numpy"]))
-    text = "\n".join(lines) + "\n"
-    with open(os.path.join(OUT, "jac.md"), "w") as f:
-        f.write(text)
-    print(text)
+    write_report(OUT, "jac", rows, lines)
 
 
 if __name__ == "__main__":

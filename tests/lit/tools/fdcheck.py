@@ -15,6 +15,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "python"))
 import nagc  # noqa: E402
+from reference import relative_error  # noqa: E402
 
 
 def central(f, base, h=1e-6):
@@ -26,10 +27,6 @@ def central(f, base, h=1e-6):
         dn[i] -= h
         cols.append((f(up) - f(dn)) / (2 * h))
     return np.array(cols).T
-
-
-def relative(got, want):
-    return float(np.max(np.abs(got - want))) / max(1.0, float(np.max(np.abs(want)))) if want.size else 0.0
 
 
 def check(lib_path, rng, tol=1e-6):
@@ -50,7 +47,7 @@ def check(lib_path, rng, tol=1e-6):
             jac = lambda v: m.jac(theta, v.reshape(1, -1), wrt="x")[0][0]  # noqa: E731
             J, H = m.jac(theta, x, wrt="x")[0], m.hess(theta, x, wrt="x")[0]
         for what, got, want in (("jac", J, central(f, base)), ("hess", H, central(jac, base))):
-            err = relative(got, want)
+            err = relative_error(got, want)
             worst = max(worst, err)
             if not np.all(np.isfinite(got)) or err > tol:
                 return f"{what}_{wrt} differs from finite differences by {err:.2g}", worst

@@ -43,6 +43,12 @@ def splitmix(seed, count):
     return np.array(out)
 
 
+def relative_error(got, want):
+    """max |got - want| / max(1, max |want|): the tolerance measure of every check here."""
+    want = np.asarray(want)
+    return float(np.max(np.abs(got - want))) / max(1.0, float(np.max(np.abs(want)))) if want.size else 0.0
+
+
 class Params:
     """Takes consecutive parameter tensors out of theta, row-major."""
 
@@ -444,8 +450,7 @@ def main():
         if want.shape != y.shape:
             print(f"reference: sample {i}: {y.shape[0]} outputs, expected {want.shape[0]}")
             return 1
-        scale = max(1.0, float(np.max(np.abs(want))))
-        err = float(np.max(np.abs(want - y))) / scale
+        err = relative_error(y, want)
         worst = max(worst, err)
         if err > a.rtol:
             print(f"reference: sample {i}: got {y}, expected {want} (relative error {err:.3g})")
@@ -484,8 +489,7 @@ def deriv(a):
         if np.shape(have) != np.shape(want):
             print(f"reference: sample {s_}: shape {np.shape(have)}, expected {np.shape(want)}")
             return 1
-        scale = max(1.0, float(np.max(np.abs(want))))
-        err = float(np.max(np.abs(have - want))) / scale
+        err = relative_error(have, want)
         worst = max(worst, err)
         if err > tol:
             print(f"reference: sample {s_}: {a.what} differs by {err:.3g} (relative)\ngot\n{have}\nexpected\n{want}")
