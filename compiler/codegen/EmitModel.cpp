@@ -27,8 +27,10 @@ public:
     auto* pair64 = ArrayType::get(i64_, 2);
     auto* pair32 = ArrayType::get(i32_, 2);
     fnTy_ = StructType::get(ctx_, {ptr_, ptr_, ptr_, i64_, i32_, pair64, pair32});
+    genTy_ = StructType::get(ctx_, {i32_, i64_, ptr_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
-                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_});
+                                      i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_,
+                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -54,10 +56,30 @@ public:
     for (const ir::ParamInfo& p : g.params) params.push_back(tensor(p.path, p.shape, p.offset));
     for (const ir::Symmetry& s : d.symmetries)
       syms.push_back(ConstantStruct::get(symTy_, {str(s.description), ConstantInt::get(i64_, uint64_t(s.dimension))}));
+    std::vector<Constant*> gens;
+    for (size_t si = 0; si < d.symmetries.size(); ++si)
+      for (const ir::Generator& gen : d.symmetries[si].generators) {
+        std::vector<uint64_t> terms;
+        terms.reserve(gen.size() * 3);
+        for (const ir::GeneratorTerm& t : gen) {
+          terms.push_back(uint64_t(t.row));
+          terms.push_back(uint64_t(t.col));
+          terms.push_back(uint64_t(t.coeff));
+        }
+        Constant* data = ConstantPointerNull::get(ptr_);
+        if (!terms.empty()) {
+          auto* init = ConstantDataArray::get(ctx_, terms);
+          data = new GlobalVariable(m_, init->getType(), true, GlobalValue::PrivateLinkage, init, "generator");
+        }
+        gens.push_back(ConstantStruct::get(genTy_, {ConstantInt::get(i32_, si), ConstantInt::get(i64_, gen.size()), data}));
+      }
+    std::string degrees;
+    for (int64_t k : d.cls.degreeSet) degrees += (degrees.empty() ? "" : ",") + std::to_string(k);
+    bool poly = d.cls.cls == ir::AlgebraicClass::Polynomial;
     Function* eval = m_.getFunction(evalSymbol(g));
     NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
     Constant* fields[] = {
-        ConstantInt::get(i32_, 1),  // NAG_ABI_VERSION
+        ConstantInt::get(i32_, 2),  // NAG_ABI_VERSION
         str(g.name),
         str(d.source),
         ConstantInt::get(i32_, args.size()),
@@ -86,6 +108,14 @@ public:
         orNull(m_.getFunction(modSymbol(g, "jac_theta"))),
         str(reason(d)),
         str(ir::serialize(g)),
+        str(poly ? degrees : ""),
+        ConstantInt::get(i64_, uint64_t(poly ? d.cls.thetaDegree : -1)),
+        ConstantInt::get(i64_, uint64_t(poly ? d.cls.totalDegree : -1)),
+        ConstantInt::get(i64_, uint64_t(d.linearRank)),
+        str(d.linearRankBound),
+        ConstantInt::get(i32_, d.affine ? 1 : 0),
+        ConstantInt::get(i64_, gens.size()),
+        array(genTy_, gens, "generators"),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");
@@ -115,6 +145,7 @@ private:
   StructType* tensorTy_;
   StructType* argTy_;
   StructType* symTy_;
+  StructType* genTy_;
   StructType* modelTy_;
   StructType* fnTy_;
 

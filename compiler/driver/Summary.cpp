@@ -27,20 +27,29 @@ void printSummary(const ir::Graph& g, const ir::ModelDescription& d, const Sourc
   out << "  class       " << ir::toString(c.cls);
   if (c.cls == ir::AlgebraicClass::Polynomial) {
     out << ", degree " << c.degree << " in x";
-    if (c.homogeneous())
+    if (c.homogeneous()) {
       out << ", homogeneous";
-    else
+    } else if (!c.degreeSet.empty() && int64_t(c.degreeSet.size()) < c.degree - c.minDegree + 1) {
+      out << " (terms of degrees";
+      for (size_t i = 0; i < c.degreeSet.size(); ++i) out << (i ? ", " : " ") << c.degreeSet[i];
+      out << " only)";
+    } else {
       out << " (terms of degree " << c.minDegree << " to " << c.degree << ")";
+    }
   } else if (c.culpritLoc.valid()) {
     LineCol lc = sources.lineCol(c.culpritLoc.begin);
     out << " (" << ir::spelling(c.culprit) << " at " << sources.name(c.culpritLoc.begin.file) << ":" << lc.line << ":"
         << lc.col << ")";
   }
   out << "\n";
-  if (c.cls == ir::AlgebraicClass::Polynomial) out << "  ambient     " << d.ambientDimension << "\n";
+  if (c.cls == ir::AlgebraicClass::Polynomial)
+    out << "  coordinates " << d.ambientDimension << "  (polynomial maps of these degrees; the span is measured by dim)\n";
+  if (!d.linearRankBound.empty())
+    out << "  rank bound  " << d.linearRankBound << "  (linear in x through width " << d.linearRank
+        << ": matrices of rank <= " << d.linearRank << ")\n";
   out << "  symmetries  " << d.symmetryDimension << (d.symmetries.empty() ? "  (none known)" : "") << "\n";
   for (const ir::Symmetry& s : d.symmetries) out << "    " << s.dimension << "  " << s.description << "\n";
-  out << "  expected    " << d.expectedDimension << "\n";
+  out << "  expected    " << d.expectedDimension << "  (least of the bounds known before measuring; dim adds the span)\n";
 }
 
 }  // namespace nag::driver

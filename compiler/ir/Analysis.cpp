@@ -4,6 +4,7 @@
 #include "support/InternalError.h"
 
 #include <algorithm>
+#include <bitset>
 #include <limits>
 
 namespace nag::ir {
@@ -19,13 +20,20 @@ const char* toString(AlgebraicClass c) {
 
 namespace {
 
-// Per node: class, and for polynomials the range [lo, hi] of total degrees in
-// x of its entries; `zero` marks an identically zero constant.
+// Degrees up to this are tracked as a set; beyond, only the range.
+constexpr int64_t kTracked = 511;
+using DegreeSet = std::bitset<kTracked + 1>;
+
+// Per node: class, and for polynomials the range [lo, hi] of total degrees of
+// its entries (in the variables the pass counts) and, while hi <= kTracked,
+// the set of degrees that can occur; `zero` marks an identically zero constant.
 struct Info {
   AlgebraicClass cls = AlgebraicClass::Polynomial;
   int64_t lo = 0, hi = 0;
   bool zero = false;
   NodeId culprit = 0;  // the node that first made cls non-polynomial
+  DegreeSet set = DegreeSet().set(0);
+  bool tracked = true;
 };
 
 constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
@@ -35,32 +43,75 @@ int64_t mulSat(int64_t a, int64_t b) { return a != 0 && b > kSaturated / a ? kSa
 
 const Info& worse(const Info& a, const Info& b) { return b.cls > a.cls ? b : a; }
 
+// {a + b : a in x, b in y}, or untracked when it leaves the tracked range.
+void sumset(const Info& x, const Info& y, Info& out) {
+  out.tracked = x.tracked && y.tracked && out.hi <= kTracked;
+  out.set.reset();
+  if (!out.tracked) return;
+  for (int64_t i = 0; i <= x.hi; ++i)
+    if (x.set[size_t(i)]) out.set |= y.set << size_t(i);
+}
+
 Info product(const Info& a, const Info& b) {
   const Info& w = worse(a, b);
-  if (a.zero || b.zero) return Info{w.cls, 0, 0, w.cls == AlgebraicClass::Polynomial, w.culprit};
-  return Info{w.cls, addSat(a.lo, b.lo), addSat(a.hi, b.hi), false, w.culprit};
+  if (a.zero || b.zero) {
+    Info z{w.cls, 0, 0, w.cls == AlgebraicClass::Polynomial, w.culprit};
+    return z;
+  }
+  Info out{w.cls, addSat(a.lo, b.lo), addSat(a.hi, b.hi), false, w.culprit};
+  sumset(a, b, out);
+  return out;
 }
 
 Info join(const Info& a, const Info& b) {
   if (a.zero) return b;
   if (b.zero) return a;
   const Info& w = worse(a, b);
-  return Info{w.cls, std::min(a.lo, b.lo), std::max(a.hi, b.hi), false, w.culprit};
+  Info out{w.cls, std::min(a.lo, b.lo), std::max(a.hi, b.hi), false, w.culprit};
+  out.tracked = a.tracked && b.tracked;
+  out.set = out.tracked ? a.set | b.set : DegreeSet();
+  return out;
 }
 
-}  // namespace
+// The k-th power's degrees: k-fold sums, by repeated squaring.
+Info power(const Info& a, int64_t k) {
+  Info result{a.cls, 0, 0, false, a.culprit};
+  Info base = a;
+  for (; k > 0; k >>= 1) {
+    if (k & 1) {
+      Info next{a.cls, addSat(result.lo, base.lo), addSat(result.hi, base.hi), false, a.culprit};
+      sumset(result, base, next);
+      result = next;
+    }
+    if (k > 1) {
+      Info sq{a.cls, addSat(base.lo, base.lo), addSat(base.hi, base.hi), false, a.culprit};
+      sumset(base, base, sq);
+      base = sq;
+    }
+  }
+  return result;
+}
 
-Classification classify(const Graph& g) {
+// Degrees of the output when parameters count `paramDegree` and inputs
+// `inputDegree` (0 or 1 each).
+Info propagate(const Graph& g, int64_t paramDegree, int64_t inputDegree) {
+  auto leaf = [](int64_t d) {
+    Info i;
+    i.lo = i.hi = d;
+    i.set.reset();
+    i.set.set(size_t(d));
+    return i;
+  };
   std::vector<Info> info(g.nodes.size());
   for (NodeId id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     auto in = [&](size_t k) -> const Info& { return info[n.operands[k]]; };
     Info& out = info[id];
     switch (n.op) {
-      case Op::Param:
+      case Op::Param: out = leaf(paramDegree); break;
       case Op::Aux:
       case Op::Seed: out = Info{}; break;
-      case Op::Input: out = Info{AlgebraicClass::Polynomial, 1, 1, false}; break;
+      case Op::Input: out = leaf(inputDegree); break;
       case Op::Const:
         out = Info{};
         out.zero = std::all_of(n.values.begin(), n.values.end(), [](const Rational& q) { return q == 0; });
@@ -81,6 +132,7 @@ Classification classify(const Graph& g) {
         const Node& den = g.node(n.operands[1]);
         out = worse(in(0), in(1));
         out.lo = in(0).lo, out.hi = in(0).hi, out.zero = in(0).zero;
+        out.set = in(0).set, out.tracked = in(0).tracked;
         if (den.op != Op::Const && out.cls < AlgebraicClass::Rational) {
           out.cls = AlgebraicClass::Rational;
           out.culprit = id;
@@ -98,10 +150,9 @@ Classification classify(const Graph& g) {
       case Op::Pow:
         out = in(0);
         if (n.attr == 0) {
-          out = Info{out.cls, 0, 0, false};
+          out = Info{out.cls, 0, 0, false, out.culprit};
         } else if (!out.zero) {
-          out.lo = mulSat(out.lo, n.attr);
-          out.hi = mulSat(out.hi, n.attr);
+          out = power(in(0), n.attr);
         }
         break;
       case Op::Relu:
@@ -117,7 +168,13 @@ Classification classify(const Graph& g) {
         break;
     }
   }
-  const Info& o = info.at(g.output);
+  return info.at(g.output);
+}
+
+}  // namespace
+
+Classification classify(const Graph& g) {
+  const Info o = propagate(g, 0, 1);
   Classification result;
   result.cls = o.cls;
   if (o.cls != AlgebraicClass::Polynomial) {
@@ -127,8 +184,46 @@ Classification classify(const Graph& g) {
   if (o.cls == AlgebraicClass::Polynomial) {
     result.degree = o.zero ? 0 : o.hi;
     result.minDegree = o.zero ? 0 : o.lo;
+    if (o.zero) result.degreeSet = {0};
+    else if (o.tracked)
+      for (int64_t k = o.lo; k <= o.hi; ++k)
+        if (o.set[size_t(k)]) result.degreeSet.push_back(k);
+    const Info t = propagate(g, 1, 0), all = propagate(g, 1, 1);
+    result.thetaDegree = t.zero ? 0 : t.hi >= kSaturated ? -1 : t.hi;
+    result.totalDegree = all.zero ? 0 : all.hi >= kSaturated ? -1 : all.hi;
   }
   return result;
+}
+
+int64_t inputRankBound(const Graph& g) {
+  // Per node: an upper bound on rank(d node / dx); 0 for nodes free of x.
+  std::vector<int64_t> rank(g.nodes.size(), 0);
+  for (NodeId id = 0; id < g.nodes.size(); ++id) {
+    const Node& n = g.nodes[id];
+    auto in = [&](size_t k) { return rank[n.operands[k]]; };
+    int64_t sum = 0;
+    for (size_t k = 0; k < n.operands.size(); ++k) sum = addSat(sum, in(k));
+    int64_t r = 0;
+    switch (n.op) {
+      case Op::Input: r = numElements(n.shape); break;
+      case Op::Param: case Op::Const: case Op::Aux: case Op::Seed: r = 0; break;
+      case Op::MatMul: {
+        // vec(A B) = (B^T (x) I) vec(A) = (I (x) A) vec(B): with A free of x,
+        // rank <= rank(dB) and <= cols(B) * min(rows(A), cols(A)).
+        const Shape& a = g.node(n.operands[0]).shape;
+        const Shape& b = g.node(n.operands[1]).shape;
+        int64_t colsB = b.size() == 2 ? b[1] : 1, rowsA = a.size() == 2 ? a[0] : 1;
+        int64_t inner = a.size() == 2 ? a[1] : a[0];
+        r = sum;
+        if (in(0) == 0) r = std::min(r, mulSat(colsB, std::min(rowsA, inner)));
+        if (in(1) == 0) r = std::min(r, mulSat(rowsA, std::min(inner, colsB)));
+        break;
+      }
+      default: r = sum; break;  // elementwise maps, sums, products, structure: rank(d g(h)) <= sum of rank(dh)
+    }
+    rank[id] = std::min(r, numElements(n.shape));
+  }
+  return rank[g.output];
 }
 
 }  // namespace nag::ir

@@ -220,6 +220,9 @@ Value Elaborator::power(const Value& base, const Value& exponent, SourceRange at
   if (exponent.number < 0) fail(DiagId::err_exponent_negative, expRange, {toString(exponent.number)});
   if (exponent.number > request_.limits.maxExponent)
     fail(DiagId::err_too_large, expRange, {"the exponent", toString(exponent.number), std::to_string(request_.limits.maxExponent)});
+  // x^1 is x: no node, so that a network written with `^ r` at r = 1 is the
+  // linear network it is (its GL symmetries are found, its rank bound applies).
+  if (exponent.number == 1) return base;
   Node n{Op::Pow, shapeOf(base.node), {base.node}, exponent.number.get_num().get_si()};
   n.loc = at;
   return Value::ofTensor(addNode(std::move(n)));

@@ -9,10 +9,25 @@
 
 namespace nag::ir {
 
+/// One term of a symmetry generator: ξ[row] += coeff · θ[col].
+struct GeneratorTerm {
+  int64_t row = 0, col = 0, coeff = 0;
+};
+
+/// An infinitesimal generator of a one-parameter group of symmetries: a
+/// vector field linear in θ, ξ(θ) = M θ (every symmetry nagc knows — neuron,
+/// channel and tensor scalings, GL(k) between linear factors — is linear in
+/// θ). Its value at θ is a tangent direction of the orbit, so it lies in the
+/// kernel of the Jacobian; the runtime checks that and ranks the directions.
+using Generator = std::vector<GeneratorTerm>;
+
 /// A symmetry of the parameterization, with the dimension of its generic orbits.
 struct Symmetry {
   std::string description;
   int64_t dimension = 0;
+  /// Its generators (they span its Lie algebra); empty when there were too
+  /// many terms to emit (the dimension is then the rule's word alone).
+  std::vector<Generator> generators;
 };
 
 /// A function compiled beside eval: a derivative of the network.
@@ -26,10 +41,16 @@ struct DerivedFunction {
 struct ModelDescription {
   std::string source;                ///< the .nag path as given
   Classification cls;
-  std::string ambientDimension;      ///< decimal, or "" when not polynomial
+  std::string ambientDimension;      ///< the coordinate space: decimal, or "" when not polynomial
+  /// Polynomial networks linear in x (f = A(θ) x, or A(θ) x + b(θ)): an upper
+  /// bound k on rank A(θ) below min(inputs, outputs), so f lies in the matrices
+  /// of rank <= k; 0 otherwise.
+  int64_t linearRank = 0;
+  bool affine = false;               ///< with linearRank: f = A x + b
+  std::string linearRankBound;       ///< k (d_in + d_out - k) (+ d_out if affine), or "".
   std::vector<Symmetry> symmetries;
   int64_t symmetryDimension = 0;
-  std::string expectedDimension;     ///< decimal: min(P - symmetries, ambient)
+  std::string expectedDimension;     ///< decimal: min(P - symmetries, coordinate space, linear rank bound)
   std::vector<DerivedFunction> derived;  ///< filled by the driver from transforms/
   /// Exact arithmetic mod p can be generated: the network is polynomial or
   /// rational and its constants' numerators and denominators fit in 64 bits.
@@ -44,5 +65,8 @@ ModelDescription describe(const Graph& g, const std::string& source);
 /// Dimension of the space of maps R^n -> R^m whose entries are polynomials
 /// with terms of total degree lo..hi: m * sum_{k=lo}^{hi} C(n+k-1, k).
 std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi);
+
+/// The same with terms of the given degrees only: m * sum_k C(n+k-1, k).
+std::string ambientDimension(int64_t inputs, int64_t outputs, const std::vector<int64_t>& degrees);
 
 }  // namespace nag::ir

@@ -61,7 +61,65 @@ private:
 
   void add(Symmetry s, std::initializer_list<NodeId> params) {
     for (NodeId p : params) claimed_.insert(node(p).attr);
+    push(std::move(s));
+  }
+
+  // Records a symmetry, dropping its generators once the budget of terms is
+  // spent (the runtime then takes the rule's dimension on its word).
+  static constexpr int64_t kTermBudget = 300000;  // 7 MB of constant data at most
+  int64_t terms_ = 0;
+  void push(Symmetry s) {
+    int64_t n = 0;
+    for (const Generator& gen : s.generators) n += int64_t(gen.size());
+    if (terms_ + n > kTermBudget) s.generators.clear();
+    else terms_ += n;
     found_.push_back(std::move(s));
+  }
+
+  // --- generators (see Model.h): vector fields ξ(θ) = M θ ---------------
+  int64_t offsetOf(NodeId param) const { return g_.params[size_t(node(param).attr)].offset; }
+  int64_t cols(NodeId param) const { return node(param).shape.size() == 2 ? node(param).shape[1] : 1; }
+  // Every element of `param` scaled with weight c: ξ_e = c θ_e.
+  void scaleAll(Generator& gen, NodeId param, int64_t c) const {
+    int64_t base = offsetOf(param), size = numElements(node(param).shape);
+    for (int64_t e = 0; e < size; ++e) gen.push_back({base + e, base + e, c});
+  }
+  Generator scaling(std::initializer_list<std::pair<NodeId, int64_t>> weights) const {
+    Generator gen;
+    for (auto [p, c] : weights) scaleAll(gen, p, c);
+    return gen;
+  }
+  // How a GL(k) factor acts on a parameter matrix, for the generator E_ab:
+  // rows: X -> E X (k rows); cols: Y -> -Y E on the column block starting at
+  // `at` (k columns); rowsT: Q -> -E^T Q (attention's A^-T).
+  enum class Side { Rows, Cols, RowsT };
+  struct Action {
+    NodeId param;
+    Side side;
+    int64_t at = 0;
+  };
+  std::vector<Generator> gl(int64_t k, const std::vector<Action>& actions) const {
+    std::vector<Generator> gens;
+    for (int64_t a = 0; a < k; ++a)
+      for (int64_t b = 0; b < k; ++b) {
+        Generator gen;
+        for (const Action& act : actions) {
+          int64_t base = offsetOf(act.param), c = cols(act.param), rows = node(act.param).shape[0];
+          switch (act.side) {
+            case Side::Rows:
+              for (int64_t j = 0; j < c; ++j) gen.push_back({base + a * c + j, base + b * c + j, 1});
+              break;
+            case Side::RowsT:
+              for (int64_t j = 0; j < c; ++j) gen.push_back({base + b * c + j, base + a * c + j, -1});
+              break;
+            case Side::Cols:
+              for (int64_t i = 0; i < rows; ++i) gen.push_back({base + i * c + act.at + b, base + i * c + act.at + a, -1});
+              break;
+          }
+        }
+        gens.push_back(std::move(gen));
+      }
+    return gens;
   }
 
   const Node& node(NodeId n) const { return g_.nodes[n]; }
@@ -95,9 +153,20 @@ private:
     int64_t m = node(dense).shape[0];
     std::string how = pow ? "t^" + std::to_string(a.attr) : "relu, positive factors";
     NodeId b = bias.empty() ? node(dense).operands[0] : node(pre).operands[1];
+    // Neuron i: row i of W (and b_i) with weight 1, column i of W2 with -r.
+    NodeId w1 = node(dense).operands[0], w2 = node(next).operands[0];
+    int64_t r = pow ? a.attr : 1, n = cols(w1), q = node(w2).shape[0];
+    std::vector<Generator> gens;
+    for (int64_t i = 0; i < m; ++i) {
+      Generator gen;
+      for (int64_t j = 0; j < n; ++j) gen.push_back({offsetOf(w1) + i * n + j, offsetOf(w1) + i * n + j, 1});
+      if (!bias.empty()) gen.push_back({offsetOf(b) + i, offsetOf(b) + i, 1});
+      for (int64_t j = 0; j < q; ++j) gen.push_back({offsetOf(w2) + j * m + i, offsetOf(w2) + j * m + i, -r});
+      gens.push_back(std::move(gen));
+    }
     add({"rescaling of the " + std::to_string(m) + " neurons between " + path(node(dense).operands[0]) + bias +
              " and " + path(node(next).operands[0]) + " (" + how + ")",
-         m},
+         m, std::move(gens)},
         {node(dense).operands[0], b, node(next).operands[0]});
   }
 
@@ -147,8 +216,9 @@ private:
       int64_t right = *std::min_element(widths.begin() + long(l) + 1, widths.end());
       int64_t k = widths[l];
       if (k > left && k > right) continue;
+      // F_(l-1) F_l: F_l -> A F_l, F_(l-1) -> F_(l-1) A^-1.
       add({"GL(" + std::to_string(k) + ") between " + path(run[l - 1]) + " and " + path(run[l]) + " (linear layers)",
-           k * k},
+           k * k, gl(k, {{run[l], Side::Rows}, {run[l - 1], Side::Cols}})},
           {run[l - 1], run[l]});
     }
   }
@@ -170,7 +240,7 @@ private:
     if (node(inner).op != Op::Conv1d || !ownParam(node(inner).operands[0], inner, 1)) return;
     add({"scaling between the filters " + path(node(inner).operands[0]) + " and " + path(c2.operands[0]) +
              (r == 1 ? "" : " (t^" + std::to_string(r) + ")"),
-         1},
+         1, {scaling({{node(inner).operands[0], 1}, {c2.operands[0], -r}})}},
         {node(inner).operands[0], c2.operands[0]});
   }
 
@@ -209,12 +279,16 @@ private:
     int64_t kFree = std::min(node(kp).shape[1], node(kx).shape[1]);
     int64_t qFree = std::min(node(qp).shape[1], node(qy).shape[1]);
     if (a <= kFree || a <= qFree) {
-      add({"GL(" + std::to_string(a) + ") between " + path(kp) + " and " + path(qp) + " (attention)", a * a}, {kp, qp});
+      add({"GL(" + std::to_string(a) + ") between " + path(kp) + " and " + path(qp) + " (attention)", a * a,
+           gl(a, {{kp, Side::Rows}, {qp, Side::RowsT}})},
+          {kp, qp});
       // Normalized scores (f of degree 0 in K): K alone can be scaled too.
-      if (degreeIn(node(kp).attr) == 0) add({"scaling of " + path(kp) + " alone (normalized scores)", 1}, {kp});
+      if (degreeIn(node(kp).attr) == 0)
+        add({"scaling of " + path(kp) + " alone (normalized scores)", 1, {scaling({{kp, 1}})}}, {kp});
     }
     if (vz != NodeId(-1) && denseLayer(vz) && users_.usedOnce(vz))
-      add({"scaling between " + path(node(vz).operands[0]) + " and the pair " + path(kp) + ", " + path(qp), 1},
+      add({"scaling between " + path(node(vz).operands[0]) + " and the pair " + path(kp) + ", " + path(qp), 1,
+           {scaling({{node(vz).operands[0], 1}, {kp, -1}})}},
           {node(vz).operands[0], kp, qp});
   }
 
@@ -228,7 +302,9 @@ private:
     NodeId cat = m.operands[1];
     if (node(cat).op != Op::Concat || !users_.usedOnceBy(cat, root) || node(cat).operands.size() < 2) return;
     NodeId o = m.operands[0];
-    for (NodeId part : node(cat).operands) {
+    int64_t at = 0;  // first column of the part's block in O
+    for (size_t pi = 0; pi < node(cat).operands.size(); at += node(node(cat).operands[pi]).shape[0], ++pi) {
+      NodeId part = node(cat).operands[pi];
       if (node(part).op != Op::MatMul || !users_.usedOnceBy(part, cat)) continue;
       std::vector<NodeId> factors;
       flatten(part, factors);
@@ -236,7 +312,8 @@ private:
       if (!isParam(v, 2) || shared_.count(v)) continue;
       int64_t a = node(v).shape[0];
       if (a > node(v).shape[1] && a > node(o).shape[0]) continue;
-      add({"GL(" + std::to_string(a) + ") between " + path(v) + " and its block of " + path(o) + " (stacked heads)", a * a},
+      add({"GL(" + std::to_string(a) + ") between " + path(v) + " and its block of " + path(o) + " (stacked heads)", a * a,
+           gl(a, {{v, Side::Rows}, {o, Side::Cols, at}})},
           {v, o});
     }
   }
@@ -261,15 +338,17 @@ private:
     const std::vector<NodeId>& readers = users_.of(h);
     if (readers.size() < 2 || h == g_.output) return;
     std::string names;
+    std::vector<Action> actions{{v, Side::Rows}};
     for (NodeId u : readers) {
       const Node& r = node(u);
       if (r.op != Op::MatMul || r.operands[1] != h || r.operands[0] == h || !ownParam(r.operands[0], u, 2)) return;
       names += (names.empty() ? "" : ", ") + path(r.operands[0]);
+      actions.push_back({r.operands[0], Side::Cols});
     }
-    Symmetry sym{"GL(" + std::to_string(k) + ") between " + path(v) + " and its readers " + names, k * k};
+    Symmetry sym{"GL(" + std::to_string(k) + ") between " + path(v) + " and its readers " + names, k * k, gl(k, actions)};
     claimed_.insert(node(v).attr);
     for (NodeId u : readers) claimed_.insert(node(node(u).operands[0]).attr);
-    found_.push_back(std::move(sym));
+    push(std::move(sym));
   }
 
   // Degrees of every element of every node when the elements of parameter
@@ -437,6 +516,20 @@ private:
           break;
         }
     }
+    // One generator per scaling found: each element of a bank takes its cell's exponent.
+    std::vector<Generator> gens;
+    for (const std::vector<mpq_class>& v : found) {
+      Generator gen;
+      for (NodeId b : banks) {
+        const Shape& sh = node(b).shape;
+        int64_t inner = numElements(sh) / (sh[0] * sh[1]);
+        for (int64_t e = 0; e < numElements(sh); ++e) {
+          const mpq_class& c = v[size_t(cellBase[b] + e / inner)];
+          if (c != 0) gen.push_back({offsetOf(b) + e, offsetOf(b) + e, c.get_num().get_si()});
+        }
+      }
+      gens.push_back(std::move(gen));
+    }
     // The rank of the found vectors, by Gaussian elimination over Q.
     int64_t rank = 0;
     for (size_t col = 0; col < size_t(cells) && rank < int64_t(found.size()); ++col) {
@@ -457,7 +550,7 @@ private:
       names += (names.empty() ? "" : ", ") + path(b);
       claimed_.insert(node(b).attr);
     }
-    found_.push_back({"rescaling of channels between the filter banks " + names + " (t^r or linear)", rank});
+    push({"rescaling of channels between the filter banks " + names + " (t^r or linear)", rank, std::move(gens)});
   }
 
   // The degree of f in parameter tensor `param`: f(s w) = s^d f(w) for all s
@@ -515,11 +608,13 @@ private:
         for (NodeId o : node(id).operands) used[o] = true;
     int64_t homogeneous = 0, invariant = 0, homogeneousClaimed = 0, invariantClaimed = 0;
     std::vector<std::string> names;
+    std::vector<std::pair<NodeId, int64_t>> degrees;  // every homogeneous tensor and its degree
     for (NodeId id = 0; id < g_.nodes.size(); ++id) {
       if (node(id).op != Op::Param || !used[id]) continue;
       std::optional<int64_t> d = degreeIn(node(id).attr);
       if (!d) continue;
       bool claimed = claimed_.count(node(id).attr) > 0;
+      degrees.push_back({id, *d});
       (*d == 0 ? (claimed ? invariantClaimed : invariant) : (claimed ? homogeneousClaimed : homogeneous)) += 1;
       if (!claimed) names.push_back(path(id) + (*d == 0 ? " (f does not change)" : " (degree " + std::to_string(*d) + ")"));
     }
@@ -529,7 +624,22 @@ private:
     if (added <= 0) return;
     std::string list;
     for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    found_.push_back({"scaling of whole parameter tensors that keeps f: " + list, added});
+    // The torus {s : prod s_i^(d_i) = 1}: with w_0 of degree d_0 != 0, the
+    // generators d_0 e_i - d_i e_0; when every degree is 0, each e_i.
+    std::vector<Generator> gens;
+    auto pivot = std::find_if(degrees.begin(), degrees.end(), [](auto& p) { return p.second != 0; });
+    for (auto it = degrees.begin(); it != degrees.end(); ++it) {
+      if (it == pivot) continue;
+      Generator gen;
+      if (pivot == degrees.end()) {
+        scaleAll(gen, it->first, 1);
+      } else {
+        scaleAll(gen, it->first, pivot->second);
+        if (it->second != 0) scaleAll(gen, pivot->first, -it->second);
+      }
+      gens.push_back(std::move(gen));
+    }
+    push({"scaling of whole parameter tensors that keeps f: " + list, added, std::move(gens)});
   }
 };
 
@@ -564,9 +674,9 @@ int64_t convolutionalAmbient(const Graph& g) {
 
 }  // namespace
 
-std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi) {
+std::string ambientDimension(int64_t inputs, int64_t outputs, const std::vector<int64_t>& degrees) {
   mpz_class total = 0;
-  for (int64_t k = lo; k <= hi; ++k) {
+  for (int64_t k : degrees) {
     mpz_class c;
     mpz_bin_uiui(c.get_mpz_t(), (unsigned long)(inputs + k - 1), (unsigned long)k);
     if (inputs == 0) c = k == 0 ? 1 : 0;
@@ -574,6 +684,12 @@ std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_
   }
   total *= outputs;
   return total.get_str();
+}
+
+std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi) {
+  std::vector<int64_t> degrees;
+  for (int64_t k = lo; k <= hi; ++k) degrees.push_back(k);
+  return ambientDimension(inputs, outputs, degrees);
 }
 
 ModelDescription describe(const Graph& g, const std::string& source) {
@@ -586,11 +702,27 @@ ModelDescription describe(const Graph& g, const std::string& source) {
   if (expected < 0) expected = 0;
   if (d.cls.cls == AlgebraicClass::Polynomial) {
     int64_t filter = convolutionalAmbient(g);
+    int64_t inputs = g.inputCount(), outputs = numElements(g.node(g.output).shape);
+    // The coordinate space: maps whose entries have terms of the degrees that
+    // can occur (all of lo..hi when the set was too large to track).
     d.ambientDimension = filter > 0 ? std::to_string(filter)
-                                    : ambientDimension(g.inputCount(), numElements(g.node(g.output).shape),
-                                                       d.cls.minDegree, d.cls.degree);
+                         : d.cls.degreeSet.empty()
+                             ? ambientDimension(inputs, outputs, d.cls.minDegree, d.cls.degree)
+                             : ambientDimension(inputs, outputs, d.cls.degreeSet);
     mpz_class ambient(d.ambientDimension);
     if (ambient < expected) expected = ambient;
+    // Linear networks: f = A(θ) x (+ b) with rank A <= k lies in the
+    // determinantal variety of O x I matrices of rank <= k, of dimension
+    // k (I + O - k) (classical; e.g. Harris, Algebraic Geometry, Prop. 12.2).
+    bool linear = d.cls.degree == 1 && inputs > 0;
+    int64_t k = linear ? inputRankBound(g) : 0;
+    if (linear && k < std::min(inputs, outputs)) {
+      d.linearRank = k;
+      d.affine = d.cls.minDegree == 0;
+      mpz_class bound = mpz_class(k) * (inputs + outputs - k) + (d.affine ? outputs : 0);
+      d.linearRankBound = bound.get_str();
+      if (bound < expected) expected = bound;
+    }
   }
   d.expectedDimension = expected.get_str();
   d.modularOk = d.cls.cls != AlgebraicClass::NonAlgebraic;

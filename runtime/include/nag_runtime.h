@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NAG_ABI_VERSION 1
+#define NAG_ABI_VERSION 2
 
 /** A named tensor: an input, a parameter or the output. */
 typedef struct nag_tensor_info {
@@ -62,6 +62,16 @@ typedef struct nag_symmetry_info {
   const char* description;  /* "rescaling of the 3 neurons of dense#1 (t^2)" */
   int64_t dimension;        /* dimension of its generic orbits */
 } nag_symmetry_info;
+
+/** An infinitesimal generator of a known symmetry: the vector field
+ * xi(theta) = M theta with xi[row] += coeff * theta[col] for each term
+ * (terms: num_terms triples row, col, coeff). Its value at theta is tangent
+ * to the orbit, so it lies in the kernel of the Jacobian. */
+typedef struct nag_generator {
+  int32_t symmetry;      /* index into nag_model.symmetries */
+  int64_t num_terms;
+  const int64_t* terms;  /* 3 * num_terms values */
+} nag_generator;
 
 typedef void (*nag_eval_fn)(const double* theta, const double* x, double* y, int64_t batch);
 typedef void (*nag_eval_f32_fn)(const float* theta, const float* x, float* y, int64_t batch);
@@ -113,11 +123,12 @@ typedef struct nag_model {
   const char* algebraic_class;        /* "polynomial", "rational", "non-algebraic" */
   int64_t degree;                     /* polynomial: largest total degree in x */
   int64_t min_degree;                 /* polynomial: smallest total degree in x */
-  const char* ambient_dimension;      /* decimal; "" when not polynomial */
+  const char* ambient_dimension;      /* the coordinate space (maps with the degrees of degree_set), decimal;
+                                         "" when not polynomial. The span is measured by `dim`. */
   int32_t num_symmetries;
   const nag_symmetry_info* symmetries;
   int64_t symmetry_dimension;         /* sum of the dimensions above */
-  const char* expected_dimension;     /* min(P - symmetries, ambient), decimal */
+  const char* expected_dimension;     /* min(P - symmetries, coordinate space, linear rank bound), decimal */
   nag_eval_fn eval;                   /* cast to nag_eval_f32_fn when precision_bits is 32 */
   int32_t lanes;                      /* samples per SIMD block in the generated code */
   int32_t precision_bits;             /* 64 (double) or 32 (float) */
@@ -127,6 +138,16 @@ typedef struct nag_model {
   nag_derived_mod_fn jac_theta_mod;
   const char* algebraic_reason;       /* for non-polynomial networks: the op and place that decided */
   const char* ir;                     /* the network's tensor IR as text (for exact expansion) */
+  /* Since ABI 2: what the dimension report's bounds are computed from. */
+  const char* degree_set;             /* polynomial: the degrees in x that can occur, "1,3" ("" untracked) */
+  int64_t theta_degree;               /* polynomial: total degree in theta (-1 unknown) */
+  int64_t total_degree;               /* polynomial: total degree in theta and x jointly (-1 unknown) */
+  int64_t linear_rank;                /* linear networks f = A(theta) x (+ b): a bound k on rank A below
+                                         min(inputs, outputs); 0 when there is none */
+  const char* linear_rank_bound;      /* k (inputs + outputs - k) (+ outputs when affine), decimal; "" none */
+  int32_t affine;                     /* with linear_rank: f = A x + b */
+  int64_t num_generators;
+  const nag_generator* generators;    /* of the symmetries (none for a symmetry whose list was too long) */
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */

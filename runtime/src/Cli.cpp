@@ -104,7 +104,9 @@ void info(const nag_model& m, const Args& args) {
     out << "],\n  \"P\": " << m.param_count << ",\n  \"class\": " << jsonString(m.algebraic_class);
     bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
     if (poly) out << ",\n  \"degree\": " << m.degree << ",\n  \"min_degree\": " << m.min_degree;
-    out << ",\n  \"ambient_dimension\": " << (poly ? std::string(m.ambient_dimension) : "null")
+    out << ",\n  \"coordinate_dimension\": " << (poly ? std::string(m.ambient_dimension) : "null")
+        << ",\n  \"degree_set\": " << (poly && *m.degree_set ? "[" + std::string(m.degree_set) + "]" : "null")
+        << ",\n  \"linear_rank_bound\": " << (*m.linear_rank_bound ? std::string(m.linear_rank_bound) : "null")
         << ",\n  \"symmetries\": [";
     for (int32_t i = 0; i < m.num_symmetries; ++i)
       out << (i ? ", " : "") << "{\"description\": " << jsonString(m.symmetries[i].description)
@@ -132,15 +134,19 @@ void info(const nag_model& m, const Args& args) {
     if (poly) {
       out << ", degree " << m.degree << " in x";
       if (m.degree == m.min_degree) out << ", homogeneous";
-      else out << " (terms of degree " << m.min_degree << " to " << m.degree << ")";
+      else out << " (terms of degrees " << (*m.degree_set ? std::string(m.degree_set) : std::to_string(m.min_degree) + " to " + std::to_string(m.degree)) << ")";
     }
     out << "\n";
-    if (poly) out << "  ambient     " << m.ambient_dimension << "\n";
+    if (poly) out << "  coordinates " << m.ambient_dimension << "  (polynomial maps of these degrees; `dim` measures the span)\n";
+    if (*m.linear_rank_bound)
+      out << "  rank bound  " << m.linear_rank_bound << "  (linear in x through width " << m.linear_rank
+          << ": matrices of rank <= " << m.linear_rank << ")\n";
     out << "  symmetries  " << m.symmetry_dimension << (m.num_symmetries ? "" : "  (none known)") << "\n";
     for (int32_t i = 0; i < m.num_symmetries; ++i)
       out << "    " << m.symmetries[i].dimension << "  " << m.symmetries[i].description << "\n";
-    out << "  expected    " << m.expected_dimension << "  = " << (poly ? "min(P - symmetries, ambient)" : "P - symmetries")
-        << "\n";
+    out << "  expected    " << m.expected_dimension << "  (least of P - symmetries"
+        << (poly ? ", the coordinate space" : "") << (*m.linear_rank_bound ? ", the rank bound" : "")
+        << "; `dim` adds the measured span)\n";
   }
   std::cout << out.str();
 }
@@ -302,14 +308,8 @@ uint64_t parseU64(const std::string& text, const std::string& flag) {
   return v;
 }
 
-std::string fmt(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
-
-// The dimension report as text or JSON.
-std::string dimReport(const nag_model& m, const Args& args) {
+// The dimension report's options, as `dim` and nagrt_dim_report take them.
+std::string dimReportFor(const nag_model& m, const Args& args) {
   DimOptions o;
   int modes = args.has("--exact") + args.has("--float") + args.has("--both");
   if (modes > 1) throw Error("--exact, --float and --both exclude each other");
@@ -318,98 +318,19 @@ std::string dimReport(const nag_model& m, const Args& args) {
   if (args.has("--seed")) o.seed = parseU64(args.get("--seed"), "--seed");
   if (args.has("--prime")) o.prime = parseU64(args.get("--prime"), "--prime");
   if (args.has("--points")) o.points = parseCount(args.get("--points"), "--points");
+  if (args.has("--span-limit")) o.spanLimit = parseCount(args.get("--span-limit"), "--span-limit");
+  o.kernel = args.has("--kernel");
   o.at = args.get("--at");
   o.progress = ::isatty(2) && !args.has("--quiet") && m.param_count >= 500;  // long runs only
   if (o.exact && !m.jac_theta_mod && !args.has("--exact") && !args.has("--both")) {
     o.exact = false;  // the default for a non-algebraic network is its functional dimension
     o.floating = true;
   }
-  DimReport r = measureDimension(m, o);
-
-  bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
-  int64_t ambient = -1;
-  if (poly) {
-    errno = 0;
-    char* end = nullptr;
-    long long a = std::strtoll(m.ambient_dimension, &end, 10);
-    if (!*end && errno != ERANGE) ambient = a;
-  }
-  int64_t expected = std::strtoll(m.expected_dimension, nullptr, 10);
-  int64_t upper = m.param_count - m.symmetry_dimension;
-  if (ambient >= 0) upper = std::min(upper, ambient);
-  int64_t dimension = r.exactRank >= 0 ? r.exactRank : r.floatRank;
-  bool certified = r.exactRank >= 0 && r.exactRank == upper;
-  std::string status = certified ? (ambient >= 0 && r.exactRank == ambient ? "certified: equals the ambient dimension"
-                                                                            : "certified: equals P - symmetries")
-                       : r.exactRank >= 0 && !o.at.empty() ? "rank at the point of --at: a lower bound on the dimension"
-                       : r.exactRank >= 0 ? "lower bound, probabilistic equality"
-                       : r.floatTrusted   ? "floating point, not certified"
-                                          : "floating point, NOT TRUSTED: the singular-value gap is small";
-  // Singular values around the gap.
-  std::vector<std::pair<int64_t, double>> around;
-  if (r.floatRank >= 0)
-    for (int64_t i = std::max<int64_t>(0, r.floatRank - 2);
-         i < std::min<int64_t>(int64_t(r.singular.size()), r.floatRank + 2); ++i)
-      around.push_back({i + 1, r.singular[size_t(i)]});
-
-  std::ostringstream out;
-  if (args.has("--json")) {
-    out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"P\": " << m.param_count
-        << ",\n  \"ambient_dimension\": " << (poly ? std::string(m.ambient_dimension) : "null")
-        << ",\n  \"symmetry_dimension\": " << m.symmetry_dimension << ",\n  \"expected_dimension\": " << expected
-        << ",\n  \"dimension\": " << dimension << ",\n  \"defect\": " << (expected - dimension)
-        << ",\n  \"fibre_dimension\": " << (m.param_count - dimension)
-        << ",\n  \"fills\": " << (ambient >= 0 && dimension == ambient ? "true" : "false")
-        << ",\n  \"certified\": " << (certified ? "true" : "false") << ",\n  \"status\": " << jsonString(status)
-        << ",\n  \"points\": " << r.points << ",\n  \"seed\": " << o.seed;
-    if (r.exactRank >= 0)
-      out << ",\n  \"exact_rank\": " << r.exactRank << ",\n  \"prime\": " << r.prime << ",\n  \"resampled\": " << r.resampled;
-    if (r.floatRank >= 0) {
-      out << ",\n  \"float_rank\": " << r.floatRank
-          << ",\n  \"float_gap\": " << (std::isinf(r.gap) ? std::string("null") : fmt(r.gap))
-          << ",\n  \"float_trusted\": " << (r.floatTrusted ? "true" : "false") << ",\n  \"singular_values_near_gap\": [";
-      for (size_t i = 0; i < around.size(); ++i) out << (i ? ", " : "") << fmt(around[i].second);
-      out << "]";
-    }
-    out << "\n}\n";
-  } else {
-    out << "dimension of the neurovariety of " << m.name << " (";
-    for (int32_t i = 0; i < m.num_args; ++i) out << (i ? ", " : "") << m.args[i].name << " = " << m.args[i].value;
-    out << ")\n";
-    out << "  parameters        P = " << m.param_count << "\n";
-    out << "  ambient           " << (poly ? std::string(m.ambient_dimension) : "- (not polynomial)") << "\n";
-    out << "  symmetries        " << m.symmetry_dimension << "\n";
-    for (int32_t i = 0; i < m.num_symmetries; ++i)
-      out << "                      " << m.symmetries[i].dimension << "  " << m.symmetries[i].description << "\n";
-    out << "  expected          " << expected << "\n";
-    out << "  points            " << r.points << " (a " << r.rows << " x " << m.param_count << " Jacobian"
-        << (m.output.size > 1 ? ": a random combination of the outputs per point" : "") << "), seed " << o.seed << "\n";
-    if (r.exactRank >= 0) {
-      out << "  exact rank        " << r.exactRank << " over F_p, p = " << r.prime;
-      if (r.resampled)
-        out << " (points redrawn " << r.resampled << (r.resampled == 1 ? " time" : " times")
-            << " where a denominator vanished mod p)";
-      out << "\n";
-    }
-    if (r.floatRank >= 0) {
-      out << "  float rank        " << r.floatRank << " (LAPACK SVD; gap sigma_" << r.floatRank << " / sigma_"
-          << (r.floatRank + 1) << " = " << (std::isinf(r.gap) ? std::string("full rank") : fmt(r.gap)) << ")\n"
-          << "                   ";
-      for (auto& [i, v] : around) out << " sigma_" << i << " = " << fmt(v);
-      out << "\n";
-      if (!r.floatTrusted) out << "  warning           the float gap is below 1e8: the float rank may be wrong\n";
-      if (r.exactRank >= 0 && r.floatRank != r.exactRank)
-        out << "  warning           exact and float ranks disagree (" << r.exactRank << " vs " << r.floatRank << ")\n";
-    }
-    out << "  dimension         " << dimension << "  (" << status << ")\n";
-    out << "  defect            " << (expected - dimension) << "  (expected - dimension)\n";
-    out << "  fibre dimension   " << (m.param_count - dimension) << "  (P - dimension)\n";
-    if (poly) out << "  fills ambient     " << (ambient >= 0 && dimension == ambient ? "yes" : "no") << "\n";
-  }
-  return out.str();
+  if (!o.at.empty() && !o.exact) throw Error("dim --at: the rank at a point is measured exactly; it needs --exact or --both");
+  return nagrt::dimReport(m, o, args.has("--json"));
 }
 
-void dim(const nag_model& m, const Args& args) { std::cout << dimReport(m, args); }
+void dim(const nag_model& m, const Args& args) { std::cout << dimReportFor(m, args); }
 
 void usage(const char* prog) {
   std::printf(
@@ -425,9 +346,13 @@ void usage(const char* prog) {
       "  hvp  --wrt theta|x --dir V [--output K]\n"
       "                       (all with the data options of eval; --wrt defaults to theta;\n"
       "                       V: n values for theta, one row per sample (or one row) for x)\n"
-      "  dim [--exact|--float|--both] [--seed S] [--prime P] [--points N] [--at T] [--json]\n"
+      "  dim [--exact|--float|--both] [--seed S] [--prime P] [--points N] [--at T] [--kernel]\n"
+      "      [--span-limit K] [--json]\n"
       "                       dimension of the neurovariety: rank of the parameter Jacobian\n"
-      "                       at random points, exactly over F_p (default) and/or by SVD\n"
+      "                       at random points, exactly over F_p (two primes; default) and/or by\n"
+      "                       SVD; the span of the function space; every upper bound named;\n"
+      "                       --at T: the rank of the differential at T beside it; --kernel:\n"
+      "                       the fibre directions beyond the known symmetries\n"
       "  expand --theta T [--json]\n"
       "                       f_theta as exact polynomials in x_1..x_n (T read exactly: 1/3, 0.5)\n"
       "  export [--format m2|singular]\n"
@@ -446,8 +371,9 @@ void usage(const char* prog) {
 
 extern "C" char* nagrt_dim_report(const nag_model* model, int argc, char** argv) {
   try {
-    std::string report = nagrt::dimReport(
-        *model, nagrt::Args(argc, argv, 0, {"--seed", "--prime", "--points", "--at"}, {"--exact", "--float", "--both", "--json", "--quiet"}));
+    std::string report = nagrt::dimReportFor(
+        *model, nagrt::Args(argc, argv, 0, {"--seed", "--prime", "--points", "--at", "--span-limit"},
+                                 {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
     return strdup(report.c_str());
   } catch (const nagrt::Error& e) {
     return strdup((std::string("error: ") + e.what()).c_str());
@@ -488,8 +414,8 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       nagrt::Args a(argc, argv, 2, {"--format"}, {});
       nagrt::exportMap(*model, a.get("--format", "m2"));
     } else if (command == "dim") {
-      nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at"},
-                                     {"--exact", "--float", "--both", "--json", "--quiet"}));
+      nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
+                                     {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
     } else {
       throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, expand, export, help)");
     }

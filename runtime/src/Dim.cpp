@@ -28,6 +28,8 @@
 #include <sstream>
 #include <thread>
 #include <type_traits>
+#include <functional>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace nagrt {
@@ -86,6 +88,207 @@ std::vector<T> readExact(const std::string& path, int64_t count, uint64_t p) {
 
 }  // namespace
 
+std::string parameterName(const nag_model& m, int64_t i) {
+  for (int32_t t = 0; t < m.num_params; ++t) {
+    const nag_tensor_info& p = m.params[t];
+    if (i < p.offset || i >= p.offset + p.size) continue;
+    std::string name = p.name;
+    if (p.rank == 0) return name;
+    int64_t rest = i - p.offset, stride = p.size;
+    name += "[";
+    for (int32_t d = 0; d < p.rank; ++d) {
+      stride /= p.shape[d];
+      name += (d ? ", " : "") + std::to_string(rest / stride);
+      rest %= stride;
+    }
+    return name + "]";
+  }
+  return "theta[" + std::to_string(i) + "]";
+}
+
+namespace {
+
+uint64_t mulmod(uint64_t a, uint64_t b, uint64_t p) { return uint64_t((unsigned __int128)a * b % p); }
+
+// The largest prime below n.
+uint64_t primeBelow(uint64_t n) {
+  uint64_t q = n - 1;
+  if (q % 2 == 0) --q;
+  while (q > 2 && !n_is_prime(q)) q -= 2;
+  return q;
+}
+
+// The values at theta of the generators of symmetry `sym` (-1: all), mod p.
+std::vector<std::vector<uint64_t>> tangents(const nag_model& m, const std::vector<uint64_t>& theta, uint64_t p,
+                                            int32_t sym) {
+  std::vector<std::vector<uint64_t>> out;
+  for (int64_t g = 0; g < m.num_generators; ++g) {
+    const nag_generator& gen = m.generators[g];
+    if (sym >= 0 && gen.symmetry != sym) continue;
+    std::vector<uint64_t> v(size_t(m.param_count), 0);
+    for (int64_t t = 0; t < gen.num_terms; ++t) {
+      int64_t row = gen.terms[3 * t], col = gen.terms[3 * t + 1], c = gen.terms[3 * t + 2];
+      uint64_t cm = c >= 0 ? uint64_t(c) % p : p - (uint64_t(-c) % p);
+      v[size_t(row)] = (v[size_t(row)] + mulmod(cm % p, theta[size_t(col)], p)) % p;
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<std::vector<double>> floatTangents(const nag_model& m, const std::vector<double>& theta) {
+  std::vector<std::vector<double>> out;
+  for (int64_t g = 0; g < m.num_generators; ++g) {
+    const nag_generator& gen = m.generators[g];
+    std::vector<double> v(size_t(m.param_count), 0.0);
+    for (int64_t t = 0; t < gen.num_terms; ++t)
+      v[size_t(gen.terms[3 * t])] += double(gen.terms[3 * t + 2]) * theta[size_t(gen.terms[3 * t + 1])];
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// J v == 0 mod p for the rows x P matrix J.
+bool inKernel(const nmod_mat_t j, const std::vector<uint64_t>& v, uint64_t p) {
+  for (slong r = 0; r < nmod_mat_nrows(j); ++r) {
+    unsigned __int128 acc = 0;
+    for (slong c = 0; c < nmod_mat_ncols(j); ++c) acc = (acc + (unsigned __int128)nmod_mat_entry(j, r, c) * v[size_t(c)]) % p;
+    if (acc != 0) return false;
+  }
+  return true;
+}
+
+int64_t rankOfRows(const std::vector<std::vector<uint64_t>>& rows, int64_t cols, uint64_t p) {
+  if (rows.empty()) return 0;
+  nmod_mat_t a;
+  nmod_mat_init(a, slong(rows.size()), cols, p);
+  for (size_t i = 0; i < rows.size(); ++i)
+    for (int64_t c = 0; c < cols; ++c) nmod_mat_entry(a, i, c) = rows[i][size_t(c)];
+  int64_t r = int64_t(nmod_mat_rank(a));
+  nmod_mat_clear(a);
+  return r;
+}
+
+// One exact Jacobian: rows x P at theta (random unless given) and random
+// points; one row per point, a random combination of the outputs' gradients
+// (w^T J at x_i), or all O rows of the single point of a network without
+// inputs. Redrawn where a denominator vanishes mod p.
+struct ExactJacobian {
+  std::vector<uint64_t> theta;
+  int resampled = 0;
+};
+
+void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points, const std::vector<uint64_t>* fixedTheta,
+                   nmod_mat_t out, ExactJacobian& info, const std::function<void(const std::string&)>& say) {
+  const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
+  const bool allOutputs = I == 0;
+  const int64_t rows = allOutputs ? O : points;
+  nag_modulus mod;
+  nagrt_modulus_init(&mod, p);
+  for (int attempt = 0;; ++attempt) {
+    ResidueStream draw(seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull, p);
+    info.theta.resize(size_t(P));
+    if (fixedTheta) info.theta = *fixedTheta;
+    else
+      for (auto& v : info.theta) v = draw.next();
+    std::vector<uint64_t> x(size_t(points * I));
+    for (auto& v : x) v = draw.next();
+    std::vector<uint64_t> w(size_t(points * O));
+    for (auto& v : w) v = draw.next();
+    nmod_mat_init(out, rows, P, p);
+    mod.vanished = 0;
+    constexpr int64_t kBlock = 256;
+    std::vector<uint64_t> y(size_t(std::min(kBlock, points) * O * P));
+    for (int64_t first = 0; first < points && mod.vanished == 0; first += kBlock) {
+      int64_t count = std::min(kBlock, points - first);
+      m.jac_theta_mod(info.theta.data(), x.data() + first * I, nullptr, nullptr, y.data(), count, &mod);
+      if (points > kBlock)
+        say("exact Jacobian: " + std::to_string(first + count) + " of " + std::to_string(points) + " points");
+      for (int64_t i = 0; i < count; ++i)
+        for (int64_t j = 0; j < P; ++j) {
+          if (allOutputs) {
+            for (int64_t k = 0; k < O; ++k) nmod_mat_entry(out, k, j) = y[size_t(k * P + j)];
+            continue;
+          }
+          unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
+          for (int64_t k = 0; k < O; ++k)
+            acc = (acc + (unsigned __int128)w[size_t((first + i) * O + k)] * y[size_t((i * O + k) * P + j)]) % p;
+          nmod_mat_entry(out, first + i, j) = uint64_t(acc);
+        }
+    }
+    if (mod.vanished == 0) return;
+    nmod_mat_clear(out);
+    if (fixedTheta) throw Error("dim --at: a denominator vanishes mod p at that theta");
+    if (++info.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
+  }
+}
+
+// Memory available to this process: physical memory, the address-space and
+// data limits, and the cgroup's limit, whichever is least.
+__int128 availableMemory() {
+  long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
+  __int128 avail = pages > 0 && pageSize > 0 ? __int128(pages) * pageSize : __int128(1) << 40;
+  for (int res : {RLIMIT_AS, RLIMIT_DATA}) {
+    struct rlimit lim;
+    if (::getrlimit(res, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) avail = std::min<__int128>(avail, lim.rlim_cur);
+  }
+  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+    if (FILE* f = std::fopen(path, "r")) {
+      unsigned long long v = 0;
+      if (std::fscanf(f, "%llu", &v) == 1 && v > 0) avail = std::min<__int128>(avail, __int128(v));
+      std::fclose(f);
+    }
+  }
+  return avail;
+}
+
+// Orthonormal basis (columns of a P x n column-major matrix) of the span of
+// the columns of `a` (P x n), by SVD; singular values below rel * the largest
+// count as zero.
+std::vector<double> orthonormalSpan(std::vector<double> a, int64_t P, int64_t n, double rel, int64_t& rank) {
+  rank = 0;
+  if (n == 0) return {};
+  int64_t k = std::min(P, n);
+  std::vector<double> s(static_cast<size_t>(k)), u(static_cast<size_t>(P * k)), vt(static_cast<size_t>(k * n));
+  if (LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', lapack_int(P), lapack_int(n), a.data(), lapack_int(P), s.data(), u.data(),
+                     lapack_int(P), vt.data(), lapack_int(k)) != 0)
+    throw Error("dim --kernel: an SVD did not converge");
+  while (rank < k && s[size_t(rank)] > rel * s[0]) ++rank;
+  u.resize(size_t(P * rank));
+  return u;
+}
+
+// The float fibre directions beyond the symmetries: ker J (the last P - rank
+// left singular vectors of J^T, `u` P x P) projected off the span of the
+// tangents at theta, and the `want` strongest directions of what remains.
+std::vector<std::vector<double>> floatKernel(const nag_model& m, const std::vector<double>& theta,
+                                             const std::vector<double>& u, int64_t rank, int64_t& tangentRank,
+                                             int64_t want) {
+  const int64_t P = m.param_count, n0 = P - rank;
+  std::vector<std::vector<double>> t = floatTangents(m, theta);
+  std::vector<double> tm(size_t(P) * t.size());
+  for (size_t g = 0; g < t.size(); ++g) std::copy(t[g].begin(), t[g].end(), tm.begin() + long(g * size_t(P)));
+  std::vector<double> q = orthonormalSpan(tm, P, int64_t(t.size()), 1e-10, tangentRank);
+  std::vector<double> rest(size_t(P * n0));
+  for (int64_t c = 0; c < n0; ++c) {
+    double* v = rest.data() + c * P;
+    std::copy(u.begin() + (rank + c) * P, u.begin() + (rank + c + 1) * P, v);
+    for (int64_t b = 0; b < tangentRank; ++b) {
+      const double* e = q.data() + b * P;
+      double dot = 0;
+      for (int64_t i = 0; i < P; ++i) dot += e[i] * v[i];
+      for (int64_t i = 0; i < P; ++i) v[i] -= dot * e[i];
+    }
+  }
+  int64_t found = 0;
+  std::vector<double> dirs = orthonormalSpan(rest, P, n0, 1e-6, found);
+  std::vector<std::vector<double>> out;
+  for (int64_t c = 0; c < std::min(found, want); ++c) out.emplace_back(dirs.begin() + c * P, dirs.begin() + (c + 1) * P);
+  return out;
+}
+
+}  // namespace
+
 DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   DimReport r;
   auto start = std::chrono::steady_clock::now();
@@ -97,121 +300,162 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   r.params = P;
   bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
-  int64_t ambient = -1;
-  if (poly && !fitsInt64(m.ambient_dimension, ambient)) ambient = -1;  // too large to matter
-  // One row per point: a random combination of the outputs' gradients
-  // (w^T J at x_i), so that N generic points are injective on a tangent space
-  // of dimension <= N whatever the outputs share. Default N: the largest
-  // possible rank plus a margin.
-  int64_t bound = ambient >= 0 ? std::min(P, ambient) : P;
+  int64_t coordinate = -1;
+  if (poly && !fitsInt64(m.ambient_dimension, coordinate)) coordinate = -1;  // too large to matter
+  // Default number of points: the largest possible rank plus a margin.
+  int64_t bound = coordinate >= 0 ? std::min(P, coordinate) : P;
   r.points = o.points > 0 ? o.points : bound + kMargin;
-  if (I == 0) r.points = 1;
-  r.rows = r.points;
+  if (I == 0) r.points = 1;  // no inputs: one point, every output a row
+  r.rows = I == 0 ? O : r.points;
 
-  // Memory: the F_p matrix (rows x P), and for --float the per-point
-  // Jacobians (points x O x P), the combined matrix and LAPACK's SVD copies.
-  // Refused with the numbers when it cannot fit, instead of running out.
+  // Memory: the F_p matrices (the Jacobian, its copy for the kernel), and for
+  // --float the per-point Jacobians (points x O x P), the combined matrix and
+  // LAPACK's SVD copies (with --kernel its P x P right factor). Refused with
+  // the numbers when it cannot fit, instead of running out.
   __int128 cells = __int128(r.rows) * P;
-  __int128 bytes = (o.exact ? cells * 8 : 0) +
-                   (o.floating ? (__int128(r.points) * O * P + 3 * cells) * 8 : 0);
-  long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
-  __int128 physical = pages > 0 && pageSize > 0 ? __int128(pages) * pageSize : __int128(1) << 40;
-  if (bytes > physical * 3 / 4) {
+  __int128 bytes = (o.exact ? cells * 8 * (o.kernel ? 3 : 1) : 0) +
+                   (o.floating ? (__int128(r.points) * O * P + 3 * cells + (o.kernel ? __int128(P) * P : 0)) * 8 : 0);
+  __int128 avail = availableMemory();
+  if (bytes > avail * 3 / 4) {
     auto gib = [](__int128 b) {
       char text[32];
       std::snprintf(text, sizeof text, "%.1f", double(b) / double(1 << 30));
       return std::string(text);
     };
     throw Error("dim: a " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian needs about " +
-                gib(bytes) + " GiB; this machine has " + gib(physical) +
+                gib(bytes) + " GiB; this process may use " + gib(avail) +
                 " GiB (--points N samples fewer points, for a lower bound on the rank)");
   }
 
-  // Random points from the documented generator (theta first, then x).
   if (o.exact) {
     if (!m.jac_theta_mod)
       throw Error(std::string("dim --exact: network '") + m.name + "' is " + m.algebraic_class +
                   (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
                   "; exact ranks need a polynomial or rational network (use --float for its functional dimension)");
-    r.prime = o.prime;
-    if (!r.prime)  // the default: the largest prime below 2^62
-      for (r.prime = (uint64_t(1) << 62) - 1; !n_is_prime(r.prime);) r.prime -= 2;
-    if (!n_is_prime(r.prime) || r.prime >= (uint64_t(1) << 62) || r.prime < 3)
-      throw Error("--prime must be an odd prime below 2^62, got " + std::to_string(r.prime));
-    nag_modulus mod;
-    nagrt_modulus_init(&mod, r.prime);
-    std::vector<uint64_t> theta;
-    for (int attempt = 0;; ++attempt) {
-      Random rng(o.seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull);
-      auto draw = [&]() {
-        uint64_t limit = ~uint64_t(0) - (~uint64_t(0) % r.prime);  // rejection: uniform residues
-        for (;;) {
-          uint64_t v = rng.next64();
-          if (v < limit) return v % r.prime;
-        }
-      };
-      theta.resize(size_t(P));
-      if (!o.at.empty() && attempt == 0)
-        theta = readExact<uint64_t>(o.at, P, r.prime);
-      else if (o.at.empty())
-        for (auto& v : theta) v = draw();
-      std::vector<uint64_t> x(size_t(r.points * I));
-      for (auto& v : x) v = draw();
-      std::vector<uint64_t> w(size_t(r.points * O));
-      for (auto& v : w) v = draw();
-      // The Jacobian is computed in blocks of points straight into the
-      // matrix FLINT ranks, so memory beyond the matrix itself stays bounded.
-      nmod_mat_t J;
-      nmod_mat_init(J, r.rows, P, r.prime);
-      mod.vanished = 0;
-      constexpr int64_t kBlock = 256;
-      std::vector<uint64_t> y(size_t(std::min(kBlock, r.points) * O * P));
-      for (int64_t first = 0; first < r.points && mod.vanished == 0; first += kBlock) {
-        int64_t count = std::min(kBlock, r.points - first);
-        m.jac_theta_mod(theta.data(), x.data() + first * I, nullptr, nullptr, y.data(), count, &mod);
-        if (r.points > kBlock)
-          say("exact Jacobian: " + std::to_string(first + count) + " of " + std::to_string(r.points) + " points");
-        for (int64_t i = 0; i < count; ++i)
-          for (int64_t j = 0; j < P; ++j) {
-            unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
-            for (int64_t k = 0; k < O; ++k)
-              acc = (acc + (unsigned __int128)w[size_t((first + i) * O + k)] * y[size_t((i * O + k) * P + j)]) % r.prime;
-            nmod_mat_entry(J, first + i, j) = uint64_t(acc);
-          }
+    uint64_t p0 = o.prime;
+    if (!p0) p0 = primeBelow(uint64_t(1) << 62);  // the default: the largest prime below 2^62
+    if (!n_is_prime(p0) || p0 >= (uint64_t(1) << 62) || p0 < 3)
+      throw Error("--prime must be an odd prime below 2^62, got " + std::to_string(p0));
+    // Schwartz-Zippel: a rank-r minor has degree <= r * D in the random
+    // values; a prime with r * D >= p / 100 leaves the rank untrustworthy
+    // (mod 3, t^3 = t on every point).
+    if (poly && m.total_degree > 0) {
+      long double need = (long double)std::min(P, r.rows) * (long double)m.total_degree * 100;
+      if ((long double)p0 < need)
+        throw Error("--prime " + std::to_string(p0) + " is too small for this network: a rank up to " +
+                    std::to_string(std::min(P, r.rows)) + " of entries of degree " + std::to_string(m.total_degree) +
+                    " needs p > 100 x " + std::to_string(std::min(P, r.rows)) + " x " + std::to_string(m.total_degree) +
+                    " for a meaningful rank (Schwartz-Zippel)");
+    }
+    uint64_t primes[2] = {p0, primeBelow(p0)};
+    nmod_mat_t first;
+    ExactJacobian firstInfo;
+    for (int run = 0; run < 2; ++run) {
+      RankRun rr;
+      rr.prime = primes[run];
+      rr.seed = o.seed + uint64_t(run);
+      nmod_mat_t j;
+      ExactJacobian info;
+      exactJacobian(m, rr.prime, rr.seed, r.points, nullptr, j, info, say);
+      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian over F_p (FLINT), prime " +
+          std::to_string(run + 1) + " of 2");
+      flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+      rr.rank = int64_t(nmod_mat_rank(j));
+      rr.resampled = info.resampled;
+      r.runs.push_back(rr);
+      r.exactRank = std::max(r.exactRank, rr.rank);
+      if (run == 0) {
+        nmod_mat_swap(first, j);  // kept for the symmetry check and the kernel
+        firstInfo = info;
+      } else {
+        nmod_mat_clear(j);
       }
-      if (mod.vanished > 0) {
-        nmod_mat_clear(J);
-        ++r.resampled;
-        if (r.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
+    }
+    const uint64_t p = primes[0];
+    // The known symmetries at theta: each symmetry's generators must lie in
+    // ker J (checked with a random combination); the rank of the values of
+    // those that do is the dimension of the orbits they span.
+    std::vector<std::vector<uint64_t>> tangent;
+    std::vector<int64_t> claimedWithGenerators(size_t(m.num_symmetries), 0);
+    for (int64_t g = 0; g < m.num_generators; ++g) claimedWithGenerators[size_t(m.generators[g].symmetry)] = 1;
+    ResidueStream coeffs(o.seed ^ 0xC0FFEEull, p);
+    for (int32_t s = 0; s < m.num_symmetries; ++s) {
+      if (!claimedWithGenerators[size_t(s)]) {
+        r.unverifiedSymmetry += m.symmetries[s].dimension;
         continue;
       }
-      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian over F_p (FLINT)");
-      flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
-      r.exactRank = int64_t(nmod_mat_rank(J));
-      nmod_mat_clear(J);
-      break;
+      std::vector<std::vector<uint64_t>> vs = tangents(m, firstInfo.theta, p, s);
+      std::vector<uint64_t> combo(size_t(P), 0);
+      for (const auto& v : vs) {
+        uint64_t c = coeffs.next();
+        for (int64_t i = 0; i < P; ++i) combo[size_t(i)] = (combo[size_t(i)] + mulmod(c, v[size_t(i)], p)) % p;
+      }
+      if (!inKernel(first, combo, p)) {
+        r.brokenSymmetries.push_back(m.symmetries[s].description);
+        continue;
+      }
+      for (auto& v : vs) tangent.push_back(std::move(v));
     }
+    r.tangentRank = rankOfRows(tangent, P, p);
+    // --at: the rank of the differential at that theta, with the first
+    // prime's points.
+    if (!o.at.empty()) {
+      std::vector<uint64_t> at = readExact<uint64_t>(o.at, P, p);
+      nmod_mat_t j;
+      ExactJacobian info;
+      exactJacobian(m, p, o.seed, r.points, &at, j, info, say);
+      r.rankAt = int64_t(nmod_mat_rank(j));
+      nmod_mat_clear(j);
+    }
+    // The span of the function space.
+    if (m.eval_mod) {
+      int64_t limit = o.spanLimit;
+      say("measuring the span of the function space");
+      r.span = measureSpan(m, p, o.seed, coordinate, r.exactRank, limit, o.progress);
+    }
+    // --kernel: ker J mod p, and a basis of it modulo the tangents.
+    if (o.kernel) {
+      nmod_mat_t x;
+      nmod_mat_init(x, P, P, p);
+      slong nullity = nmod_mat_nullspace(x, first);
+      std::vector<std::vector<uint64_t>> basis = tangent;
+      int64_t rank = r.tangentRank;
+      for (slong c = 0; c < nullity; ++c) {
+        std::vector<uint64_t> v(static_cast<size_t>(P));
+        for (int64_t i = 0; i < P; ++i) v[size_t(i)] = nmod_mat_entry(x, i, c);
+        basis.push_back(v);
+        int64_t next = rankOfRows(basis, P, p);
+        if (next > rank) {
+          rank = next;
+          r.kernelMod.push_back(std::move(v));
+        } else {
+          basis.pop_back();
+        }
+      }
+      nmod_mat_clear(x);
+    }
+    nmod_mat_clear(first);
   }
   if (o.floating) {
     const nag_function_info* jacFn = nullptr;
     for (int32_t i = 0; i < m.num_functions; ++i)
       if (std::strcmp(m.functions[i].name, "jac_theta") == 0) jacFn = &m.functions[i];
-    if (!jacFn) throw Error("dim --float: this program was compiled without derivatives");
+    if (!jacFn) throw Error("dim --float: this program was compiled without derivatives (--no-derivatives)");
     if (m.precision_bits != 64) throw Error("dim --float: needs a program compiled with --precision f64");
     Random rng(o.seed);
     std::vector<double> theta(static_cast<size_t>(P));
     std::vector<double> x(static_cast<size_t>(r.points * I));
     std::vector<double> jac(static_cast<size_t>(r.points * O * P));
     std::vector<double> y(static_cast<size_t>(r.rows * P), 0.0);
-    if (!o.at.empty()) {
-      theta = readExact<double>(o.at, P, 0);
-    } else {
-      for (auto& v : theta) v = rng.uniform();
-    }
+    for (auto& v : theta) v = rng.uniform();  // theta = random:SEED, as the data commands read it
     for (auto& v : x) v = rng.uniform();
     jacFn->fn(theta.data(), x.data(), nullptr, nullptr, jac.data(), r.points);
     for (int64_t i = 0; i < r.points; ++i)
       for (int64_t k = 0; k < O; ++k) {
+        if (I == 0) {
+          for (int64_t j = 0; j < P; ++j) y[size_t(k * P + j)] = jac[size_t(k * P + j)];
+          continue;
+        }
         double wk = O == 1 ? 1.0 : rng.uniform();
         for (int64_t j = 0; j < P; ++j) y[size_t(i * P + j)] += wk * jac[size_t((i * O + k) * P + j)];
       }
@@ -219,9 +463,12 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     say("singular values of the " + std::to_string(r.rows) + " x " + std::to_string(P) + " float Jacobian (LAPACK)");
     std::vector<double> s(static_cast<size_t>(k));
     // The row-major rows x P Jacobian is the column-major P x rows transpose:
-    // same singular values, no copy.
-    lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', lapack_int(P), lapack_int(r.rows), y.data(), lapack_int(P),
-                                     s.data(), nullptr, 1, nullptr, 1);
+    // same singular values; its left singular vectors (P x P, column-major)
+    // are the right singular vectors of the Jacobian.
+    std::vector<double> u(o.kernel ? size_t(P * P) : 1), vt(o.kernel ? size_t(r.rows * r.rows) : 1);
+    lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, o.kernel ? 'A' : 'N', lapack_int(P), lapack_int(r.rows), y.data(),
+                                     lapack_int(P), s.data(), u.data(), lapack_int(o.kernel ? P : 1), vt.data(),
+                                     lapack_int(o.kernel ? r.rows : 1));
     if (info != 0) throw Error("dim --float: the SVD did not converge (LAPACK dgesdd info " + std::to_string(info) + ")");
     r.singular = s;
     double tol = (s.empty() ? 0 : s[0]) * double(std::max(r.rows, P)) * DBL_EPSILON;
@@ -230,6 +477,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     r.floatRank = rank;
     r.gap = rank == 0 ? 0 : rank == k ? INFINITY : s[size_t(rank - 1)] / std::max(s[size_t(rank)], DBL_MIN);
     r.floatTrusted = rank > 0 && r.gap >= kTrustedGap;
+    if (o.kernel) r.kernelFloat = floatKernel(m, theta, u, rank, r.floatTangentRank, o.exact ? int64_t(r.kernelMod.size()) : P);
   }
   return r;
 }

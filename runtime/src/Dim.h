@@ -15,26 +15,85 @@ struct DimOptions {
   bool exact = true;
   bool floating = false;
   uint64_t seed = 1;
-  uint64_t prime = 0;     ///< 0: the largest prime below 2^62
+  uint64_t prime = 0;     ///< 0: the largest prime below 2^62 (the second run takes the next one down)
   int64_t points = 0;     ///< 0: enough for the largest possible rank plus a margin
-  std::string at;         ///< a parameter file instead of a random theta
+  std::string at;         ///< a parameter file: the rank of the differential there, beside the generic one
+  bool kernel = false;    ///< a basis of the unexplained fibre directions
+  int64_t spanLimit = 4096;  ///< the largest evaluation matrix (functions) tried for the span
   bool progress = false;  ///< phase lines with elapsed time on standard error (a terminal, not --quiet)
+};
+
+/// One exact rank measurement: a prime, a seed, a rank.
+struct RankRun {
+  uint64_t prime = 0, seed = 0;
+  int64_t rank = -1;
+  int resampled = 0;  ///< points redrawn where a denominator vanished mod p
+};
+
+/// The linear span of the function space {f_theta}: the rank of the
+/// evaluation matrix [f_theta_i(x_j)] over F_p, grown until it saturates.
+struct SpanMeasure {
+  bool attempted = false;
+  bool known = false;        ///< value is the span (saturated, or a theorem)
+  int64_t value = -1;        ///< the span when known; else the largest rank seen (a lower bound)
+  int64_t upper = -1;        ///< a proven upper bound (the coordinate space), -1 none
+  int64_t functions = 0;     ///< rows of the last evaluation matrix
+  int64_t columns = 0;       ///< its columns (points x outputs)
+  std::string method;        ///< how it was found
 };
 
 /// The measurements behind a dimension report.
 struct DimReport {
   int64_t params = 0;
-  int64_t points = 0, rows = 0;     ///< sample points; Jacobian rows (points x outputs)
-  uint64_t prime = 0;
-  int64_t exactRank = -1;           ///< -1: not measured
-  int resampled = 0;                ///< exact: points redrawn where a denominator vanished
+  int64_t points = 0, rows = 0;     ///< sample points; Jacobian rows
+  std::vector<RankRun> runs;        ///< two primes and seeds (exact)
+  int64_t exactRank = -1;           ///< the larger of the runs: a lower bound on the generic rank; -1 not measured
+  int64_t rankAt = -1;              ///< --at: the rank of the differential at that theta (first prime)
+  // Known symmetries, checked at the random theta of the first run.
+  int64_t tangentRank = -1;         ///< rank of the generators' values (-1: no exact run)
+  int64_t unverifiedSymmetry = 0;   ///< dimensions claimed by rules whose generators were not emitted
+  std::vector<std::string> brokenSymmetries;  ///< generators that left the kernel of the Jacobian
+  SpanMeasure span;
+  // --kernel: directions of ker J beyond the symmetries' tangents.
+  std::vector<std::vector<uint64_t>> kernelMod;
+  std::vector<std::vector<double>> kernelFloat;
+  int64_t floatTangentRank = -1;
+  // Float.
   int64_t floatRank = -1;
   double gap = 0;                   ///< sigma_rank / sigma_rank+1
   bool floatTrusted = false;
   std::vector<double> singular;
 };
 
-/// Builds the Jacobian(s) at random points and ranks them.
+/// Builds the Jacobian(s) at random points and ranks them; measures the span
+/// and checks the known symmetries.
 DimReport measureDimension(const nag_model& m, const DimOptions& o);
+
+/// Uniform residues mod p from the documented generator (rejection sampling).
+class ResidueStream {
+public:
+  ResidueStream(uint64_t seed, uint64_t p) : rng_(seed), p_(p), limit_(~uint64_t(0) - (~uint64_t(0) % p)) {}
+  uint64_t next() {
+    for (;;) {
+      uint64_t v = rng_.next64();
+      if (v < limit_) return v % p_;
+    }
+  }
+
+private:
+  Random rng_;
+  uint64_t p_, limit_;
+};
+
+/// The span of the function space (exact/Span.cpp). `lowerBound` (the
+/// dimension measured) lets it stop at once when it meets `coordinate`.
+SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64_t coordinate, int64_t lowerBound,
+                        int64_t limit, bool progress);
+
+/// The report of `dim` (DimReport.cpp): text, or JSON when `json`.
+std::string dimReport(const nag_model& m, const DimOptions& o, bool json);
+
+/// The name of parameter index i: "W1[0, 2]".
+std::string parameterName(const nag_model& m, int64_t i);
 
 }  // namespace nagrt
