@@ -567,8 +567,15 @@ def compare(dim, ref, defect=None, expected=None):
             bad.append(f"defect {dim['defect']} != expected_dimension {dim['expected_dimension']} - dimension")
     if defect is not None:
         want("defect", defect)
+        if ref.get("defect") != defect:
+            bad.append(f"the reference's own defect {ref.get('defect')} is not the literature's {defect}")
     if expected is not None:
         want("expected_dimension", expected)
+        if ref.get("expected_dimension") != expected:
+            bad.append(f"the reference's own expected dimension {ref.get('expected_dimension')} "
+                       f"is not the literature's {expected}")
+    if not ref.get("agree", True):
+        bad.append("the reference's two primes/seeds disagree")
     return bad
 
 
