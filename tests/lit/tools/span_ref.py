@@ -539,7 +539,7 @@ def read_theta(args_theta, args_json, P):
             t = json.load(fh)
         if isinstance(t, dict):
             t = t["theta"]
-        return [float(v) for v in t][:P] if len(t) >= P else t
+        return [float(v) for v in t][:P]  # a longer list: theta is its first P values
     if args_theta and args_theta.startswith("random:"):
         return splitmix(int(args_theta[7:]), P)
     raise SystemExit("span_ref: give --theta-json FILE or --theta random:S")
