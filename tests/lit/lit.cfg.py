@@ -16,6 +16,8 @@ config.substitutions.append(("%srcroot", config.nagc_src_root))
 config.substitutions.append(("%stdlib", os.path.join(config.nagc_src_root, "stdlib")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%ref", config.python_executable + " " + os.path.join(os.path.dirname(__file__), "tools", "reference.py")))
+# span_ref.py: the independent exact span/dimension reference (tools/span_ref.py).
+config.substitutions.append(("%spanref", config.python_executable + " " + os.path.join(os.path.dirname(__file__), "tools", "span_ref.py")))
 config.substitutions.append(("%runtime_include", os.path.join(config.nagc_src_root, "runtime", "include")))
 config.substitutions.append(("%cc", config.c_compiler))
 # `%err1 CMD` runs CMD and requires exit status 1 (a user error, not a crash
