@@ -196,32 +196,46 @@ Classification classify(const Graph& g) {
 }
 
 int64_t inputRankBound(const Graph& g) {
-  // Per node: an upper bound on rank(d node / dx); 0 for nodes free of x.
-  std::vector<int64_t> rank(g.nodes.size(), 0);
+  // Per node: an upper bound on rank(d node / dx) (0 for nodes free of x),
+  // and for nodes free of x an upper bound on their rank as a matrix (a
+  // vector is a column), so that W3 @ W2 @ W1 through width 1 has rank 1.
+  std::vector<int64_t> rank(g.nodes.size(), 0), matrix(g.nodes.size(), 0);
+  auto dims = [](const Shape& s) -> int64_t {
+    if (s.empty()) return 1;
+    if (s.size() == 1) return std::min<int64_t>(1, s[0]);
+    return std::min(s[0], numElements(s) / s[0]);
+  };
   for (NodeId id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     auto in = [&](size_t k) { return rank[n.operands[k]]; };
+    auto mat = [&](size_t k) { return matrix[n.operands[k]]; };
     int64_t sum = 0;
     for (size_t k = 0; k < n.operands.size(); ++k) sum = addSat(sum, in(k));
-    int64_t r = 0;
+    int64_t r = sum, mr = dims(n.shape);
     switch (n.op) {
       case Op::Input: r = numElements(n.shape); break;
-      case Op::Param: case Op::Const: case Op::Aux: case Op::Seed: r = 0; break;
       case Op::MatMul: {
         // vec(A B) = (B^T (x) I) vec(A) = (I (x) A) vec(B): with A free of x,
-        // rank <= rank(dB) and <= cols(B) * min(rows(A), cols(A)).
+        // rank <= rank(dB) and <= cols(B) * rank(A); with B free of x,
+        // rank <= rank(dA) and <= rows(A) * rank(B).
         const Shape& a = g.node(n.operands[0]).shape;
         const Shape& b = g.node(n.operands[1]).shape;
         int64_t colsB = b.size() == 2 ? b[1] : 1, rowsA = a.size() == 2 ? a[0] : 1;
-        int64_t inner = a.size() == 2 ? a[1] : a[0];
-        r = sum;
-        if (in(0) == 0) r = std::min(r, mulSat(colsB, std::min(rowsA, inner)));
-        if (in(1) == 0) r = std::min(r, mulSat(rowsA, std::min(inner, colsB)));
+        if (in(0) == 0) r = std::min(r, mulSat(colsB, mat(0)));
+        if (in(1) == 0) r = std::min(r, mulSat(rowsA, mat(1)));
+        mr = std::min({mr, mat(0), mat(1)});
         break;
       }
-      default: r = sum; break;  // elementwise maps, sums, products, structure: rank(d g(h)) <= sum of rank(dh)
+      case Op::Add: case Op::Sub: mr = std::min(mr, addSat(mat(0), mat(1))); break;
+      case Op::Neg: case Op::Transpose: mr = std::min(mr, mat(0)); break;
+      case Op::Mul:
+        if (g.node(n.operands[0]).shape.empty()) mr = std::min(mr, mat(1));
+        else if (g.node(n.operands[1]).shape.empty()) mr = std::min(mr, mat(0));
+        break;
+      default: break;  // elementwise maps, sums, products, structure: rank(d g(h)) <= sum of rank(dh)
     }
     rank[id] = std::min(r, numElements(n.shape));
+    matrix[id] = mr;
   }
   return rank[g.output];
 }

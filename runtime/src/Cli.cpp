@@ -320,6 +320,7 @@ std::string dimReportFor(const nag_model& m, const Args& args) {
   if (args.has("--points")) o.points = parseCount(args.get("--points"), "--points");
   if (args.has("--span-limit")) o.spanLimit = parseCount(args.get("--span-limit"), "--span-limit");
   o.kernel = args.has("--kernel");
+  if (o.kernel && m.precision_bits == 64) o.floating = true;  // the basis is given mod p and in floating point
   o.at = args.get("--at");
   o.progress = ::isatty(2) && !args.has("--quiet") && m.param_count >= 500;  // long runs only
   if (o.exact && !m.jac_theta_mod && !args.has("--exact") && !args.has("--both")) {
