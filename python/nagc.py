@@ -36,6 +36,10 @@ class _Symmetry(ctypes.Structure):
     _fields_ = [("description", ctypes.c_char_p), ("dimension", _i64)]
 
 
+class _Generator(ctypes.Structure):
+    _fields_ = [("symmetry", _i32), ("num_terms", _i64), ("terms", ctypes.POINTER(_i64))]
+
+
 class _Function(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("mode", ctypes.c_char_p), ("fn", _ptr), ("row_size", _i64),
                 ("num_aux", _i32), ("aux_size", _i64 * 2), ("aux_per_sample", _i32 * 2)]
@@ -51,7 +55,12 @@ class _Model(ctypes.Structure):  # struct nag_model of runtime/include/nag_runti
                 ("symmetries", ctypes.POINTER(_Symmetry)), ("symmetry_dimension", _i64),
                 ("expected_dimension", ctypes.c_char_p), ("eval", _ptr), ("lanes", _i32), ("precision_bits", _i32),
                 ("num_functions", _i32), ("functions", ctypes.POINTER(_Function)), ("eval_mod", _ptr),
-                ("jac_theta_mod", _ptr), ("algebraic_reason", ctypes.c_char_p), ("ir", ctypes.c_char_p)]
+                ("jac_theta_mod", _ptr), ("algebraic_reason", ctypes.c_char_p), ("ir", ctypes.c_char_p),
+                ("degree_set", ctypes.c_char_p), ("theta_degree", _i64), ("total_degree", _i64),
+                ("linear_rank", _i64), ("linear_rank_bound", ctypes.c_char_p), ("affine", _i32),
+                ("num_generators", _i64), ("generators", ctypes.POINTER(_Generator))]
+
+ABI_VERSION = 2  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
 
 
 _EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)
@@ -66,7 +75,7 @@ class Model:
         get = self._lib.nag_library_model
         get.restype = ctypes.POINTER(_Model)
         self._m = get().contents
-        if self._m.abi_version != 1:
+        if self._m.abi_version != ABI_VERSION:
             raise RuntimeError("%s: built for another nagc ABI (%d)" % (path, self._m.abi_version))
         if self._m.precision_bits != 64:
             raise RuntimeError("%s: compiled with --precision f32; this module uses float64" % path)
@@ -82,7 +91,10 @@ class Model:
                         m.inputs[i].offset) for i in range(m.num_inputs)]
         self.arguments = {m.args[i].name.decode(): m.args[i].value.decode() for i in range(m.num_args)}
         self.algebraic_class = m.algebraic_class.decode()
+        # Before measuring: the least of P - symmetries, the coordinate space and
+        # the linear rank bound; dim() adds the measured span.
         self.expected_dimension = int(m.expected_dimension)
+        self.coordinate_dimension = int(m.ambient_dimension) if m.ambient_dimension else None
         self._eval = _EVAL(m.eval)
         self._functions = {}
         for i in range(m.num_functions):
@@ -161,13 +173,29 @@ class Model:
         return self._call("hvp_" + wrt, theta, x, self._weights(output), self._direction(direction, wrt, x.shape[0]))
 
     # ---- the dimension report
-    def dim(self, exact=True, floating=False, seed=1, prime=None, points=None):
+    def dim(self, exact=True, floating=False, seed=1, prime=None, points=None, at=None, kernel=False,
+            span_limit=None):
+        """The dimension report as a dict (the keys of `dim --json`: span, bounds,
+        expected_dimension, expected_from, dimension, defect, defect_against,
+        unexplained_fibre_dimension, ranks, underestimate_probability, ...).
+        at: a parameter file (the rank of the differential there); kernel: the
+        fibre directions beyond the known symmetries (mod p and float)."""
+        if not exact and not floating:
+            raise ValueError("dim: exact=False and floating=False measure nothing")
+        if points is not None and int(points) < 1:
+            raise ValueError("dim: points must be a positive integer, got %r" % (points,))
         args = ["--json", "--seed", str(seed)]
         args.append("--both" if exact and floating else "--float" if floating else "--exact")
         if prime:
             args += ["--prime", str(prime)]
         if points:
             args += ["--points", str(points)]
+        if at is not None:
+            args += ["--at", str(at)]
+        if kernel:
+            args.append("--kernel")
+        if span_limit:
+            args += ["--span-limit", str(span_limit)]
         argv = (ctypes.c_char_p * len(args))(*[a.encode() for a in args])
         report = self._lib.nagrt_dim_report
         report.restype = ctypes.c_void_p

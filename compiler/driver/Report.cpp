@@ -121,7 +121,7 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   bool latex = o.table == "latex";
   std::vector<int> cols;
   for (int c = 0; c < argCount; ++c) cols.push_back(c);
-  for (const char* name : {"P", "ambient", "expected", "dimension", "defect", "certified", "status"})
+  for (const char* name : {"P", "span", "expected", "bound", "dimension", "defect", "unexplained", "certified", "status"})
     if (int c = t.column(name); c >= 0) cols.push_back(c);
   std::ostringstream table;
   if (latex) {

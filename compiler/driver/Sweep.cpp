@@ -270,7 +270,7 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   // Resume: rows already in the output file are kept and not run again.
   std::string header;
   for (const auto& axis : axes) header += axis.first + ",";
-  header += "P,ambient,expected,dimension,defect,fibre,fills,certified,seconds,status";
+  header += "P,coordinate,span,expected,bound,dimension,defect,fibre,unexplained,fills,certified,seconds,status";
   std::set<std::string> done;
   {
     std::ifstream in(o.output);
@@ -355,8 +355,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.2f", seconds);
       std::string row = key;
-      for (const char* f : {"P", "ambient_dimension", "expected_dimension", "dimension", "defect", "fibre_dimension",
-                            "fills", "certified"})
+      for (const char* f : {"P", "coordinate_dimension", "span", "expected_dimension", "expected_from", "dimension", "defect",
+                            "fibre_dimension", "unexplained_fibre_dimension", "fills", "certified"})
         row += (status == "ok" ? csvCell(field(report, f)) : "") + ",";
       row += std::string(secs) + "," + status;
       std::lock_guard<std::mutex> g(lock);

@@ -26,8 +26,9 @@ struct SweepOptions {
 
 /// Compiles each combination once (cached; `self` is the nagc executable),
 /// runs its dimension report, and appends one CSV row per combination as it
-/// finishes: arguments, P, ambient, expected, dimension, defect, fibre
-/// dimension, fills, certified, seconds, status (ok, timeout, compile error,
+/// finishes: arguments, P, coordinate space, span, expected and the bound it
+/// comes from, dimension, defect, fibre and unexplained fibre
+/// dimensions, fills, certified, seconds, status (ok, timeout, compile error,
 /// dim failed). Rows already in the output with status ok are not run again.
 /// Returns 0 when every row is ok.
 /// With `emitJobs`, writes FOLDER/jobs.txt (one single-row sweep per line),

@@ -89,8 +89,8 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   if (coordinate >= 0) {
     std::string degrees = m.degree_set && *m.degree_set ? std::string(m.degree_set) : "";
     bounds.push_back({"coordinate space", coordinate, true,
-                      "polynomial maps with " + std::to_string(m.input_size) + " inputs and " +
-                          std::to_string(m.output.size) + " outputs" +
+                      "polynomial maps with " + std::to_string(m.input_size) + (m.input_size == 1 ? " input and " : " inputs and ") +
+                          std::to_string(m.output.size) + (m.output.size == 1 ? " output" : " outputs") +
                           (degrees.empty() ? std::string("") : " of degrees " + degrees + " in x")});
   }
   int64_t linearBound = -1;
@@ -101,8 +101,9 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
                           " (the narrowest width it passes through): " + k + " (inputs + outputs - " + k + ")" +
                           (m.affine ? " + outputs" : "") + ", the dimension of the matrices of rank <= " + k});
   }
-  if (r.span.known)
-    bounds.push_back({"span", r.span.value, false, "the linear span of the function space, " + r.span.method});
+  if (r.span.known)  // measured, unless it is the coordinate space itself
+    bounds.push_back({"span", r.span.value, coordinate >= 0 && r.span.value == coordinate,
+                      "the linear span of the function space, " + r.span.method});
 
   int64_t dimension = r.exactRank >= 0 ? r.exactRank : r.floatRank;
   const Bound* least = &bounds[0];
@@ -285,7 +286,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
     else
       out << ": not a critical point of the parameterization)\n";
   }
-  out << "  defect            " << (expected - dimension) << "  (against the " << least->name << ")\n";
+  out << "  defect            " << (expected - dimension) << "  (against the bound: " << least->name << ")\n";
   out << "  fibre dimension   " << fibre << "  (P - dimension; " << orbit << " from the known symmetries)\n";
   if (belowEvery && unexplained > 0)
     out << "  unexplained fibre " << unexplained
