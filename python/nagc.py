@@ -9,7 +9,8 @@
     J = m.jac(theta, X, wrt="theta")                # (samples, outputs, P)
     H = m.hess(theta, X, wrt="x", output=0)         # (samples, inputs, inputs)
     v = m.jvp(theta, X, direction), u = m.vjp(theta, X, cotangent), m.hvp(...)
-    m.dim(exact=True, floating=True, seed=1)        # the dimension report as a dict
+    m.dim(exact=True, floating=True, seed=1)        # the dimension report as a dict (span, bounds, ...)
+    m.dim(at="theta.txt"), m.dim(kernel=True)       # rank at a point; the unexplained fibre directions
 
 theta is a vector of P values (nagc's layout: the parameters in declaration
 order, row-major); X holds one sample per row (input_size values). Only
