@@ -409,7 +409,10 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     }
     // The span of the function space.
     if (m.eval_mod) {
-      int64_t limit = o.spanLimit;
+      // The budget: K x K evaluations of a network with P parameters (about
+      // K^2 P modular operations) within ~3e9, unless --span-limit says otherwise.
+      int64_t limit = o.spanLimit > 0 ? o.spanLimit
+                                       : std::min<int64_t>(4096, int64_t(std::sqrt(3e9 / double(std::max<int64_t>(P, 1)))));
       say("measuring the span of the function space");
       r.span = measureSpan(m, p, o.seed, coordinate, r.exactRank, limit, o.progress);
     }

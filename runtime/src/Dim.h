@@ -19,7 +19,7 @@ struct DimOptions {
   int64_t points = 0;     ///< 0: enough for the largest possible rank plus a margin
   std::string at;         ///< a parameter file: the rank of the differential there, beside the generic one
   bool kernel = false;    ///< a basis of the unexplained fibre directions
-  int64_t spanLimit = 4096;  ///< the largest evaluation matrix (functions) tried for the span
+  int64_t spanLimit = 0;  ///< the largest evaluation matrix (functions) tried for the span; 0: a budget by P
   bool progress = false;  ///< phase lines with elapsed time on standard error (a terminal, not --quiet)
 };
 

@@ -42,7 +42,13 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
   nagrt_modulus_init(&mod, prime);
   int64_t k = std::max<int64_t>(32, lowerBound + kSpanMargin);
   if (coordinate >= 0) k = std::min(k, coordinate + kSpanMargin);
-  k = std::min(k, std::max<int64_t>(limit, 1));
+  if (k > limit) {  // not even the first matrix fits: the dimension bounds it from below
+    s.value = std::max<int64_t>(lowerBound, 0);
+    s.method = "not measured: a " + std::to_string(k) + " x " + std::to_string(k) +
+               " evaluation matrix is beyond the budget of " + std::to_string(limit) +
+               " functions (--span-limit K raises it); span >= dimension";
+    return s;
+  }
   for (int round = 0;; ++round) {
     int64_t points = I == 0 ? 1 : (k + O - 1) / O;
     int64_t cols = points * O;
