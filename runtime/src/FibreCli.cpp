@@ -113,7 +113,8 @@ struct Tried {
   size_t base = 0;
   int accepted = 0, rejected = 0;
   int64_t rankGain = 0;
-  std::string reason;  ///< why an instance was rejected
+  bool skipped = false;  ///< left early: the span reached its largest possible value, or the point cap
+  std::string reason;    ///< why an instance was rejected
 };
 
 struct Exploration {
@@ -166,17 +167,19 @@ Exploration explore(const nag_model& m, const Dimension& d, const QPoint& T, uin
   }
   e.bases.push_back(0);
   uint64_t state = seed * 0x9E3779B97F4A7C15ull + 17;
-  for (size_t bi = 0; bi < e.bases.size(); ++bi) {
+  auto full = [&] { return int64_t(e.points.size()) >= kMaxPoints || (stack && span1.rank() >= upper); };
+  for (size_t bi = 0; bi < e.bases.size() && !full(); ++bi) {
     QPoint base = e.points[e.bases[bi]].theta;
     for (const FibreMove& mv : fibreMoves(m, s, base)) {
+      if (full()) break;  // nothing more to gain: the span is as large as it can be, or the cap is reached
       Tried t;
       t.how = mv.how;
       t.base = e.bases[bi];
       int stall = 0;
       int instances = mv.point ? 1 : int(mv.directions.size()) + 1;
       for (int k = 0; k < instances; ++k) {
-        if (int64_t(e.points.size()) >= kMaxPoints || (stack && span1.rank() >= upper)) {
-          e.capped = e.capped || int64_t(e.points.size()) >= kMaxPoints;
+        if (full()) {
+          t.skipped = true;
           break;
         }
         QPoint cand = instance(base, mv, state);
@@ -196,6 +199,7 @@ Exploration explore(const nag_model& m, const Dimension& d, const QPoint& T, uin
       e.tried.push_back(std::move(t));
     }
   }
+  e.capped = int64_t(e.points.size()) >= kMaxPoints;
   e.rank1 = span1.rank();
   if (stack) {  // the second prime, with its own functionals, over the same points
     RowFunctionals f2 = rowFunctionals(m, d.p2, e.rows, seed + 1);
@@ -211,13 +215,14 @@ Exploration explore(const nag_model& m, const Dimension& d, const QPoint& T, uin
   return e;
 }
 
-std::string triedJson(const Exploration& e) {
+std::string triedJson(const Exploration& e, bool gains) {
   std::ostringstream out;
   out << "[";
   for (size_t i = 0; i < e.tried.size(); ++i) {
     const Tried& t = e.tried[i];
     out << (i ? ",\n    " : "\n    ") << "{\"move\": " << quote(t.how) << ", \"from_point\": " << t.base
-        << ", \"accepted\": " << t.accepted << ", \"rejected\": " << t.rejected << ", \"rank_gain\": " << t.rankGain
+        << ", \"accepted\": " << t.accepted << ", \"rejected\": " << t.rejected << ", \"rank_gain\": " << (gains ? std::to_string(t.rankGain) : "null")
+        << ", \"stopped_early\": " << (t.skipped ? "true" : "false")
         << ", \"rejected_because\": " << (t.reason.empty() ? "null" : quote(t.reason)) << "}";
   }
   out << "]";
@@ -230,6 +235,7 @@ std::string triedText(const Exploration& e, bool gains) {
     out << "    from point " << t.base << ": " << t.how << "\n      " << t.accepted << " verified";
     if (gains) out << ", span +" << t.rankGain;
     if (t.rejected) out << "; REJECTED: " << t.reason;
+    if (t.skipped && gains) out << " (stopped: the span reached its largest possible value)";
     out << "\n";
   }
   if (e.tried.empty()) out << "    (the structure offers no move at this point)\n";
@@ -300,7 +306,7 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
         << ",\n  \"tangent_span_rank\": " << tangent << ",\n  \"tangent_span_ranks\": [" << e.rank1 << ", " << e.rank2
         << "],\n  \"rows\": " << e.rows << ",\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed
         << ",\n  \"fibre_points\": {\"count\": " << e.points.size() << ", \"verified_at\": " << e.verifyPoints
-        << ", \"verified_primes\": 2, \"capped\": " << (e.capped ? "true" : "false") << ", \"moves\": " << triedJson(e)
+        << ", \"verified_primes\": 2, \"capped\": " << (e.capped ? "true" : "false") << ", \"moves\": " << triedJson(e, true)
         << "}\n}\n";
     return out.str();
   }
@@ -386,7 +392,7 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
           << ", \"orbit_dimension\": " << orbitT << ", \"exhibited_dimension\": " << exhibited
           << ", \"exhibited_by\": " << quote(exhibitedBy) << ", \"generic_lower_bound\": " << fibre
           << ", \"lower_bound\": " << std::max(exhibited, d.certified ? fibre : exhibited)
-          << ", \"upper_bound\": " << d.P - rankT << ", \"moves\": " << triedJson(e) << "}";
+          << ", \"upper_bound\": " << d.P - rankT << ", \"moves\": " << triedJson(e, false) << "}";
     out << "\n}\n";
     return out.str();
   }

@@ -188,7 +188,16 @@ std::vector<FibreMove> fibreMoves(const nag_model& m, const Structure& s, const 
                (n.bias.empty() ? "" : allZero(theta, n.bias) ? " (bias 0)" : " (bias NOT 0)") +
                ", outgoing weights free";
       for (int64_t i : n.out) mv.directions.push_back(unit(i));
-      moves.push_back(std::move(mv));
+      moves.push_back(mv);
+      // The point of that family with outgoing weights 0: there the incoming
+      // weights are free as well (a base for further moves).
+      FibreMove zero;
+      zero.how = neuronName(m, n) + ": incoming weights 0, outgoing weights set to 0";
+      zero.point = true;
+      std::vector<std::pair<int64_t, mpq_class>> d;
+      for (int64_t i : n.out) d.push_back({i, -theta[size_t(i)]});
+      zero.directions.push_back(std::move(d));
+      moves.push_back(std::move(zero));
     }
   }
   // Neurons of one layer with proportional incoming weights (and biases):
