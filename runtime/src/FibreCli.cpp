@@ -271,7 +271,13 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
   Exploration e = explore(m, d, T, seed, true);
   int64_t tangent = std::max(e.rank1, e.rank2), rankT = std::max(e.rankT1, e.rankT2);
   std::string verdict, reason;
-  if (rankT > d.m) {
+  if (d.certified && d.coordinate >= 0 && d.m == d.coordinate && rankT <= d.m && tangent <= d.m) {
+    // V is then the whole coordinate space, a linear space: smooth everywhere
+    // (no equation needed; the Jacobian criterion with the empty set).
+    verdict = "smooth";
+    reason = "dim V = " + std::to_string(d.m) + " = the coordinate space (certified): V is that whole linear space, "
+             "smooth at every point";
+  } else if (rankT > d.m) {
     verdict = "undecided";
     reason = "the rank at T (" + std::to_string(rankT) + ") exceeds the measured dimension " + std::to_string(d.m) +
              ": the dimension was underestimated; run again with another --seed";
