@@ -93,13 +93,6 @@ uint64_t splitmix64(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
-uint64_t primeBelowFibre(uint64_t n) {
-  uint64_t q = n - 1;
-  if (q % 2 == 0) --q;
-  while (q > 2 && !n_is_prime(q)) q -= 2;
-  return q;
-}
-
 Structure findStructure(const nag_model& m) {
   Structure s;
   std::vector<std::vector<int64_t>> bySymmetry(size_t(m.num_symmetries));

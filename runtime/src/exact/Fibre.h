@@ -112,9 +112,6 @@ QPoint readPoint(const std::string& path, int64_t P, const std::string& flag);
 /// SplitMix64: the next value of the stream at `state`.
 uint64_t splitmix64(uint64_t& state);
 
-/// The largest prime below n.
-uint64_t primeBelowFibre(uint64_t n);
-
 /// `fibre [--at T]` (FibreCli.cpp): the generic fibre, its known symmetries and finite group; at T, the fibre's
 /// dimension through T between named bounds.
 std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json);
