@@ -1,5 +1,6 @@
 // Cli.cpp — the generated program's command line: info and eval.
 #include "Dim.h"
+#include "exact/Fibre.h"
 
 #include <unistd.h>
 #include "Runtime.h"
@@ -354,6 +355,14 @@ void usage(const char* prog) {
       "                       SVD; the span of the function space; every upper bound named;\n"
       "                       --at T: the rank of the differential at T beside it; --kernel:\n"
       "                       the fibre directions beyond the known symmetries\n"
+      "  fibre [--at T] [--seed S] [--json]\n"
+      "                       the generic fibre of theta -> f_theta: its dimension, the known\n"
+      "                       symmetries and what they explain, the known finite group; --at T:\n"
+      "                       the rank at T and the fibre's dimension through T between bounds\n"
+      "  singular --at T [--seed S] [--json]\n"
+      "                       is f_T a singular point of the neurovariety? the rank of the\n"
+      "                       differentials over verified points of the fibre through T\n"
+      "                       against the dimension (verdict singular, smooth or undecided)\n"
       "  expand --theta T [--json]\n"
       "                       f_theta as exact polynomials in x_1..x_n (T read exactly: 1/3, 0.5)\n"
       "  export [--format m2|singular]\n"
@@ -417,8 +426,13 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
                                      {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
+    } else if (command == "fibre" || command == "singular") {
+      nagrt::Args a(argc, argv, 2, {"--at", "--seed"}, {"--json"});
+      uint64_t seed = a.has("--seed") ? nagrt::parseU64(a.get("--seed"), "--seed") : 1;
+      std::cout << (command == "fibre" ? nagrt::fibreReport(*model, a.get("--at"), seed, a.has("--json"))
+                                       : nagrt::singularReport(*model, a.get("--at"), seed, a.has("--json")));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, expand, export, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, fibre, singular, expand, export, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

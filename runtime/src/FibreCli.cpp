@@ -1,0 +1,434 @@
+// FibreCli.cpp — `fibre [--at T]` and `singular --at T`: the fibre of mu and the tangent span over it.
+//
+// docs/fibres-and-singular-points.md defines every word printed here. The
+// dimension m comes from measureDimension (two primes); the points of the
+// fibre through T from the structural moves of exact/Fibre.cpp, each verified
+// exactly mod two primes before use; the tangent span is the rank mod p of
+// [dmu(theta_1) | ... | dmu(theta_K)] under fixed random row functionals.
+#include "Dim.h"
+#include "exact/Fibre.h"
+
+#include <gmp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <sstream>
+
+namespace nagrt {
+
+namespace {
+
+constexpr int64_t kRowMargin = 8;     // functionals beyond the largest rank that can occur
+constexpr int64_t kMaxPoints = 64;    // fibre points stacked at most
+constexpr size_t kMaxBases = 8;       // points moves are generated from (T and merged points)
+constexpr int kPatience = 2;          // instances of a family that add no rank before it is left
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string num(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+
+bool toInt(const char* decimal, int64_t& out) {
+  if (!decimal || !*decimal) return false;
+  char* end = nullptr;
+  long long v = std::strtoll(decimal, &end, 10);
+  if (*end) return false;
+  out = v;
+  return true;
+}
+
+/// The generic dimension and what makes it exact.
+struct Dimension {
+  DimReport r;
+  int64_t P = 0, m = -1, orbit = 0, coordinate = -1, proven = -1;
+  std::string provenBy;
+  bool certified = false;
+  double underestimate = NAN;  ///< both runs below the generic rank (Schwartz-Zippel)
+  uint64_t p1 = 0, p2 = 0;
+};
+
+Dimension measure(const nag_model& m, uint64_t seed) {
+  if (!m.jac_theta_mod || !m.eval_mod)
+    throw Error(std::string("network '") + m.name + "' is " + m.algebraic_class +
+                "; fibres and singular points are computed exactly and need a polynomial or rational network");
+  Dimension d;
+  DimOptions o;
+  o.seed = seed;
+  d.r = measureDimension(m, o);
+  d.P = m.param_count;
+  d.m = d.r.exactRank;
+  d.p1 = d.r.runs[0].prime;
+  d.p2 = d.r.runs[1].prime;
+  d.orbit = d.r.tangentRank + d.r.unverifiedSymmetry;
+  bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
+  if (poly) toInt(m.ambient_dimension, d.coordinate);
+  d.proven = d.P - d.orbit;
+  d.provenBy = "P - symmetries";
+  if (d.coordinate >= 0 && d.coordinate < d.proven) {
+    d.proven = d.coordinate;
+    d.provenBy = "coordinate space";
+  }
+  int64_t lin = -1;
+  if (toInt(m.linear_rank_bound, lin) && lin < d.proven) {
+    d.proven = lin;
+    d.provenBy = "linear rank bound";
+  }
+  d.certified = d.m == d.proven;
+  if (poly && m.total_degree > 0) {
+    double u = double(std::min({d.P, d.r.rows, d.proven})) * double(m.total_degree);
+    d.underestimate = (u / double(d.p1)) * (u / double(d.p2));
+  }
+  return d;
+}
+
+std::string dimensionStatus(const Dimension& d) {
+  if (d.certified) return "certified: the exact rank meets the proven upper bound '" + d.provenBy + "'";
+  return "the generic rank at random points over two primes: a lower bound, equal to dim V unless both runs "
+         "fell on special points (probability <= " + num(d.underestimate) + ")";
+}
+
+/// A fibre point and how it was found.
+struct Found {
+  QPoint theta;
+  std::string how;
+};
+
+/// What was tried: a move from a base point, its verified and rejected instances.
+struct Tried {
+  std::string how;
+  size_t base = 0;
+  int accepted = 0, rejected = 0;
+  int64_t rankGain = 0;
+  bool skipped = false;  ///< left early: the span reached its largest possible value, or the point cap
+  std::string reason;    ///< why an instance was rejected
+};
+
+struct Exploration {
+  std::vector<Found> points;  ///< points[0] is T
+  std::vector<Tried> tried;
+  std::vector<uint64_t> bases;  ///< indices into points
+  int64_t rows = 0, verifyPoints = 0;
+  int64_t rank1 = 0, rank2 = 0;     ///< the stacked span's rank, each prime
+  int64_t rankT1 = 0, rankT2 = 0;   ///< the rank at T, each prime
+  bool capped = false;
+};
+
+// The functionals must separate the span of V (it holds every tangent space):
+// the measured span, the coordinate space, or at least m + 1 rows.
+int64_t rowCount(const Dimension& d) {
+  int64_t base = d.r.span.known ? d.r.span.value : d.coordinate >= 0 ? d.coordinate : std::max(d.r.span.value, d.P);
+  if (d.coordinate >= 0) base = std::min(base, d.coordinate);
+  return std::min<int64_t>(std::max(base, d.m + 1) + kRowMargin, 20000);
+}
+
+std::vector<uint64_t> modP(const QPoint& theta, uint64_t p) {
+  std::vector<uint64_t> t;
+  if (!reduce(theta, p, t)) throw Error("a parameter's denominator is divisible by the prime " + std::to_string(p));
+  return t;
+}
+
+Exploration explore(const nag_model& m, const Dimension& d, const QPoint& T, uint64_t seed, bool stack) {
+  Exploration e;
+  e.rows = rowCount(d);
+  e.verifyPoints = std::max<int64_t>(32, e.rows);
+  const int64_t P = d.P;
+  const std::vector<uint64_t> primes{d.p1, d.p2};
+  Structure s = findStructure(m);
+  RowFunctionals f1 = rowFunctionals(m, d.p1, e.rows, seed);
+  ColumnSpan span1(f1.rows, d.p1);
+  int64_t upper = f1.rows;
+  if (d.r.span.known) upper = std::min(upper, d.r.span.value);
+  if (d.coordinate >= 0) upper = std::min(upper, d.coordinate);
+  std::vector<uint64_t> jac;
+  auto addPoint = [&](const QPoint& theta) {
+    if (!stack) return int64_t(0);
+    if (!jacobianRows(m, f1, modP(theta, d.p1), jac)) throw Error("a denominator vanished mod p in dmu at a fibre point");
+    int64_t before = span1.rank();
+    return span1.add(jac, P) - before;
+  };
+  e.points.push_back({T, "T itself"});
+  if (stack) {
+    addPoint(T);
+    e.rankT1 = span1.rank();
+  }
+  e.bases.push_back(0);
+  uint64_t state = seed * 0x9E3779B97F4A7C15ull + 17;
+  auto full = [&] { return int64_t(e.points.size()) >= kMaxPoints || (stack && span1.rank() >= upper); };
+  for (size_t bi = 0; bi < e.bases.size() && !full(); ++bi) {
+    QPoint base = e.points[e.bases[bi]].theta;
+    for (const FibreMove& mv : fibreMoves(m, s, base)) {
+      if (full()) break;  // nothing more to gain: the span is as large as it can be, or the cap is reached
+      Tried t;
+      t.how = mv.how;
+      t.base = e.bases[bi];
+      int stall = 0;
+      int instances = mv.point ? 1 : int(mv.directions.size()) + 1;
+      for (int k = 0; k < instances; ++k) {
+        if (full()) {
+          t.skipped = true;
+          break;
+        }
+        QPoint cand = instance(base, mv, state);
+        std::string why;
+        if (!sameFunction(m, cand, T, primes, e.verifyPoints, splitmix64(state), why)) {
+          ++t.rejected;
+          t.reason = why;
+          break;  // a family that fails once is not a fibre family
+        }
+        ++t.accepted;
+        e.points.push_back({cand, mv.how});
+        int64_t gain = addPoint(cand);
+        t.rankGain += gain;
+        if (mv.point && e.bases.size() < kMaxBases) e.bases.push_back(e.points.size() - 1);
+        if (gain == 0 && ++stall >= kPatience) break;
+      }
+      e.tried.push_back(std::move(t));
+    }
+  }
+  e.capped = int64_t(e.points.size()) >= kMaxPoints;
+  e.rank1 = span1.rank();
+  if (stack) {  // the second prime, with its own functionals, over the same points
+    RowFunctionals f2 = rowFunctionals(m, d.p2, e.rows, seed + 1);
+    ColumnSpan span2(f2.rows, d.p2);
+    for (size_t i = 0; i < e.points.size(); ++i) {
+      if (!jacobianRows(m, f2, modP(e.points[i].theta, d.p2), jac))
+        throw Error("a denominator vanished mod p in dmu at a fibre point");
+      span2.add(jac, P);
+      if (i == 0) e.rankT2 = span2.rank();
+    }
+    e.rank2 = span2.rank();
+  }
+  return e;
+}
+
+std::string triedJson(const Exploration& e, bool gains) {
+  std::ostringstream out;
+  out << "[";
+  for (size_t i = 0; i < e.tried.size(); ++i) {
+    const Tried& t = e.tried[i];
+    out << (i ? ",\n    " : "\n    ") << "{\"move\": " << quote(t.how) << ", \"from_point\": " << t.base
+        << ", \"accepted\": " << t.accepted << ", \"rejected\": " << t.rejected << ", \"rank_gain\": " << (gains ? std::to_string(t.rankGain) : "null")
+        << ", \"stopped_early\": " << (t.skipped ? "true" : "false")
+        << ", \"rejected_because\": " << (t.reason.empty() ? "null" : quote(t.reason)) << "}";
+  }
+  out << "]";
+  return out.str();
+}
+
+std::string triedText(const Exploration& e, bool gains) {
+  std::ostringstream out;
+  for (const Tried& t : e.tried) {
+    out << "    from point " << t.base << ": " << t.how << "\n      " << t.accepted << " verified";
+    if (gains) out << ", span +" << t.rankGain;
+    if (t.rejected) out << "; REJECTED: " << t.reason;
+    if (t.skipped && gains) out << " (stopped: the span reached its largest possible value)";
+    out << "\n";
+  }
+  if (e.tried.empty()) out << "    (the structure offers no move at this point)\n";
+  return out.str();
+}
+
+std::string groupOrder(const Structure& s, std::string& formula) {
+  mpz_t g, f;
+  mpz_init_set_ui(g, 1);
+  mpz_init(f);
+  formula.clear();
+  for (const auto& layer : s.layers) {
+    mpz_fac_ui(f, (unsigned long)layer.size());
+    mpz_mul(g, g, f);
+    formula += (formula.empty() ? "" : " x ") + std::to_string(layer.size()) + "!";
+  }
+  if (formula.empty()) formula = "1 (no layer of interchangeable neurons found)";
+  char* str = mpz_get_str(nullptr, 10, g);
+  std::string out = str;
+  void (*freefn)(void*, size_t);
+  mp_get_memory_functions(nullptr, nullptr, &freefn);
+  freefn(str, std::strlen(str) + 1);
+  mpz_clears(g, f, nullptr);
+  return out;
+}
+
+}  // namespace
+
+std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json) {
+  if (at.empty()) throw Error("singular needs --at T (a parameter file, read exactly)");
+  Dimension d = measure(m, seed);
+  QPoint T = readPoint(at, d.P, "--at");
+  Exploration e = explore(m, d, T, seed, true);
+  int64_t tangent = std::max(e.rank1, e.rank2), rankT = std::max(e.rankT1, e.rankT2);
+  std::string verdict, reason;
+  if (d.certified && d.coordinate >= 0 && d.m == d.coordinate && rankT <= d.m && tangent <= d.m) {
+    // V is then the whole coordinate space, a linear space: smooth everywhere
+    // (no equation needed; the Jacobian criterion with the empty set).
+    verdict = "smooth";
+    reason = "dim V = " + std::to_string(d.m) + " = the coordinate space (certified): V is that whole linear space, "
+             "smooth at every point";
+  } else if (rankT > d.m) {
+    verdict = "undecided";
+    reason = "the rank at T (" + std::to_string(rankT) + ") exceeds the measured dimension " + std::to_string(d.m) +
+             ": the dimension was underestimated; run again with another --seed";
+  } else if (tangent > d.m) {
+    verdict = "singular";
+    reason = "the tangent span over " + std::to_string(e.points.size()) + " verified points of the fibre has rank " +
+             std::to_string(tangent) + " > " + std::to_string(d.m) +
+             " = dim V, so the Zariski tangent space at f_T is larger than V: f_T is a singular point" +
+             (d.certified ? std::string(" (dim V certified)")
+                          : " (holds unless dim V was underestimated, probability <= " + num(d.underestimate) + ")");
+  } else if (rankT == d.m) {
+    verdict = "undecided";
+    reason = "rank " + std::to_string(d.m) + " = dim V at T: T is not a critical point of the parameterization, so the "
+             "image of a neighbourhood of T is a smooth branch of V through f_T (constant-rank theorem); other points "
+             "of the fibre may carry other branches, and only equations of V (Jacobian criterion) certify that f_T is "
+             "smooth";
+  } else {
+    verdict = "undecided";
+    reason = "T is a critical point of the parameterization (rank " + std::to_string(rankT) + " < " +
+             std::to_string(d.m) + "), but the tangent span over the " + std::to_string(e.points.size()) +
+             " fibre points found has rank " + std::to_string(tangent) +
+             " <= dim V: f_T may be smooth, or the fibre has points the structural moves do not reach";
+  }
+  std::ostringstream out;
+  if (json) {
+    out << "{\n  \"network\": " << quote(m.name) << ",\n  \"verdict\": " << quote(verdict) << ",\n  \"reason\": "
+        << quote(reason) << ",\n  \"P\": " << d.P << ",\n  \"dimension\": " << d.m << ",\n  \"dimension_certified\": "
+        << (d.certified ? "true" : "false") << ",\n  \"dimension_status\": " << quote(dimensionStatus(d))
+        << ",\n  \"underestimate_probability\": " << num(d.underestimate) << ",\n  \"rank_at_point\": " << rankT
+        << ",\n  \"rank_at_point_ranks\": [" << e.rankT1 << ", " << e.rankT2 << "]"
+        << ",\n  \"critical_point\": " << (rankT < d.m ? "true" : "false")
+        << ",\n  \"tangent_span_rank\": " << tangent << ",\n  \"tangent_span_ranks\": [" << e.rank1 << ", " << e.rank2
+        << "],\n  \"rows\": " << e.rows << ",\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed
+        << ",\n  \"fibre_points\": {\"count\": " << e.points.size() << ", \"verified_at\": " << e.verifyPoints
+        << ", \"verified_primes\": 2, \"capped\": " << (e.capped ? "true" : "false") << ", \"moves\": " << triedJson(e, true)
+        << "}\n}\n";
+    return out.str();
+  }
+  out << "singular point test of " << m.name << " at " << at << "\n"
+      << "  verdict          " << verdict << "\n  why              " << reason << "\n"
+      << "  dimension        " << d.m << "  (" << dimensionStatus(d) << ")\n"
+      << "  rank at T        " << rankT << "  (rank of dmu at T over F_p, primes " << d.p1 << ", " << d.p2 << ": "
+      << e.rankT1 << ", " << e.rankT2 << ")" << (rankT < d.m ? "; T is a critical point of the parameterization" : "")
+      << "\n  tangent span     " << tangent << "  (rank of [dmu(theta_1) | ... | dmu(theta_K)] over the fibre, "
+      << e.rows << " row functionals; per prime " << e.rank1 << ", " << e.rank2 << ")\n"
+      << "  fibre points     " << e.points.size() << " (T and " << e.points.size() - 1
+      << " found from the structure, each equal to f_T mod both primes at " << e.verifyPoints << " random inputs)"
+      << (e.capped ? ", capped" : "") << "\n";
+  out << triedText(e, true);
+  return out.str();
+}
+
+std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json) {
+  Dimension d = measure(m, seed);
+  Structure s = findStructure(m);
+  std::string formula, order = groupOrder(s, formula);
+  int64_t fibre = d.P - d.m, unexplained = std::max<int64_t>(0, fibre - d.orbit);
+  // At T: the rank, the kernel (the Zariski tangent space of the fibre at T,
+  // an upper bound on its dimension there), the orbit through T, and the
+  // linear families of verified moves through T (lower bounds).
+  bool hasT = !at.empty();
+  QPoint T;
+  Exploration e;
+  int64_t rankT = -1, orbitT = -1, exhibited = -1;
+  std::string exhibitedBy = "the orbit of the known symmetries";
+  if (hasT) {
+    T = readPoint(at, d.P, "--at");
+    e = explore(m, d, T, seed, false);
+    std::vector<uint64_t> jac, t1 = modP(T, d.p1), t2 = modP(T, d.p2);
+    RowFunctionals f1 = rowFunctionals(m, d.p1, e.rows, seed), f2 = rowFunctionals(m, d.p2, e.rows, seed + 1);
+    ColumnSpan s1(f1.rows, d.p1), s2(f2.rows, d.p2);
+    if (!jacobianRows(m, f1, t1, jac)) throw Error("fibre --at: a denominator vanishes mod p at T");
+    s1.add(jac, d.P);
+    if (!jacobianRows(m, f2, t2, jac)) throw Error("fibre --at: a denominator vanishes mod p at T");
+    s2.add(jac, d.P);
+    rankT = std::max(s1.rank(), s2.rank());
+    std::vector<std::vector<uint64_t>> gen = generatorValues(m, t1, d.p1);
+    orbitT = rankOf(gen, d.P, d.p1);
+    exhibited = orbitT;
+    for (const FibreMove& mv : fibreMoves(m, s, T)) {
+      if (mv.point) continue;
+      bool verified = false;
+      for (const Tried& t : e.tried)
+        if (t.base == 0 && t.how == mv.how && t.accepted > 0 && t.rejected == 0) verified = true;
+      if (!verified) continue;
+      std::vector<std::vector<uint64_t>> vs = gen;
+      for (const auto& dir : mv.directions) {
+        std::vector<uint64_t> v(size_t(d.P), 0);
+        QPoint one(size_t(d.P), 0);
+        for (const auto& [i, c] : dir) one[size_t(i)] = c;
+        v = modP(one, d.p1);
+        vs.push_back(std::move(v));
+      }
+      int64_t r = rankOf(vs, d.P, d.p1);
+      if (r > exhibited) {
+        exhibited = r;
+        exhibitedBy = "the orbit of the known symmetries through the family '" + mv.how + "'";
+      }
+    }
+  }
+  std::ostringstream out;
+  if (json) {
+    out << "{\n  \"network\": " << quote(m.name) << ",\n  \"P\": " << d.P << ",\n  \"dimension\": " << d.m
+        << ",\n  \"dimension_certified\": " << (d.certified ? "true" : "false") << ",\n  \"dimension_status\": "
+        << quote(dimensionStatus(d)) << ",\n  \"fibre_dimension\": " << fibre
+        << ",\n  \"symmetry_dimension\": " << d.orbit << ",\n  \"unexplained_fibre_dimension\": " << unexplained
+        << ",\n  \"symmetries\": [";
+    for (int32_t i = 0; i < m.num_symmetries; ++i)
+      out << (i ? ",\n    " : "\n    ") << "{\"description\": " << quote(m.symmetries[i].description)
+          << ", \"dimension\": " << m.symmetries[i].dimension << "}";
+    out << "],\n  \"broken_symmetries\": [";
+    for (size_t i = 0; i < d.r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << quote(d.r.brokenSymmetries[i]);
+    out << "],\n  \"finite_group_order\": " << quote(order) << ",\n  \"finite_group\": "
+        << quote("permutations of interchangeable hidden neurons: " + formula)
+        << ",\n  \"identifiability_degree\": null,\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed;
+    if (hasT)
+      out << ",\n  \"at\": {\"rank_at_point\": " << rankT << ", \"kernel_dimension\": " << d.P - rankT
+          << ", \"orbit_dimension\": " << orbitT << ", \"exhibited_dimension\": " << exhibited
+          << ", \"exhibited_by\": " << quote(exhibitedBy) << ", \"generic_lower_bound\": " << fibre
+          << ", \"lower_bound\": " << std::max(exhibited, d.certified ? fibre : exhibited)
+          << ", \"upper_bound\": " << d.P - rankT << ", \"moves\": " << triedJson(e, false) << "}";
+    out << "\n}\n";
+    return out.str();
+  }
+  out << "fibre of " << m.name << "\n"
+      << "  P                 " << d.P << "\n"
+      << "  dimension         " << d.m << "  (" << dimensionStatus(d) << ")\n"
+      << "  generic fibre     " << fibre << "  (P - dimension" << (d.certified ? "" : "; an upper bound unless the dimension is certified") << ")\n"
+      << "  symmetries        " << d.orbit << "  (orbit dimension: rank of the generators' values at a random theta)\n";
+  for (int32_t i = 0; i < m.num_symmetries; ++i)
+    out << "    " << m.symmetries[i].dimension << "  " << m.symmetries[i].description << "\n";
+  for (const auto& b : d.r.brokenSymmetries) out << "    BROKEN (generators not in ker dmu, not counted): " << b << "\n";
+  out << "  unexplained       " << unexplained << (unexplained ? "  (fibre directions no known symmetry explains)" : "")
+      << "\n  finite group      |G| = " << order << "  (" << formula
+      << "; known symmetries modulo the continuous ones; the point count of a generic fibre is not measured here)\n";
+  if (hasT) {
+    out << "at " << at << "\n"
+        << "  rank at T         " << rankT << "  (rank of dmu at T over F_p, two primes)\n"
+        << "  kernel            " << d.P - rankT
+        << "  (dim ker dmu(T): the Zariski tangent space of the fibre at T, an upper bound on its dimension there)\n"
+        << "  orbit through T   " << orbitT << "  (rank of the generators' values at T)\n"
+        << "  exhibited         " << exhibited << "  (" << exhibitedBy << ": a lower bound)\n";
+    if (d.certified)
+      out << "  generic bound     " << fibre << "  (every component of a nonempty fibre has dimension >= P - dim V)\n";
+    int64_t lower = std::max(exhibited, d.certified ? fibre : exhibited);
+    out << "  fibre through T   " << (lower == d.P - rankT ? std::to_string(lower) + " exactly"
+                                                           : "between " + std::to_string(lower) + " and " +
+                                                                 std::to_string(d.P - rankT))
+        << "\n  moves at T\n" << triedText(e, false);
+  }
+  return out.str();
+}
+
+}  // namespace nagrt
