@@ -83,10 +83,13 @@ Matrix parseText(const std::string& text, const std::string& file, const std::st
     std::string row = text.substr(pos, end - pos);
     pos = end + 1;
     if (!row.empty() && row.back() == '\r') row.pop_back();
-    if (size_t nul = row.find('\0'); nul != std::string::npos)
-      throw Error(what + ": " + place(file, line, int64_t(nul) + 1) + ": binary data (a NUL byte) in a text file");
     size_t first = row.find_first_not_of(" \t");
-    if (first == std::string::npos || row[first] == '#') continue;
+    if (first == std::string::npos) continue;
+    if (row[first] == '#') {  // a comment; binary data here is still not text
+      if (size_t nul = row.find('\0'); nul != std::string::npos)
+        throw Error(what + ": " + place(file, line, int64_t(nul) + 1) + ": binary data (a NUL byte) in a comment");
+      continue;
+    }
     int64_t count = 0;
     size_t i = 0;
     bool comma = true;  // a field is due: at the start of the row or after a comma
