@@ -73,7 +73,8 @@ arg         : (IDENT ':')? expr ;
 // ----------------------------------------------------------------- tokens
 
 INT           : [0-9]+ ;
-DECIMAL       : [0-9]+ '.' [0-9]+ ;
+DECIMAL       : [0-9]+ '.' [0-9]+ EXPONENT? | [0-9]+ EXPONENT ;   // exact: 1e308, 2.5e-3
+fragment EXPONENT : [eE] [+-]? [0-9]+ ;
 IDENT         : [a-zA-Z_] [a-zA-Z_0-9]* ;
 STRING        : '"' ~["\r\n]* '"' ;                    // assert messages only
 WS            : [ \t\r\n]+ -> skip ;

@@ -99,6 +99,34 @@ std::string validate(const Options& o) {
   return "";
 }
 
+std::vector<UnrepresentableConstant> unrepresentableConstants(const ir::Graph& g, Precision p) {
+  // Round to nearest overflows from (2 - 2^-(m+1)) * 2^emax on, and gives 0
+  // at or below half the smallest subnormal, 2^(emin - m): m = 52 or 23
+  // fraction bits, emax = 1023 or 127, emin = -1022 or -126.
+  bool single = p == Precision::F32;
+  int fraction = single ? 23 : 52, emax = single ? 127 : 1023, emin = single ? -126 : -1022;
+  auto power = [](long e) {  // 2^e, exactly
+    mpz_class z = 1;
+    mpz_mul_2exp(z.get_mpz_t(), z.get_mpz_t(), (unsigned long)(e < 0 ? -e : e));
+    return e < 0 ? Rational(mpz_class(1), z) : Rational(z);
+  };
+  Rational overflow = (2 - power(-(fraction + 1))) * power(emax), underflow = power(emin - fraction - 1);
+  std::vector<UnrepresentableConstant> out;
+  for (const ir::Node& n : g.nodes) {
+    if (n.op != ir::Op::Const) continue;
+    for (const Rational& q : n.values) {
+      Rational a = abs(q);
+      if (q == 0 || (a < overflow && a > underflow)) continue;
+      mpf_class f(q, 64);
+      char buf[64];
+      gmp_snprintf(buf, sizeof buf, "%.3Fe", f.get_mpf_t());
+      out.push_back({n.loc, buf, a >= overflow ? (q > 0 ? "inf" : "-inf") : "0"});
+      break;  // one report per constant node
+    }
+  }
+  return out;
+}
+
 std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, Output out,
                           const std::string& path) {
   std::string error;

@@ -46,4 +46,16 @@ std::string runtimeLibrary();
 /// Checks the options (lanes, CPU name); returns "" or an error.
 std::string validate(const Options& o);
 
+/// A constant of the IR that the float code cannot represent.
+struct UnrepresentableConstant {
+  SourceRange loc;     ///< the constant's place in the source
+  std::string value;   ///< its value, to 4 significant digits ("1.358e+331")
+  std::string becomes; ///< what the float code computes with: "inf", "-inf" or "0"
+};
+
+/// The constants of `g` beyond the range of `p` (rounded to nearest they
+/// become infinite, and inf - inf or 0 * inf then give NaN) or nonzero but
+/// rounded to 0, in node order. The exact (mod p) code is not affected.
+std::vector<UnrepresentableConstant> unrepresentableConstants(const ir::Graph& g, Precision p);
+
 }  // namespace nag::codegen

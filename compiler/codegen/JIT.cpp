@@ -4,6 +4,7 @@
 #include "codegen/Emit.h"
 #include "codegen/Target.h"
 #include "nag_runtime.h"
+#include "support/InternalError.h"
 
 #include <llvm/ExecutionEngine/Orc/ExecutionUtils.h>
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
@@ -13,6 +14,26 @@ namespace nag::codegen {
 
 using namespace llvm;
 using namespace llvm::orc;
+
+namespace {
+
+// One C entry point of libnagrt, by name and address.
+struct RuntimeEntry {
+  const char* name;
+  void* address;
+};
+
+#define NAGRT_ENTRY(fn) RuntimeEntry{#fn, reinterpret_cast<void*>(&fn)}
+// Every function declared in nag_runtime.h. Taking their addresses here also
+// makes the linker keep them in nagc (from the static libnagrt.a).
+const RuntimeEntry kRuntimeEntries[] = {
+    NAGRT_ENTRY(nagrt_modulus_init), NAGRT_ENTRY(nagrt_mod_rational), NAGRT_ENTRY(nagrt_mod_inverse),
+    NAGRT_ENTRY(nagrt_main),         NAGRT_ENTRY(nagrt_dim_report),   NAGRT_ENTRY(nagrt_free_string),
+    NAGRT_ENTRY(nagrt_parallel_for), NAGRT_ENTRY(nagrt_alloc),        NAGRT_ENTRY(nagrt_free),
+};
+#undef NAGRT_ENTRY
+
+}  // namespace
 
 int runJIT(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, std::vector<std::string> args,
            std::string& error) {
@@ -31,15 +52,17 @@ int runJIT(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, 
     error = toString(jit.takeError());
     return 1;
   }
-  // The runtime lives in nagc itself; libm and libc come from the process.
+  // The runtime lives in nagc itself: every C entry point of nag_runtime.h
+  // is defined at its address in this process (see README: "The JIT finds
+  // the runtime by absolute symbols"); libm and libc come from the process.
   MangleAndInterner mangle((*jit)->getExecutionSession(), (*jit)->getDataLayout());
   SymbolMap runtime;
-  auto add = [&](const char* name, void* addr) {
-    runtime[mangle(name)] = {ExecutorAddr::fromPtr(addr), JITSymbolFlags::Exported};
-  };
-  add("nagrt_parallel_for", reinterpret_cast<void*>(&nagrt_parallel_for));
-  add("nagrt_alloc", reinterpret_cast<void*>(&nagrt_alloc));
-  add("nagrt_free", reinterpret_cast<void*>(&nagrt_free));
+  for (const RuntimeEntry& e : kRuntimeEntries)
+    runtime[mangle(e.name)] = {ExecutorAddr::fromPtr(e.address), JITSymbolFlags::Exported};
+  for (const Function& f : *m)
+    if (f.isDeclaration() && f.getName().starts_with("nagrt_") && !runtime.count(mangle(f.getName())))
+      NAG_UNREACHABLE("the generated code calls the runtime function '" + f.getName().str() +
+                      "', which is missing from kRuntimeEntries in JIT.cpp");
   JITDylib& lib = (*jit)->getMainJITDylib();
   if (Error e = lib.define(absoluteSymbols(std::move(runtime)))) {
     error = toString(std::move(e));

@@ -10,6 +10,7 @@
 #include <llvm/Support/raw_ostream.h>
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/SubtargetFeature.h>
+#include <llvm/TargetParser/Triple.h>
 
 #include <mutex>
 
@@ -51,6 +52,13 @@ std::unique_ptr<TargetMachine> makeTargetMachine(const Options& o, std::string& 
   std::unique_ptr<MCSubtargetInfo> sti(target->createMCSubtargetInfo(triple, cpu, ""));
   if (!sti || !sti->isCPUStringValid(cpu)) {
     error = "unknown target CPU '" + cpu + "' for " + triple + " (try 'x86-64', 'x86-64-v3', 'znver4', 'skylake-avx512')";
+    return nullptr;
+  }
+  // nagc emits 64-bit code only; LLVM aborts (instead of returning an error)
+  // when asked for x86-64 code on a CPU without 64-bit mode.
+  if (Triple(triple).getArch() == Triple::x86_64 && !sti->checkFeatures("+64bit")) {
+    error = "target CPU '" + cpu + "' is a 32-bit CPU; nagc generates 64-bit code for " + triple +
+            " (try 'x86-64', 'x86-64-v3', 'znver4', 'skylake-avx512')";
     return nullptr;
   }
   TargetOptions to;

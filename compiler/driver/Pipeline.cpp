@@ -154,6 +154,10 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;
     }
+    // Constants the float code cannot hold (2^1100 became inf, then NaN).
+    for (const codegen::UnrepresentableConstant& c : codegen::unrepresentableConstants(*graph, cg.precision))
+      diags.report(DiagId::warn_constant_float_range, c.loc,
+                   {c.value, options.single ? "single precision" : "double precision", c.becomes});
     if (options.run) {
       std::vector<std::string> args{graph->name};
       args.insert(args.end(), options.runArgs.begin(), options.runArgs.end());

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <chrono>
@@ -26,28 +27,59 @@ namespace nag::driver {
 
 namespace {
 
-// The alternatives of one -D: "[a, b, c]" (top-level elements) or "lo..hi"
-// (integers, inclusive).
+// At most this many values in one lo..hi range, and this many combinations
+// in a sweep (each is a compilation and a dimension report).
+constexpr int64_t kMaxRangeValues = 100000;
+constexpr int64_t kMaxCombinations = 1000000;
+
+// An integer of a -D range: all of `text`, in range for int64_t.
+bool parseRangeEnd(const std::string& text, int64_t& out) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text.front()))) return false;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return false;
+  out = v;
+  return true;
+}
+
+// The alternatives of one -D: "[a, b, c]" (top-level elements), "lo..hi"
+// (integers, inclusive), or a single value.
 std::vector<std::string> alternatives(const std::string& name, const std::string& text, std::string& error) {
   std::vector<std::string> out;
+  std::string given = "-D " + name + "=" + text + ": ";
+  if (text.empty()) {
+    error = given + "no value (give a value, a list of alternatives [a, b, ...] or a range lo..hi)";
+    return {};
+  }
   size_t dots = text.find("..");
   if (dots != std::string::npos && text.front() != '[') {
-    char* end = nullptr;
-    long lo = std::strtol(text.c_str(), &end, 10);
-    if (end != text.c_str() + dots) {
-      error = "-D " + name + "=" + text + ": expected lo..hi or a list of alternatives [a, b, ...]";
+    std::string loText = text.substr(0, dots), hiText = text.substr(dots + 2);
+    int64_t lo = 0, hi = 0;
+    if (!parseRangeEnd(loText, lo) || !parseRangeEnd(hiText, hi)) {
+      error = given + "expected lo..hi with integers lo and hi (64-bit), got '" + loText + "' and '" + hiText + "'";
       return {};
     }
-    long hi = std::strtol(text.c_str() + dots + 2, &end, 10);
-    if (*end || hi < lo || hi - lo > 100000) {
-      error = "-D " + name + "=" + text + ": expected lo..hi with lo <= hi";
+    if (hi < lo) {
+      error = given + "expected lo..hi with lo <= hi, got lo = " + loText + " > hi = " + hiText;
       return {};
     }
-    for (long v = lo; v <= hi; ++v) out.push_back(std::to_string(v));
+    // hi - lo + 1 in unsigned arithmetic: exact for any int64_t lo <= hi.
+    uint64_t count = uint64_t(hi) - uint64_t(lo) + 1;
+    if (count == 0 || count > uint64_t(kMaxRangeValues)) {
+      error = given + "the range has " + (count == 0 ? std::string("18446744073709551616") : std::to_string(count)) +
+              " values; the limit is " + std::to_string(kMaxRangeValues);
+      return {};
+    }
+    for (int64_t v = lo;; ++v) {
+      out.push_back(std::to_string(v));
+      if (v == hi) break;
+    }
     return out;
   }
-  if (text.size() < 2 || text.front() != '[' || text.back() != ']') {
-    error = "-D " + name + "=" + text + ": a sweep takes a list of alternatives [a, b, ...] or a range lo..hi";
+  if (text.front() != '[') return {text};  // one value: an axis of one alternative
+  if (text.size() < 2 || text.back() != ']') {
+    error = given + "a list of alternatives must end with ']'";
     return {};
   }
   int depth = 0;
@@ -64,7 +96,7 @@ std::vector<std::string> alternatives(const std::string& name, const std::string
     if (c != ' ' || depth > 0) current += c;
   }
   if (!current.empty()) out.push_back(current);
-  if (out.empty()) error = "-D " + name + "=" + text + ": no alternatives";
+  if (out.empty()) error = given + "no alternatives";
   return out;
 }
 
@@ -243,6 +275,21 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       return 1;
     }
     axes.push_back({d.name, alts});
+  }
+  // The grid's size before it is built: the product of the axes' lengths.
+  {
+    unsigned __int128 size = 1;
+    std::string sizes;
+    for (const auto& [name, alts] : axes) {
+      sizes += (sizes.empty() ? "" : " x ") + std::to_string(alts.size()) + " (" + name + ")";
+      size = std::min<unsigned __int128>(size * alts.size(), ~uint64_t(0));  // saturates at 2^64 - 1
+    }
+    if (size > kMaxCombinations) {
+      err << "nagc: error: the sweep has " << sizes << " = "
+          << (size == ~uint64_t(0) ? "more than " + std::to_string(~uint64_t(0)) : std::to_string(uint64_t(size)))
+          << " combinations; the limit is " << kMaxCombinations << " (narrow the ranges or split the sweep)\n";
+      return 1;
+    }
   }
   std::vector<std::vector<std::string>> combos{{}};
   for (const auto& [name, alts] : axes) {

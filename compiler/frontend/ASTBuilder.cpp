@@ -301,7 +301,9 @@ ExprPtr ASTBuilder::primary(P::PrimaryContext* ctx) {
   if (auto* c = dynamic_cast<P::DecimalLitContext*>(ctx)) {
     std::string text = c->DECIMAL()->getText();
     auto value = parseDecimal(text);
-    NAG_ASSERT(value.has_value(), "the lexer accepted a malformed decimal");
+    // The lexer guarantees the syntax; what is left is the exponent's limit.
+    if (!value)
+      diags_.fatal(DiagId::err_number_literal_exponent, r, {text, std::to_string(kMaxDecimalExponent)});
     return std::make_unique<DecimalLit>(r, *value, text);
   }
   if (dynamic_cast<P::BoolLitContext*>(ctx)) return std::make_unique<BoolLit>(r, ctx->getText() == "true");

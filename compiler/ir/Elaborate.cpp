@@ -15,6 +15,20 @@ using detail::Frame;
 using detail::Slot;
 using detail::Value;
 
+namespace {
+
+// A non-negative 128-bit count in decimal (std::to_string stops at 64 bits).
+std::string toDecimal(__int128 v) {
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), char('0' + int(v % 10)));
+    v /= 10;
+  } while (v > 0);
+  return digits;
+}
+
+}  // namespace
+
 std::vector<const NetworkDecl*> networksOf(const Program& program) {
   std::vector<const NetworkDecl*> out;
   for (const DeclPtr& d : program.root->module->decls)
@@ -192,9 +206,12 @@ void Elaborator::exec(const Stmt& s) {
       auto& f = *cast<ForStmt>(&s);
       int64_t lo = requireInt(eval(*f.lo), f.lo->range, "for-loop start");
       int64_t hi = requireInt(eval(*f.hi), f.hi->range, "for-loop end");
-      if (hi > lo && hi - lo > request_.limits.maxIterations - iterations_)
+      // The length in 128 bits: hi - lo overflows int64_t for bounds of
+      // opposite signs (-2^63 + 1 .. 2^63 - 1 wrapped past the limit).
+      __int128 length = hi > lo ? __int128(hi) - lo : 0;
+      if (length > request_.limits.maxIterations - iterations_)
         fail(DiagId::err_too_large, SourceRange::cover(f.lo->range, f.hi->range),
-             {"the number of loop iterations", std::to_string(iterations_ + (hi - lo)),
+             {"the number of loop iterations", toDecimal(length + iterations_),
               std::to_string(request_.limits.maxIterations)});
       for (int64_t i = lo; i < hi && !frame().result; ++i) {
         ++iterations_;

@@ -48,7 +48,9 @@ bool equalValues(const Value& a, const Value& b) {
 Value Elaborator::eval(const Expr& e) {
   switch (e.kind) {
     case ExprKind::IntLit: return Value::ofInt(cast<IntLit>(&e)->value);
-    case ExprKind::DecimalLit: return Value::ofNumber(cast<DecimalLit>(&e)->value);
+    case ExprKind::DecimalLit:
+      checkBits(cast<DecimalLit>(&e)->value, e.range);  // 1e5000 is within the literal's exponent limit
+      return Value::ofNumber(cast<DecimalLit>(&e)->value);
     case ExprKind::BoolLit: return Value::ofBool(cast<BoolLit>(&e)->value);
     case ExprKind::NameRef: return evalName(*cast<NameRef>(&e));
     case ExprKind::ListLit: {

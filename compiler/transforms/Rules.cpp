@@ -16,8 +16,10 @@ namespace {
 using D = const std::vector<Maybe>&;
 
 // a + c with zeros left out; the result has the shape `s` (a scalar tangent
-// of a broadcast operand is broadcast).
-Maybe plus(Builder& b, Maybe a, Maybe c, const Shape& s) {
+// of a broadcast operand is broadcast). The operands are references: a copy
+// of an empty optional copies its unset payload, which GCC 12 reported as
+// -Wmaybe-uninitialized at every inlined call.
+Maybe plus(Builder& b, const Maybe& a, const Maybe& c, const Shape& s) {
   auto fit = [&](NodeId t) { return b.shape(t) == s ? t : b.broadcast(t, s); };
   if (a && c) return b.add(*a, *c);
   if (a) return fit(*a);

@@ -85,7 +85,11 @@ int64_t parseCount(const std::string& text, const std::string& flag) {
   char* end = nullptr;
   errno = 0;
   long long v = std::strtoll(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE || v < 1 || v > (int64_t(1) << 40))
+  constexpr int64_t kMaxCount = int64_t(1) << 40;
+  bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+  if (digits && (errno == ERANGE || v > kMaxCount))
+    throw Error(flag + " " + text + " is too large; the limit is " + std::to_string(kMaxCount) + " (2^40)");
+  if (text.empty() || *end != '\0' || errno == ERANGE || v < 1)
     throw Error(flag + " expects a positive integer, got '" + text + "'");
   return v;
 }

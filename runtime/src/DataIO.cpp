@@ -1,6 +1,7 @@
 // DataIO.cpp — reading data files (text, CSV, .npy, stdin, random:SEED) and writing results.
 #include "Runtime.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -18,16 +19,39 @@ namespace {
 
 constexpr size_t kMaxInputBytes = size_t(4) << 30;  // 4 GiB of data in one file
 
+// Extensions are matched without regard to case: X.NPY is a .npy file.
 bool endsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) !=
+        std::tolower(static_cast<unsigned char>(suffix[i])))
+      return false;
+  return true;
+}
+
+// Reads a stream whose size is not known in advance (standard input, a pipe,
+// a device) in blocks, up to kMaxInputBytes. Text never holds a NUL byte, so
+// a stream that does not start as a .npy file stops at the block with its
+// first NUL (parseText then reports where): /dev/zero ends at once.
+std::string readStream(std::istream& in, const std::string& name, const std::string& what) {
+  std::string bytes;
+  std::vector<char> block(size_t(1) << 20);
+  while (in) {
+    in.read(block.data(), std::streamsize(block.size()));
+    size_t n = size_t(in.gcount());
+    if (bytes.size() + n > kMaxInputBytes)
+      throw Error(what + ": '" + name + "' gives more than " + std::to_string(kMaxInputBytes) +
+                  " bytes; the limit for a data file is " + std::to_string(kMaxInputBytes));
+    bytes.append(block.data(), n);
+    bool npy = bytes.size() >= 6 && bytes.compare(0, 6, "\x93NUMPY") == 0;
+    if (!npy && bytes.size() >= 6 && std::memchr(block.data(), '\0', n)) break;
+  }
+  if (in.bad()) throw Error(what + ": error reading '" + name + "'");
+  return bytes;
 }
 
 std::string readAll(const std::string& spec, const std::string& what) {
-  if (spec == "-") {
-    std::ostringstream ss;
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
+  if (spec == "-") return readStream(std::cin, "<stdin>", what);
   struct stat st;
   if (::stat(spec.c_str(), &st) != 0) throw Error(what + ": cannot open '" + spec + "': " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) throw Error(what + ": '" + spec + "' is a directory");
@@ -36,10 +60,7 @@ std::string readAll(const std::string& spec, const std::string& what) {
                 std::to_string(kMaxInputBytes));
   std::ifstream in(spec, std::ios::binary);
   if (!in) throw Error(what + ": cannot open '" + spec + "': " + std::strerror(errno ? errno : EIO));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error(what + ": error reading '" + spec + "'");
-  return ss.str();
+  return readStream(in, spec, what);
 }
 
 std::string place(const std::string& file, int64_t line, int64_t col) {
@@ -47,10 +68,14 @@ std::string place(const std::string& file, int64_t line, int64_t col) {
 }
 
 // Text and CSV: numbers separated by commas and/or blanks, one row per line.
+// Blanks around a comma are allowed; a comma needs a number on each side
+// (",5", "1,,2" and "1,2," have an empty field). A UTF-8 byte order mark at
+// the start of the file is skipped (columns count from after it).
 Matrix parseText(const std::string& text, const std::string& file, const std::string& what) {
   Matrix m;
   int64_t line = 0;
-  size_t pos = 0;
+  size_t pos = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
   while (pos < text.size()) {
     ++line;
     size_t end = text.find('\n', pos);
@@ -58,15 +83,30 @@ Matrix parseText(const std::string& text, const std::string& file, const std::st
     std::string row = text.substr(pos, end - pos);
     pos = end + 1;
     if (!row.empty() && row.back() == '\r') row.pop_back();
-    size_t first = row.find_first_not_of(" \t,");
-    if (first == std::string::npos || row[first] == '#') continue;
+    size_t first = row.find_first_not_of(" \t");
+    if (first == std::string::npos) continue;
+    if (row[first] == '#') {  // a comment; binary data here is still not text
+      if (size_t nul = row.find('\0'); nul != std::string::npos)
+        throw Error(what + ": " + place(file, line, int64_t(nul) + 1) + ": binary data (a NUL byte) in a comment");
+      continue;
+    }
     int64_t count = 0;
     size_t i = 0;
+    bool comma = true;  // a field is due: at the start of the row or after a comma
+    size_t lastComma = 0;
     while (i < row.size()) {
-      while (i < row.size() && (row[i] == ' ' || row[i] == '\t' || row[i] == ',')) ++i;
+      while (i < row.size() && blank(row[i])) ++i;
       if (i >= row.size()) break;
+      if (row[i] == ',') {
+        if (comma)
+          throw Error(what + ": " + place(file, line, int64_t(i) + 1) + ": empty field (no number before this ',')");
+        comma = true;
+        lastComma = i++;
+        continue;
+      }
+      comma = false;
       size_t start = i;
-      while (i < row.size() && row[i] != ' ' && row[i] != '\t' && row[i] != ',') ++i;
+      while (i < row.size() && !blank(row[i]) && row[i] != ',') ++i;
       std::string token = row.substr(start, i - start);
       std::string where = place(file, line, int64_t(start) + 1);
       for (unsigned char c : token)
@@ -81,6 +121,8 @@ Matrix parseText(const std::string& text, const std::string& file, const std::st
       m.data.push_back(v);
       ++count;
     }
+    if (comma)
+      throw Error(what + ": " + place(file, line, int64_t(lastComma) + 1) + ": empty field (no number after this ',')");
     if (m.rows == 0) {
       m.cols = count;
     } else if (count != m.cols) {

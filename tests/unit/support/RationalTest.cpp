@@ -18,8 +18,34 @@ TEST(Rational, RejectsMalformedText) {
   EXPECT_FALSE(parseDecimal("."));
   EXPECT_FALSE(parseDecimal("1."));
   EXPECT_FALSE(parseDecimal("1.2.3"));
-  EXPECT_FALSE(parseDecimal("1e5"));
+  EXPECT_FALSE(parseDecimal("1e"));
+  EXPECT_FALSE(parseDecimal("1e+"));
+  EXPECT_FALSE(parseDecimal("1e5.0"));
   EXPECT_FALSE(parseDecimal("abc"));
+}
+
+// 1e308 was refused: exponent notation is read exactly, as a rational.
+TEST(Rational, ExponentNotationIsExact) {
+  EXPECT_EQ(toString(*parseDecimal("1e5")), "100000");
+  EXPECT_EQ(toString(*parseDecimal("2.5E-3")), "1/400");
+  EXPECT_EQ(toString(*parseDecimal("1e-1")), "1/10");
+  EXPECT_EQ(toString(*parseDecimal("-12.5e+2")), "-1250");
+  mpz_class big;
+  mpz_ui_pow_ui(big.get_mpz_t(), 10, 308);
+  EXPECT_EQ(*parseDecimal("1e308"), Rational(big));
+  EXPECT_EQ(*parseDecimal("0e99999999999999999999"), 0);
+}
+
+// The exponent limit bounds the number's size: trailing zeros count in it,
+// and an exponent too long for 64 bits does not overflow.
+TEST(Rational, ExponentLimit) {
+  EXPECT_TRUE(parseDecimal("1e10000"));
+  EXPECT_FALSE(parseDecimal("1e10001"));
+  EXPECT_FALSE(parseDecimal("1e-10001"));
+  EXPECT_FALSE(parseDecimal("10e10000"));
+  EXPECT_EQ(toString(*parseDecimal("1000e-10002")), "1/" + std::string("1") + std::string(9999, '0'));
+  EXPECT_FALSE(parseDecimal("1e99999999999999999999999"));
+  EXPECT_FALSE(parseDecimal("1e-99999999999999999999999"));
 }
 
 TEST(Rational, ToInt64OnlyForIntegersInRange) {
