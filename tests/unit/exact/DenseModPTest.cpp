@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <functional>
 #include <string>
+#include <thread>
 
 using namespace exacttest;
 namespace ex = nagrt::exact;
@@ -170,4 +171,21 @@ TEST(Rank, AgreesWithFlintOnStructuredMatrices) {
   cases.push_back({"one nonzero column", column});
   for (auto& [name, m] : cases) EXPECT_EQ(rankOf(m, p), flintRank(m, p)) << name;
   EXPECT_EQ(rankOf(cases[2].second, p), 1);
+}
+
+extern "C" int openblas_get_num_threads(void);
+
+TEST(Rank, ConcurrentCallsAgreeAndRestoreOpenBlasThreads) {
+  int before = openblas_get_num_threads();
+  std::mt19937_64 rng(14);
+  Dense a = productOfRank(400, 400, 321, kP1, rng), b = productOfRank(400, 400, 123, kP2, rng);
+  int64_t ra = -1, rb = -1;
+  std::thread t([&] {
+    for (int i = 0; i < 3; ++i) ra = rankOf(a, kP1);
+  });
+  for (int i = 0; i < 3; ++i) rb = rankOf(b, kP2);
+  t.join();
+  EXPECT_EQ(ra, 321);
+  EXPECT_EQ(rb, 123);
+  EXPECT_EQ(openblas_get_num_threads(), before);
 }
