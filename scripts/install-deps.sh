@@ -14,6 +14,8 @@ packages=(
   antlr4 libantlr4-runtime-dev uuid-dev
   # exact arithmetic
   libflint-dev libgmp-dev libmpfr-dev
+  # dense exact rank over F_p on BLAS (header-only FFLAS-FFPACK over givaro)
+  fflas-ffpack libgivaro-dev
   # floating-point linear algebra
   libopenblas-dev liblapacke-dev
   # tests and benchmarks (Macaulay2 and Singular check the exported maps; GNU

@@ -170,7 +170,7 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
       bool whole = out == Output::Library;
       for (const std::string& a : {std::string("-o"), tmp, object, std::string(whole ? "-Wl,--whole-archive" : "-Wl,--as-needed"),
                                    std::string(NAGC_RUNTIME_LIB), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
-                                   std::string("-lflint"),
+                                   std::string("-lflint"), std::string("-lgivaro"), std::string("-lgmpxx"),
                                    std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
                                    std::string("-lm"), std::string("-pthread")})
         argv.push_back(a);

@@ -68,6 +68,13 @@ Format formatFor(const std::string& path);
 void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name,
                  const std::vector<int64_t>& rowShape = {});
 
+/// The memory this process can really use, in bytes: the least of physical
+/// RAM, RLIMIT_AS and RLIMIT_DATA (soft limits, less what the process already
+/// maps) and the memory limit of its cgroup or any ancestor (v2 memory.max,
+/// v1 memory.limit_in_bytes). An upper bound, for refusing what can never
+/// fit: other processes may take some of it first. Memory.cpp.
+uint64_t availableMemoryBytes();
+
 }  // namespace nagrt
 
 struct nag_model;

@@ -1,0 +1,225 @@
+// DenseModP.cpp — rank and canonical kernels over F_p through FFLAS-FFPACK; the only file that includes it.
+#include "exact/DenseModP.h"
+
+#include "Runtime.h"
+
+#include <fflas-ffpack/ffpack/ffpack.h>
+#include <givaro/modular-balanced.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <mutex>
+#include <numeric>
+
+// Debian's OpenBLAS (the pthread build) exports these; FFLAS's own BLAS
+// declarations (config-blas.h) do not include them.
+extern "C" {
+void openblas_set_num_threads(int);
+int openblas_get_num_threads(void);
+}
+
+namespace nagrt::exact {
+namespace {
+
+using Field = Givaro::ModularBalanced<double>;
+
+// FFLAS-FFPACK wants one BLAS thread underneath (fflas-ffpack #23); the rest
+// of libnagrt (LAPACK's SVD in Dim.cpp) keeps OpenBLAS's own threads. The
+// first of any concurrent engine calls drops OpenBLAS to one thread, the last
+// one out restores the previous count.
+class OneBlasThread {
+public:
+  OneBlasThread() {
+    std::lock_guard<std::mutex> lock(mutex());
+    if (depth()++ == 0) {
+      saved() = openblas_get_num_threads();
+      if (saved() != 1) openblas_set_num_threads(1);
+    }
+  }
+  ~OneBlasThread() {
+    std::lock_guard<std::mutex> lock(mutex());
+    if (--depth() == 0 && saved() != 1) openblas_set_num_threads(saved());
+  }
+  OneBlasThread(const OneBlasThread&) = delete;
+  OneBlasThread& operator=(const OneBlasThread&) = delete;
+
+private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static int& depth() {
+    static int d = 0;
+    return d;
+  }
+  static int& saved() {
+    static int s = 1;
+    return s;
+  }
+};
+
+void requirePrime(uint64_t p, const char* what) {
+  if (!fflasPrimeOk(p))
+    throw Error(std::string(what) + ": the modulus " + std::to_string(p) +
+                " is not an odd prime below 2^26 = " + std::to_string(kPrimeBound) +
+                " (FFLAS-FFPACK's ModularBalanced<double> engine; use FLINT for larger primes)");
+}
+
+void requireShape(int64_t rows, int64_t cols, const char* what) {
+  if (rows < 0 || cols < 0)
+    throw Error(std::string(what) + ": negative matrix shape " + std::to_string(rows) + " x " + std::to_string(cols));
+}
+
+// Checks one entry is a residue 0 <= v < p and returns it in FFLAS's balanced
+// representation, -(p-1)/2 .. (p-1)/2.
+inline double balanced(double v, double p, double half, int64_t index, int64_t cols, const char* what) {
+  if (!(v >= 0.0 && v < p) || v != std::trunc(v)) {
+    char value[64];
+    std::snprintf(value, sizeof value, "%.17g", v);
+    throw Error(std::string(what) + ": entry (" + std::to_string(index / cols) + ", " +
+                std::to_string(index % cols) + ") = " + value + " is not a residue 0 <= v < " +
+                std::to_string(uint64_t(p)));
+  }
+  return v > half ? v - p : v;
+}
+
+void toBalanced(const double* from, double* to, int64_t n, int64_t cols, uint64_t p, const char* what) {
+  double pd = double(p), half = double((p - 1) / 2);
+  for (int64_t i = 0; i < n; ++i) to[i] = balanced(from[i], pd, half, i, cols, what);
+}
+
+inline uint64_t toResidue(double e, uint64_t p) {
+  int64_t v = int64_t(e);
+  return uint64_t(v < 0 ? v + int64_t(p) : v);
+}
+
+std::string humanBytes(int64_t bytes) {
+  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  double v = double(bytes);
+  int u = 0;
+  while (v >= 1024.0 && u < 6) v /= 1024.0, ++u;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f %s", v, units[u]);
+  return text;
+}
+
+}  // namespace
+
+bool fflasPrimeOk(uint64_t p) {
+  if (p < 3 || p >= kPrimeBound || p % 2 == 0) return false;
+  for (uint64_t d = 3; d * d <= p; d += 2)
+    if (p % d == 0) return false;
+  return true;
+}
+
+uint64_t largestPrimeBelow(uint64_t bound) {
+  for (uint64_t p = std::min(bound, kPrimeBound); p-- > 3;)
+    if (fflasPrimeOk(p)) return p;
+  return 0;
+}
+
+std::vector<uint64_t> defaultPrimes(int count) {
+  std::vector<uint64_t> primes;
+  for (uint64_t bound = kPrimeBound; int(primes.size()) < count;) {
+    uint64_t p = largestPrimeBelow(bound);
+    if (p == 0) break;
+    primes.push_back(p);
+    bound = p;
+  }
+  return primes;
+}
+
+int64_t denseBytes(int64_t rows, int64_t cols) {
+  requireShape(rows, cols, "denseBytes");
+  const int64_t max = std::numeric_limits<int64_t>::max();
+  if (rows != 0 && cols > max / int64_t(sizeof(double)) / rows) return max;
+  return rows * cols * int64_t(sizeof(double));
+}
+
+void checkFits(int64_t bytes, const std::string& what) {
+  uint64_t available = availableMemoryBytes();
+  if (bytes >= 0 && uint64_t(bytes) <= available) return;
+  std::string need = bytes == std::numeric_limits<int64_t>::max() ? "more than 2^63 bytes"
+                                                                  : std::to_string(bytes) + " bytes (" + humanBytes(bytes) + ")";
+  throw Error(what + " needs " + need + " but only " + std::to_string(available) + " bytes (" +
+              humanBytes(int64_t(std::min<uint64_t>(available, uint64_t(std::numeric_limits<int64_t>::max())))) +
+              ") are available to this process (the least of physical RAM, RLIMIT_AS, RLIMIT_DATA and the cgroup limit)");
+}
+
+void checkDenseFits(int64_t rows, int64_t cols, const std::string& what) {
+  checkFits(denseBytes(rows, cols), what + " (a " + std::to_string(rows) + " x " + std::to_string(cols) +
+                                        " matrix of doubles)");
+}
+
+int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p) {
+  requirePrime(p, "exact rank");
+  requireShape(rows, cols, "exact rank");
+  if (rows == 0 || cols == 0) return 0;
+  toBalanced(a, a, rows * cols, cols, p, "exact rank");
+  OneBlasThread oneThread;
+  Field F(p);
+  return int64_t(FFPACK::Rank(F, size_t(rows), size_t(cols), a, size_t(cols)));
+}
+
+std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p) {
+  requirePrime(p, "right kernel");
+  requireShape(rows, cols, "right kernel");
+  std::vector<std::vector<uint64_t>> basis;
+  if (cols == 0) return basis;
+  std::vector<int64_t> pivots;   // pivot column of each nonzero row of the RREF, increasing
+  std::vector<double> r;         // the RREF, row-major, rows x cols (balanced residues)
+  if (rows > 0) {
+    checkDenseFits(rows, cols, "the right kernel's working copy");
+    r.resize(size_t(rows * cols));
+    toBalanced(a, r.data(), rows * cols, cols, p, "right kernel");
+    OneBlasThread oneThread;
+    Field F(p);
+    std::vector<size_t> P(static_cast<size_t>(rows)), Qt(static_cast<size_t>(cols));
+    // LUdivine (slab recursive) finds the column rank profile, i.e. the pivots
+    // of the reduced row echelon form in the natural column order.
+    size_t rk = FFPACK::ReducedRowEchelonForm(F, size_t(rows), size_t(cols), r.data(), size_t(cols), P.data(), Qt.data(),
+                                              false, FFPACK::FfpackSlabRecursive);
+    FFPACK::getReducedEchelonForm(F, FFLAS::FflasUpper, size_t(rows), size_t(cols), rk, Qt.data(), r.data(),
+                                  size_t(cols), FFPACK::FfpackSlabRecursive);
+    // Read the pivots off the form itself and check it is the reduced row
+    // echelon form: a wrong reading of FFLAS's storage must not pass silently.
+    for (size_t t = 0; t < rk; ++t) {
+      const double* row = r.data() + t * size_t(cols);
+      int64_t j = 0;
+      while (j < cols && row[j] == 0.0) ++j;
+      bool ok = j < cols && row[j] == 1.0 && (pivots.empty() || j > pivots.back());
+      if (!ok)
+        throw std::logic_error("internal error: FFLAS-FFPACK's reduced echelon form, row " + std::to_string(t) +
+                               ", is not in reduced row echelon form");
+      pivots.push_back(j);
+    }
+    for (size_t t = 0; t < rk; ++t)
+      for (size_t s = 0; s < rk; ++s)
+        if (s != t && r[s * size_t(cols) + size_t(pivots[t])] != 0.0)
+          throw std::logic_error("internal error: FFLAS-FFPACK's reduced echelon form has a nonzero above or below "
+                                 "pivot " + std::to_string(t));
+  }
+  int64_t k = cols - int64_t(pivots.size());
+  checkFits(k == 0 ? 0 : std::max<int64_t>(denseBytes(k, cols), 0), "the right kernel's basis (" + std::to_string(k) +
+                                                                       " vectors of " + std::to_string(cols) + " residues)");
+  basis.reserve(size_t(k));
+  size_t t = 0;
+  for (int64_t f = 0; f < cols; ++f) {
+    if (t < pivots.size() && pivots[t] == f) {
+      ++t;
+      continue;
+    }
+    std::vector<uint64_t> v(size_t(cols), 0);
+    v[size_t(f)] = 1;
+    for (size_t s = 0; s < pivots.size(); ++s) {
+      double e = r[s * size_t(cols) + size_t(f)];
+      if (e != 0.0) v[size_t(pivots[s])] = toResidue(-e, p);
+    }
+    basis.push_back(std::move(v));
+  }
+  return basis;
+}
+
+}  // namespace nagrt::exact

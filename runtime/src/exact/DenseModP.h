@@ -1,0 +1,59 @@
+// DenseModP.h — dense exact linear algebra over F_p on BLAS (FFLAS-FFPACK behind plain C++).
+//
+// No FFLAS, givaro or BLAS type appears here: the one translation unit that
+// includes them is DenseModP.cpp (see README.md in this folder for why).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace nagrt::exact {
+
+/// Every prime this engine accepts is below 2^26: residues are doubles and
+/// FFLAS can then delay modular reductions over several products in a DGEMM.
+constexpr uint64_t kPrimeBound = uint64_t(1) << 26;
+
+/// True when p is an odd prime below kPrimeBound (trial division; exact).
+bool fflasPrimeOk(uint64_t p);
+
+/// The largest prime p < bound (bound <= kPrimeBound); 0 when there is none
+/// above 2 (bound <= 3). largestPrimeBelow(kPrimeBound) = 67108859 and
+/// largestPrimeBelow(67108859) = 67108837 are the two default primes.
+uint64_t largestPrimeBelow(uint64_t bound);
+
+/// The `count` largest primes below kPrimeBound, largest first: independent
+/// primes for repeated rank computations (the larger rank is the lower bound).
+std::vector<uint64_t> defaultPrimes(int count = 2);
+
+/// Bytes of a rows x cols matrix of doubles; INT64_MAX when that overflows.
+/// Throws nagrt::Error for a negative dimension.
+int64_t denseBytes(int64_t rows, int64_t cols);
+
+/// Throws nagrt::Error when `bytes` more bytes cannot fit in the memory
+/// available to this process (nagrt::availableMemoryBytes()); the message
+/// names `what`, the size needed and the size available.
+void checkFits(int64_t bytes, const std::string& what);
+
+/// checkFits(denseBytes(rows, cols), ...) with a message naming the shape.
+void checkDenseFits(int64_t rows, int64_t cols, const std::string& what);
+
+/// The rank of the rows x cols matrix `a` over F_p: row-major, lda = cols,
+/// entries residues 0 <= v < p stored as doubles (exact integers). The
+/// matrix is destroyed (factored in place). p must satisfy fflasPrimeOk.
+/// Throws nagrt::Error for a bad prime or an entry that is not a residue.
+/// Runs on one BLAS thread; concurrent calls on different matrices are safe.
+int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p);
+
+/// A basis of the right kernel {v in F_p^cols : A v = 0} of the rows x cols
+/// matrix `a` (layout and entries as for rank; `a` is not modified), in
+/// canonical form: with R the reduced row echelon form of A (pivots chosen in
+/// the natural column order) and f_1 < ... < f_k its free (non-pivot)
+/// columns, the i-th vector v_i has v_i[f_i] = 1, v_i[f_j] = 0 for j != i,
+/// and v_i[pivot of row t] = -R[t][f_i] mod p. It depends only on the row
+/// space of A, so any matrix with the same row space gives the same basis.
+/// k = cols - rank(A) vectors of `cols` residues each. Memory is checked
+/// before the working copy of A and the basis are allocated.
+std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p);
+
+}  // namespace nagrt::exact
