@@ -10,6 +10,7 @@
 // reported with the singular values around the gap that decided it.
 #include "Dim.h"
 #include "Exact.h"
+#include "exact/DenseModP.h"
 
 #include <flint/flint.h>
 #include <flint/nmod_mat.h>
@@ -106,6 +107,31 @@ std::string parameterName(const nag_model& m, int64_t i) {
   return "theta[" + std::to_string(i) + "]";
 }
 
+int64_t rankModP(const nmod_mat_t a) {
+  const uint64_t p = a->mod.n;
+  const int64_t rows = nmod_mat_nrows(a), cols = nmod_mat_ncols(a);
+  if (rows == 0 || cols == 0) return 0;
+  if (!exact::fflasPrimeOk(p)) {
+    flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    return int64_t(nmod_mat_rank(a));
+  }
+  exact::checkDenseFits(rows, cols, "the F_p matrix for FFLAS-FFPACK");
+  std::vector<double> d(size_t(rows) * size_t(cols));
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) d[size_t(i * cols + j)] = double(nmod_mat_entry(a, i, j));
+  return exact::rank(d.data(), rows, cols, p);
+}
+
+std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree) {
+  long double need = (long double)std::max<int64_t>(maxRank, 1) * (long double)std::max<int64_t>(degree, 1) * 100;
+  if (need < (long double)exact::kPrimeBound) return exact::defaultPrimes(2);
+  uint64_t a = (uint64_t(1) << 62) - 1;
+  while (!n_is_prime(a)) a -= 2;
+  uint64_t b = a - 2;
+  while (!n_is_prime(b)) b -= 2;
+  return {a, b};
+}
+
 namespace {
 
 uint64_t mulmod(uint64_t a, uint64_t b, uint64_t p) { return uint64_t((unsigned __int128)a * b % p); }
@@ -164,7 +190,7 @@ int64_t rankOfRows(const std::vector<std::vector<uint64_t>>& rows, int64_t cols,
   nmod_mat_init(a, slong(rows.size()), cols, p);
   for (size_t i = 0; i < rows.size(); ++i)
     for (int64_t c = 0; c < cols; ++c) nmod_mat_entry(a, i, c) = rows[i][size_t(c)];
-  int64_t r = int64_t(nmod_mat_rank(a));
+  int64_t r = rankModP(a);
   nmod_mat_clear(a);
   return r;
 }
@@ -221,25 +247,6 @@ void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points
     if (fixedTheta) throw Error("dim --at: a denominator vanishes mod p at that theta");
     if (++info.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
   }
-}
-
-// Memory available to this process: physical memory, the address-space and
-// data limits, and the cgroup's limit, whichever is least.
-__int128 availableMemory() {
-  long pages = ::sysconf(_SC_PHYS_PAGES), pageSize = ::sysconf(_SC_PAGESIZE);
-  __int128 avail = pages > 0 && pageSize > 0 ? __int128(pages) * pageSize : __int128(1) << 40;
-  for (int res : {RLIMIT_AS, RLIMIT_DATA}) {
-    struct rlimit lim;
-    if (::getrlimit(res, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY) avail = std::min<__int128>(avail, lim.rlim_cur);
-  }
-  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    if (FILE* f = std::fopen(path, "r")) {
-      unsigned long long v = 0;
-      if (std::fscanf(f, "%llu", &v) == 1 && v > 0) avail = std::min<__int128>(avail, __int128(v));
-      std::fclose(f);
-    }
-  }
-  return avail;
 }
 
 // Orthonormal basis (columns of a P x n column-major matrix) of the span of
@@ -313,9 +320,9 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   // LAPACK's SVD copies (with --kernel its P x P right factor). Refused with
   // the numbers when it cannot fit, instead of running out.
   __int128 cells = __int128(r.rows) * P;
-  __int128 bytes = (o.exact ? cells * 8 * (o.kernel ? 3 : 1) : 0) +
+  __int128 bytes = (o.exact ? cells * 8 * (o.kernel ? 3 : 2) : 0) +  // the Jacobian and the copy its rank factors
                    (o.floating ? (__int128(r.points) * O * P + 3 * cells + (o.kernel ? __int128(P) * P : 0)) * 8 : 0);
-  __int128 avail = availableMemory();
+  __int128 avail = __int128(availableMemoryBytes());
   if (bytes > avail * 3 / 4) {
     auto gib = [](__int128 b) {
       char text[32];
@@ -333,7 +340,8 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
                   (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
                   "; exact ranks need a polynomial or rational network (use --float for its functional dimension)");
     uint64_t p0 = o.prime;
-    if (!p0) p0 = primeBelow(uint64_t(1) << 62);  // the default: the largest prime below 2^62
+    std::vector<uint64_t> defaults = defaultRankPrimes(std::min(P, r.rows), poly ? m.total_degree : 1);
+    if (!p0) p0 = defaults[0];
     if (!n_is_prime(p0) || p0 >= (uint64_t(1) << 62) || p0 < 3)
       throw Error("--prime must be an odd prime below 2^62, got " + std::to_string(p0));
     // Schwartz-Zippel: a rank-r minor has degree <= r * D in the random
@@ -347,7 +355,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
                     " needs p > 100 x " + std::to_string(std::min(P, r.rows)) + " x " + std::to_string(m.total_degree) +
                     " for a meaningful rank (Schwartz-Zippel)");
     }
-    uint64_t primes[2] = {p0, primeBelow(p0)};
+    uint64_t primes[2] = {p0, o.prime ? primeBelow(p0) : defaults[1]};
     nmod_mat_t first;
     ExactJacobian firstInfo;
     for (int run = 0; run < 2; ++run) {
@@ -357,10 +365,9 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       nmod_mat_t j;
       ExactJacobian info;
       exactJacobian(m, rr.prime, rr.seed, r.points, nullptr, j, info, say);
-      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian over F_p (FLINT), prime " +
-          std::to_string(run + 1) + " of 2");
-      flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
-      rr.rank = int64_t(nmod_mat_rank(j));
+      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian over F_p (" +
+          (exact::fflasPrimeOk(rr.prime) ? "FFLAS-FFPACK" : "FLINT") + "), prime " + std::to_string(run + 1) + " of 2");
+      rr.rank = rankModP(j);
       rr.resampled = info.resampled;
       r.runs.push_back(rr);
       r.exactRank = std::max(r.exactRank, rr.rank);
@@ -404,7 +411,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       nmod_mat_t j;
       ExactJacobian info;
       exactJacobian(m, p, o.seed, r.points, &at, j, info, say);
-      r.rankAt = int64_t(nmod_mat_rank(j));
+      r.rankAt = rankModP(j);
       nmod_mat_clear(j);
     }
     // The span of the function space.

@@ -4,6 +4,8 @@
 #include "Runtime.h"
 #include "nag_runtime.h"
 
+#include <flint/nmod_mat.h>
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -92,6 +94,16 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
 
 /// The report of `dim` (DimReport.cpp): text, or JSON when `json`.
 std::string dimReport(const nag_model& m, const DimOptions& o, bool json);
+
+/// The rank of a matrix over F_p: FFLAS-FFPACK on BLAS for p < 2^26
+/// (exact/DenseModP.h), FLINT for larger primes.
+int64_t rankModP(const nmod_mat_t a);
+
+/// The default pair of primes for a rank up to `maxRank` of entries of
+/// degree <= `degree`: the two largest below 2^26 (FFLAS) when their
+/// Schwartz-Zippel bound maxRank * degree / p stays below 1/100, else the
+/// two largest below 2^62 (FLINT).
+std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree);
 
 /// The name of parameter index i: "W1[0, 2]".
 std::string parameterName(const nag_model& m, int64_t i);

@@ -71,7 +71,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
       }
       for (int64_t c = 0; c < cols; ++c) nmod_mat_entry(e, i, c) = y[size_t(c)];
     }
-    int64_t r = int64_t(nmod_mat_rank(e));
+    int64_t r = rankModP(e);
     nmod_mat_clear(e);
     s.functions = k;
     s.columns = cols;
