@@ -192,7 +192,10 @@ void call(const nag_model& m, F64 f64, F32 f32, std::vector<const Matrix*> in, M
 void output(const Matrix& y, const Args& args, const std::string& name, const std::vector<int64_t>& rowShape = {}) {
   std::string out = args.get("--out");
   Format format = args.has("--json") ? Format::JSON : out.empty() ? Format::Text : formatFor(out);
-  writeMatrix(y, out, format, name, rowShape);
+  std::vector<std::string> inputs;
+  for (const char* k : {"--theta", "--x", "--dir", "--cot"})
+    if (args.has(k)) inputs.push_back(args.get(k));
+  writeMatrix(y, out, format, name, rowShape, inputs);
 }
 
 void eval(const nag_model& m, const Args& args) {
@@ -308,6 +311,9 @@ std::string fmt(double v) {
   return buf;
 }
 
+// fmt for JSON, which has no NaN or infinity: those are null.
+std::string jsonNumber(double v) { return std::isfinite(v) ? fmt(v) : "null"; }
+
 // The dimension report as text or JSON.
 std::string dimReport(const nag_model& m, const Args& args) {
   DimOptions o;
@@ -366,9 +372,9 @@ std::string dimReport(const nag_model& m, const Args& args) {
       out << ",\n  \"exact_rank\": " << r.exactRank << ",\n  \"prime\": " << r.prime << ",\n  \"resampled\": " << r.resampled;
     if (r.floatRank >= 0) {
       out << ",\n  \"float_rank\": " << r.floatRank
-          << ",\n  \"float_gap\": " << (std::isinf(r.gap) ? std::string("null") : fmt(r.gap))
+          << ",\n  \"float_gap\": " << jsonNumber(r.gap)
           << ",\n  \"float_trusted\": " << (r.floatTrusted ? "true" : "false") << ",\n  \"singular_values_near_gap\": [";
-      for (size_t i = 0; i < around.size(); ++i) out << (i ? ", " : "") << fmt(around[i].second);
+      for (size_t i = 0; i < around.size(); ++i) out << (i ? ", " : "") << jsonNumber(around[i].second);
       out << "]";
     }
     out << "\n}\n";
