@@ -41,13 +41,27 @@ std::string resolveLinks(const std::string& path) {
   return p;
 }
 
+bool kernelName(const std::string& p) { return p.rfind("/dev/", 0) == 0 || p.rfind("/proc/", 0) == 0; }
+
 // Outputs that are written through: anything that exists and is not a
-// regular file, and the kernel's names under /dev and /proc (/dev/stdout is a
-// symlink to /proc/self/fd/1, which may name a regular file the shell opened).
+// regular file, and the kernel's names under /dev and /proc, given or reached
+// through symlinks (/dev/stdout is a symlink to /proc/self/fd/1, which may
+// name a regular file the shell opened: replacing that file would leave the
+// shell's descriptor on the old one).
 bool writesThrough(const std::string& path) {
-  if (path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0) return true;
   struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return true;
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    if (kernelName(p)) return true;
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return false;
+    std::vector<char> buf(size_t(st.st_size > 0 ? st.st_size : 255) + 2);
+    ssize_t n = ::readlink(p.c_str(), buf.data(), buf.size() - 1);
+    if (n <= 0) return false;
+    std::string target(buf.data(), size_t(n));
+    p = target[0] == '/' ? target : dirName(p) + "/" + target;
+  }
+  return false;
 }
 
 unsigned currentUmask() {
