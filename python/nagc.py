@@ -16,8 +16,13 @@ theta is a vector of P values (nagc's layout: the parameters in declaration
 order, row-major); X holds one sample per row (input_size values). Only
 numpy and the standard library are used.
 """
+import atexit
 import ctypes
+import hashlib
 import json
+import os
+import shutil
+import tempfile
 
 import numpy as np
 
@@ -68,11 +73,42 @@ _EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)
 _DERIVED = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _ptr, _ptr, _i64)
 
 
+_private_dir = None
+
+
+def _private_copy(path):
+    """A copy of the library at a path unique to its content.
+
+    The dynamic loader keeps a library by its path: after `path` is
+    recompiled, loading it again would hand back the old code. A copy named
+    by the SHA-256 of the bytes read (in a private folder removed at exit)
+    makes every content its own library, and the model is exactly the file
+    that was read, whatever happens to `path` afterwards.
+    """
+    global _private_dir
+    with open(path, "rb") as f:
+        data = f.read()
+    digest = hashlib.sha256(data).hexdigest()
+    if _private_dir is None:
+        _private_dir = tempfile.mkdtemp(prefix="nagc-py-")
+        atexit.register(shutil.rmtree, _private_dir, True)
+    copy = os.path.join(_private_dir, digest + "-" + os.path.basename(path))
+    if not os.path.exists(copy):
+        tmp = copy + ".tmp"
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o700)
+        os.replace(tmp, copy)
+    return copy, digest
+
+
 class Model:
     """A network compiled with `nagc FILE --emit=lib`."""
 
     def __init__(self, path):
-        self._lib = ctypes.CDLL(path)
+        self.path = path
+        copy, self.sha256 = _private_copy(path)
+        self._lib = ctypes.CDLL(copy)
         get = self._lib.nag_library_model
         get.restype = ctypes.POINTER(_Model)
         self._m = get().contents

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(fuzz_frontend fuzz_data)
+[ ${#targets[@]} -eq 0 ] && targets=(fuzz_frontend fuzz_data fuzz_results)
 build=${NAGC_FUZZ_BUILD:-build-fuzz}
 
 if [ ! -f "$build/build.ninja" ]; then
@@ -25,9 +25,10 @@ if ! cmake --build "$build" --target "${targets[@]}" -j "$(nproc)" >"$build/buil
 fi
 
 seeds="$build/seeds"
-rm -rf "$seeds" && mkdir -p "$seeds/fuzz_frontend" "$seeds/fuzz_data" "$build/findings"
+rm -rf "$seeds" && mkdir -p "$seeds/fuzz_frontend" "$seeds/fuzz_data" "$seeds/fuzz_results" "$build/findings"
 find examples stdlib tests -name '*.nag' -exec cp -t "$seeds/fuzz_frontend" {} + 2>/dev/null || true
 cp tests/fuzz/corpus/data/* "$seeds/fuzz_data/"
+cp tests/fuzz/corpus/results/* "$seeds/fuzz_results/"
 
 status=0
 for t in "${targets[@]}"; do

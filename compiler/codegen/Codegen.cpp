@@ -3,6 +3,7 @@
 
 #include "codegen/Emit.h"
 #include "codegen/Target.h"
+#include "nagrt_output.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -72,18 +73,11 @@ std::string replaceExtension(const std::string& path, const std::string& ext) {
   return path.substr(0, dot) + ext;
 }
 
-// Writes text to path through a temporary file and a rename.
-std::string writeAtomically(const std::string& path, const std::string& text) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return "cannot write '" + path + "': " + std::strerror(errno);
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return "cannot write '" + path + "'";
-  }
-  return "";
+// Writes text to path (nagrt::writeOutput: atomic, never over an input).
+std::string writeText(const std::string& path, const std::string& text, const Options& o) {
+  nagrt::OutputOptions w;
+  w.inputs = o.inputs;
+  return nagrt::writeOutput(path, text, w);
 }
 
 }  // namespace
@@ -141,15 +135,13 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
       llvm::raw_string_ostream os(text);
       m->print(os, nullptr);
       os.flush();
-      return writeAtomically(path, text);
+      return writeText(path, text, o);
     }
     case Output::Asm:
     case Output::Object: {
-      std::string tmp = path + ".tmp." + std::to_string(::getpid());
-      error = emitFile(*m, *tm, out == Output::Asm, tmp);
-      if (error.empty() && std::rename(tmp.c_str(), path.c_str()) != 0) error = "cannot write '" + path + "'";
-      if (!error.empty()) std::remove(tmp.c_str());
-      return error;
+      nagrt::OutputOptions w;
+      w.inputs = o.inputs;
+      return nagrt::writeOutputWith(path, [&](const std::string& tmp) { return emitFile(*m, *tm, out == Output::Asm, tmp); }, w);
     }
     case Output::Executable:
     case Output::Library: {
@@ -160,34 +152,35 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
         std::remove(object.c_str());
         return error;
       }
-      std::string tmp = path + ".tmp." + std::to_string(::getpid());
-      std::vector<std::string> argv{NAGC_LINKER};
-      // A sanitized build's runtime needs the sanitizer's libraries too.
-      if (std::string sanitize = NAGC_SANITIZE_FLAGS; !sanitize.empty()) argv.push_back(sanitize);
-      if (out == Output::Library) argv.push_back("-shared");
-      // A library carries the whole runtime (the dimension report, the command
-      // line's pieces) for the programs that load it.
-      bool whole = out == Output::Library;
-      for (const std::string& a : {std::string("-o"), tmp, object, std::string(whole ? "-Wl,--whole-archive" : "-Wl,--as-needed"),
-                                   std::string(NAGC_RUNTIME_LIB), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
-                                   std::string("-lflint"), std::string("-lgivaro"), std::string("-lgmpxx"),
-                                   std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
-                                   std::string("-lm"), std::string("-pthread")})
-        argv.push_back(a);
-      std::string output;
-      int status = run(argv, output);
+      nagrt::OutputOptions w;
+      w.inputs = o.inputs;
+      w.mode = 0755;
+      error = nagrt::writeOutputWith(
+          path,
+          [&](const std::string& tmp) -> std::string {
+            std::vector<std::string> argv{NAGC_LINKER};
+            // A sanitized build's runtime needs the sanitizer's libraries too.
+            if (std::string sanitize = NAGC_SANITIZE_FLAGS; !sanitize.empty()) argv.push_back(sanitize);
+            if (out == Output::Library) argv.push_back("-shared");
+            // A library carries the whole runtime (the dimension report, the
+            // command line's pieces) for the programs that load it.
+            bool whole = out == Output::Library;
+            for (const std::string& a :
+                 {std::string("-o"), tmp, object, std::string(whole ? "-Wl,--whole-archive" : "-Wl,--as-needed"),
+                  std::string(NAGC_RUNTIME_LIB), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
+                  std::string("-lflint"), std::string("-lgivaro"), std::string("-lgmpxx"), std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
+                  std::string("-lm"), std::string("-pthread")})
+              argv.push_back(a);
+            std::string output;
+            if (run(argv, output) != 0) return "linking '" + path + "' failed:\n" + output;
+            return "";
+          },
+          w);
       std::remove(object.c_str());
-      if (status != 0) {
-        std::remove(tmp.c_str());
-        return "linking '" + path + "' failed:\n" + output;
-      }
-      if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return "cannot write '" + path + "': " + std::strerror(errno);
-      }
+      if (!error.empty()) return error;
       if (out == Output::Library) {
         std::string header = replaceExtension(path, ".h");
-        return writeAtomically(header, cHeader(g, d, path, o.precision));
+        return writeText(header, cHeader(g, d, path, o.precision), o);
       }
       return "";
     }

@@ -23,6 +23,7 @@ struct Options {
   unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
   Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
   bool modular = false;      ///< internal: emit in integers mod p (see emitFunction)
+  std::vector<std::string> inputs;  ///< files read by the compilation, which an output must not replace
 };
 
 /// Compiles the network and writes `path` (for a library, also `path` with
@@ -42,6 +43,10 @@ std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std
 
 /// The runtime library programs and libraries are linked with.
 std::string runtimeLibrary();
+
+/// The target code is generated for, resolved: the triple, the CPU (the
+/// host's when none is given) and its features, as one line for cache keys.
+std::string resolvedTarget(const Options& o);
 
 /// Checks the options (lanes, CPU name); returns "" or an error.
 std::string validate(const Options& o);

@@ -16,6 +16,8 @@ const char* helpText() {
                             row each (cached, resumable); --emit-jobs DIR writes
                             a job list (Slurm array, GNU parallel) instead, and
                             nagc sweep --merge DIR -o results.csv gathers it
+       nagc cache --info|--clear [--cache DIR]
+                            what the build cache holds, or empty it
        nagc report results.csv [--table md|latex] [--plot out.svg] [--x ARG|ARG[i]]
                             a sweep's table, and dimension against ARG as SVG
 
@@ -73,6 +75,9 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
     first = 2;
   } else if (argc > 1 && std::string(argv[1]) == "sweep") {
     o.sweep = true;
+    first = 2;
+  } else if (argc > 1 && std::string(argv[1]) == "cache") {
+    o.cacheCommand = true;
     first = 2;
   } else if (argc > 1 && std::string(argv[1]) == "report") {
     o.report = true;
@@ -160,6 +165,12 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.printAfter.push_back(pass);
     } else if (a == "--only-dim-functions") {
       o.onlyDimFunctions = true;
+    } else if (o.cacheCommand && (a == "--info" || a == "--clear")) {
+      o.cacheClear = a == "--clear";
+    } else if (o.cacheCommand && a == "--cache") {
+      auto v = value("--cache");
+      if (!v) return std::nullopt;
+      o.cache = *v;
     } else if (o.sweep && (a == "--jobs" || a == "--timeout" || a == "--cache")) {
       auto v = value(a.c_str());
       if (!v) return std::nullopt;
@@ -228,7 +239,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
     }
   }
   if (o.sweep && !o.merge.empty() && o.input.empty()) o.input = o.merge;  // `nagc sweep --merge DIR` needs no file
-  if (!o.help && !o.version && o.input.empty()) {
+  if (!o.help && !o.version && !o.cacheCommand && o.input.empty()) {
     error = {DiagId::err_no_input, {}};
     return std::nullopt;
   }

@@ -39,6 +39,8 @@ struct Options {
   bool quiet = false;                  ///< --quiet: no progress lines, even on a terminal
   bool report = false;                 ///< `nagc report results.csv ...`
   std::string plot, table = "md", xAxis;  ///< report: --plot, --table, --x
+  bool cacheCommand = false;           ///< `nagc cache --info|--clear [--cache DIR]`
+  bool cacheClear = false;             ///< cache: --clear (else --info)
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run
   std::vector<std::string> runArgs;    ///< what follows `--`
   bool help = false;

@@ -10,6 +10,7 @@
 #include "ir/Printer.h"
 #include "ir/Serialize.h"
 #include "ir/Verifier.h"
+#include "nagrt_output.h"
 #include "transforms/Derived.h"
 #include "transforms/Simplify.h"
 #include "support/InternalError.h"
@@ -175,37 +176,56 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     std::string path = options.output.empty() ? defaultOutput(options.input, options.emit) : options.output;
     bool toStdout = path == "-" && (kind == codegen::Output::LLVM || kind == codegen::Output::Asm);
     if (toStdout) path = tempOutput();
-    // Programs, libraries and objects are cached by a hash of everything that
-    // determines them: nagc's version, the specialized IR with its names and
-    // arguments, and the code generation options.
-    bool cacheable = !toStdout && options.useCache && kind != codegen::Output::LLVM && kind != codegen::Output::Asm;
-    std::string cached;
-    if (cacheable) {
-      std::string dir = cacheDirectory();
-      std::ostringstream key;
-      key << NAGC_VERSION << " " << buildIdentity() << "\n" << int(kind) << " " << cg.optLevel << " " << cg.targetCpu << " " << cg.lanes << " "
-          << int(cg.precision) << " " << options.derivatives << options.onlyDimFunctions << "\n"
-          << options.input << "\n" << ir::serialize(*graph);
-      for (const ir::ParamInfo& p : graph->params) key << p.path << "\n";
-      for (const ir::InputInfo& in : graph->inputs) key << in.name << "\n";
-      for (const ir::ArgInfo& a : graph->args) key << a.name << "=" << a.value << (a.overridden ? "*" : "") << "\n";
-      char hex[17];
-      std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fnv1a(key.str()));
-      if (!dir.empty()) cached = dir + "/" + hex;
+    // No output replaces a file the compilation read (by device and inode:
+    // `-o model.nag`, or a source without .nag and no -o).
+    for (uint32_t f = 1; f <= sources.fileCount(); ++f) cg.inputs.push_back(sources.name(f));
+    if (std::string problem = nagrt::checkNotAnInput(path, cg.inputs); !problem.empty()) {
+      diags.report(DiagId::err_codegen, SourceRange(), {problem});
+      return 1;
     }
-    if (!cached.empty() && copyAtomically(cached, path)) {
-      if (kind == codegen::Output::Library) {
-        std::ofstream header(path.substr(0, path.find_last_of('.')) + ".h");
-        header << codegen::cHeader(*graph, model, path, cg.precision);
+    // Programs, libraries and objects are cached by a hash of everything that
+    // determines them: nagc's identity, every file of the import closure, the
+    // specialized IR with its names and arguments, all options, and the
+    // resolved target (the host's CPU and features when none is given).
+    bool cacheable = !toStdout && options.useCache && kind != codegen::Output::LLVM && kind != codegen::Output::Asm;
+    std::string dir, key;
+    if (cacheable) dir = cacheDirectory();
+    if (!dir.empty()) {
+      std::ostringstream material;
+      material << buildIdentity() << "\n" << int(kind) << " " << cg.optLevel << " " << cg.lanes << " " << int(cg.precision)
+               << " " << options.derivatives << options.onlyDimFunctions << "\n" << codegen::resolvedTarget(cg) << "\n"
+               << options.input << "\n" << ir::serialize(*graph);
+      for (const ir::ParamInfo& p : graph->params) material << p.path << "\n";
+      for (const ir::InputInfo& in : graph->inputs) material << in.name << "\n";
+      for (const ir::ArgInfo& a : graph->args) material << a.name << "=" << a.value << (a.overridden ? "*" : "") << "\n";
+      material << sourceContents(sources);
+      key = cacheKey(material.str());
+    }
+    unsigned mode = kind == codegen::Output::Object ? 0644 : 0755;
+    if (!key.empty()) {
+      std::string note;
+      CacheResult r = cacheFetch(dir, key, path, mode, cg.inputs, note);
+      if (options.verbose && !note.empty()) err << "nagc: " << note << "\n";
+      if (r == CacheResult::Hit) {
+        if (kind == codegen::Output::Library) {
+          nagrt::OutputOptions w;
+          w.inputs = cg.inputs;
+          std::string header = path.substr(0, path.find_last_of('.')) + ".h";
+          if (std::string problem = nagrt::writeOutput(header, codegen::cHeader(*graph, model, path, cg.precision), w);
+              !problem.empty()) {
+            diags.report(DiagId::err_codegen, SourceRange(), {problem});
+            return 1;
+          }
+        }
+        if (options.verbose) err << "nagc: " << path << ": an identical build was cached (" << dir << "/" << key << ")\n";
+        return 0;
       }
-      if (options.verbose) err << "nagc: " << path << ": an identical build was cached (" << cached << ")\n";
-      return 0;
     }
     if (std::string problem = codegen::compileToFile(*graph, model, cg, kind, path); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;
     }
-    if (!cached.empty()) copyAtomically(path, cached);  // best effort: a full disk only costs the next build
+    if (!key.empty()) cacheStore(dir, key, path);  // best effort: a full disk only costs the next build
     if (options.verbose) err << "nagc: " << path << ": compiled\n";
     if (toStdout) {
       std::ifstream in(path);

@@ -1,6 +1,9 @@
 // Report.cpp — `nagc report`: a sweep's CSV as a Markdown or LaTeX table and an SVG plot.
 #include "driver/Report.h"
 
+#include "driver/Results.h"
+#include "nagrt_output.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -16,35 +19,58 @@ namespace {
 
 std::vector<std::string> splitCsv(const std::string& line) {
   std::vector<std::string> cells;
-  std::string cur;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cur += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  cells.push_back(cur);
+  if (!splitCsvLine(line, cells)) cells.clear();
   return cells;
+}
+
+// Text for XML (SVG): markup characters as entities; control characters and
+// bytes that are not UTF-8, which XML cannot hold, as U+FFFD.
+std::string escapeXml(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool valid = len > 0 && i + len <= s.size();
+    for (size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (!valid || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      out += "\xEF\xBF\xBD";
+      i += valid ? len : 1;
+      continue;
+    }
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out.append(s, i, len);
+    }
+    i += len;
+  }
+  return out;
+}
+
+// A Markdown table cell: characters that make markup (emphasis, code, HTML,
+// table pipes, escapes) backslash-escaped or as entities; brackets too when
+// they could form a link; line breaks as spaces.
+std::string escapeMarkdown(const std::string& s) {
+  bool link = s.find("](") != std::string::npos || s.find("][") != std::string::npos || s.find("]:") != std::string::npos;
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else if (std::string("\\|*_`~#!").find(c) != std::string::npos || (link && (c == '[' || c == ']'))) out += std::string("\\") + c;
+    else out += c;
+  }
+  return out;
 }
 
 struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
+  std::vector<int> lines;  ///< the line of each row in the file
   int column(const std::string& name) const {
     auto it = std::find(header.begin(), header.end(), name);
     return it == header.end() ? -1 : int(it - header.begin());
@@ -63,6 +89,7 @@ bool axisValue(const Table& t, const std::vector<std::string>& row, const std::s
   if (c < 0) return false;
   std::string v = row[size_t(c)];
   if (index >= 0) {
+    if (v.size() < 2 || v.front() != '[' || v.back() != ']') return false;
     std::string inner = v.substr(1, v.size() - 2);
     std::stringstream ss(inner);
     std::string item;
@@ -75,13 +102,31 @@ bool axisValue(const Table& t, const std::vector<std::string>& row, const std::s
   return !v.empty() && *end == '\0';
 }
 
+// Text for LaTeX: every special character as the command that prints it.
 std::string escapeLatex(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '_' || c == '#' || c == '%' || c == '&') out += '\\';
-    out += c;
+    switch (c) {
+      case '\\': out += "\\textbackslash{}"; break;
+      case '~': out += "\\textasciitilde{}"; break;
+      case '^': out += "\\textasciicircum{}"; break;
+      case '<': out += "\\textless{}"; break;
+      case '>': out += "\\textgreater{}"; break;
+      case '|': out += "\\textbar{}"; break;
+      case '&': case '%': case '$': case '#': case '_': case '{': case '}': out += std::string("\\") + c; break;
+      case '\n': case '\r': out += ' '; break;
+      default: out += c;
+    }
   }
   return out;
+}
+
+// A cell as a finite number; false for text, nan and infinities.
+bool finiteNumber(const std::string& s, double& v) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  v = std::strtod(s.c_str(), &end);
+  return *end == '\0' && std::isfinite(v);
 }
 
 }  // namespace
@@ -108,20 +153,27 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   int argCount = pCol;  // the argument columns come first
   for (int lineNo = 2; std::getline(in, line); ++lineNo) {
     if (line.empty()) continue;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
     std::vector<std::string> row = splitCsv(line);
+    if (row.empty()) {
+      err << "nagc: error: " << o.input << ":" << lineNo << ": not a CSV line (an unbalanced quote)\n";
+      return 1;
+    }
     if (row.size() != t.header.size()) {
       err << "nagc: error: " << o.input << ":" << lineNo << ": " << row.size() << " cells, the header has "
           << t.header.size() << "\n";
       return 1;
     }
     t.rows.push_back(row);
+    t.lines.push_back(lineNo);
   }
 
   // The table.
   bool latex = o.table == "latex";
   std::vector<int> cols;
   for (int c = 0; c < argCount; ++c) cols.push_back(c);
-  for (const char* name : {"P", "span", "expected", "bound", "dimension", "defect", "unexplained", "certified", "status"})
+  for (const char* name : {"P", "ambient", "span", "expected", "bound", "dimension", "defect", "unexplained", "certified", "status"})
     if (int c = t.column(name); c >= 0) cols.push_back(c);
   std::ostringstream table;
   if (latex) {
@@ -130,7 +182,7 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     table << " \\\\\n\\hline\n";
   } else {
     table << "|";
-    for (int c : cols) table << " " << t.header[size_t(c)] << " |";
+    for (int c : cols) table << " " << escapeMarkdown(t.header[size_t(c)]) << " |";
     table << "\n|";
     for (size_t k = 0; k < cols.size(); ++k) table << "---|";
     table << "\n";
@@ -139,9 +191,9 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     bool defective = row[size_t(statusCol)] == "ok" && std::atoi(row[size_t(defCol)].c_str()) > 0;
     for (size_t k = 0; k < cols.size(); ++k) {
       std::string cell = row[size_t(cols[k])];
-      if (defective && cols[k] == defCol) cell = latex ? "\\textbf{" + cell + "}" : "**" + cell + "**";
-      if (latex) table << (k ? " & " : "") << escapeLatex(cell);
-      else table << (k ? " " : "| ") << cell << " |";
+      bool bold = defective && cols[k] == defCol;
+      if (latex) table << (k ? " & " : "") << (bold ? "\\textbf{" + escapeLatex(cell) + "}" : escapeLatex(cell));
+      else table << (k ? " " : "| ") << (bold ? "**" + escapeMarkdown(cell) + "**" : escapeMarkdown(cell)) << " |";
     }
     table << (latex ? " \\\\\n" : "\n");
   }
@@ -166,12 +218,22 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     bool defective;
   };
   std::map<std::string, std::vector<Point>> series;
-  for (const auto& row : t.rows) {
+  size_t omitted = 0;  // rows whose numbers are not finite: left out, and said so
+  for (size_t r = 0; r < t.rows.size(); ++r) {
+    const auto& row = t.rows[r];
     if (row[size_t(statusCol)] != "ok") continue;
     double x;
     if (!axisValue(t, row, xSpec, x)) {
       err << "nagc: error: --x " << xSpec << " has no numeric value in some rows\n";
       return 1;
+    }
+    double dim, exp, defect;
+    if (!std::isfinite(x) || !finiteNumber(row[size_t(dimCol)], dim) || !finiteNumber(row[size_t(expCol)], exp) ||
+        !finiteNumber(row[size_t(defCol)], defect)) {
+      err << "nagc: warning: " << o.input << ":" << t.lines[r]
+          << ": a value to plot is not a finite number; the row is left out of the plot\n";
+      ++omitted;
+      continue;
     }
     // The series: the other arguments; for ARG[i], ARG with element i left out.
     std::string key;
@@ -180,7 +242,7 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     for (int c = 0; c < argCount; ++c) {
       std::string v = row[size_t(c)];
       if (t.header[size_t(c)] == base) {
-        if (element < 0) continue;
+        if (element < 0 || v.size() < 2) continue;
         std::string inner = v.substr(1, v.size() - 2), item, masked;
         std::stringstream ss(inner);
         for (int k = 0; std::getline(ss, item, ','); ++k) masked += (k ? "," : "") + (k == element ? std::string("_") : item);
@@ -188,8 +250,7 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
       }
       key += (key.empty() ? "" : " ") + t.header[size_t(c)] + "=" + v;
     }
-    double dim = std::atof(row[size_t(dimCol)].c_str()), exp = std::atof(row[size_t(expCol)].c_str());
-    series[key].push_back({x, dim, exp, std::atoi(row[size_t(defCol)].c_str()) > 0});
+    series[key].push_back({x, dim, exp, defect > 0});
   }
   double xmin = 1e300, xmax = -1e300, ymax = 1;
   for (auto& [k, pts] : series) {
@@ -207,11 +268,11 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   const char* colors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
   std::ostringstream svg;
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<title>dimension against " << xSpec << " (" << o.input << ")</title>\n"
+      << "<title>dimension against " << escapeXml(xSpec) << " (" << escapeXml(o.input) << ")</title>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<line x1=\"" << L << "\" y1=\"" << H - B << "\" x2=\"" << W - R << "\" y2=\"" << H - B << "\" stroke=\"black\"/>\n"
       << "<line x1=\"" << L << "\" y1=\"" << T << "\" x2=\"" << L << "\" y2=\"" << H - B << "\" stroke=\"black\"/>\n"
-      << "<text x=\"" << (L + W - R) / 2 << "\" y=\"" << H - 12 << "\" text-anchor=\"middle\">" << xSpec << "</text>\n"
+      << "<text x=\"" << (L + W - R) / 2 << "\" y=\"" << H - 12 << "\" text-anchor=\"middle\">" << escapeXml(xSpec) << "</text>\n"
       << "<text x=\"14\" y=\"" << (T + H - B) / 2 << "\" transform=\"rotate(-90 14 " << (T + H - B) / 2
       << ")\" text-anchor=\"middle\">dimension (solid) and expected (dashed)</text>\n";
   for (int k = 0; k <= 4; ++k) {
@@ -231,7 +292,7 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
       solid << sx(p.x) << "," << sy(p.dim) << " ";
       dashed << sx(p.x) << "," << sy(p.expected) << " ";
     }
-    svg << "<g class=\"series\" data-series=\"" << key << "\">\n"
+    svg << "<g class=\"series\" data-series=\"" << escapeXml(key) << "\">\n"
         << "<polyline class=\"dimension\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"" << solid.str() << "\"/>\n"
         << "<polyline class=\"expected\" fill=\"none\" stroke=\"" << color << "\" stroke-dasharray=\"5,4\" points=\"" << dashed.str() << "\"/>\n";
     for (const Point& p : pts) {
@@ -242,21 +303,18 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
         svg << "<circle class=\"point\" data-x=\"" << p.x << "\" data-dimension=\"" << p.dim << "\" cx=\"" << sx(p.x) << "\" cy=\""
             << sy(p.dim) << "\" r=\"3\" fill=\"" << color << "\"/>\n";
     }
-    svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 10 << "\" fill=\"" << color << "\">" << key << "</text>\n</g>\n";
+    svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 10 << "\" fill=\"" << color << "\">" << escapeXml(key) << "</text>\n</g>\n";
     ++s;
   }
-  svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 20 << "\" fill=\"red\">x: defective</text>\n</svg>\n";
-  std::string tmp = o.plot + ".tmp";
-  {
-    std::ofstream f(tmp);
-    f << svg.str();
-    if (!f) {
-      err << "nagc: error: cannot write '" << o.plot << "'\n";
-      return 1;
-    }
-  }
-  if (std::rename(tmp.c_str(), o.plot.c_str()) != 0) {
-    err << "nagc: error: cannot write '" << o.plot << "'\n";
+  svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 20 << "\" fill=\"red\">x: defective</text>\n";
+  if (omitted)
+    svg << "<text class=\"omitted\" x=\"" << L << "\" y=\"" << T - 10 << "\" fill=\"red\">" << omitted
+        << " rows left out: not finite numbers</text>\n";
+  svg << "</svg>\n";
+  nagrt::OutputOptions w;
+  w.inputs = {o.input};
+  if (std::string problem = nagrt::writeOutput(o.plot, svg.str(), w); !problem.empty()) {
+    err << "nagc: error: " << problem << "\n";
     return 1;
   }
   return 0;

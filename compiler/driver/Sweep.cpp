@@ -1,7 +1,10 @@
 // Sweep.cpp — `nagc sweep`: the dimension report over every combination of arguments.
 #include "driver/Sweep.h"
 
+#include "codegen/Codegen.h"
 #include "driver/Cache.h"
+#include "driver/Results.h"
+#include "nagrt_output.h"
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +21,7 @@
 #include <mutex>
 #include <set>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -100,13 +104,6 @@ std::vector<std::string> alternatives(const std::string& name, const std::string
   return out;
 }
 
-std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Runs argv; kills it after `timeout` seconds (0: no limit). Returns the exit
 // status, -1 on a timeout; collects standard output.
 int runProcess(const std::vector<std::string>& argv, double timeout, std::string& output) {
@@ -161,12 +158,102 @@ std::string field(const std::string& json, const std::string& key) {
   return v;
 }
 
-std::string csvCell(const std::string& s) {
-  if (s.find_first_of(",\"") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+// An exclusive flock on the results file, held for the whole sweep, so that
+// a second sweep on the same file waits and then resumes from what the first
+// one wrote.
+class ResultsLock {
+public:
+  ResultsLock() = default;
+  ResultsLock(const ResultsLock&) = delete;
+  ResultsLock& operator=(const ResultsLock&) = delete;
+  ~ResultsLock() { release(); }
+
+  /// Opens (creating) and locks `path`; says so and waits while another
+  /// sweep holds it. False with `error` set when it cannot.
+  bool acquire(const std::string& path, std::ostream& err, std::string& error) {
+    release();
+    for (bool told = false;;) {
+      int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+      if (fd < 0) {
+        error = "cannot open '" + path + "': " + std::strerror(errno);
+        return false;
+      }
+      if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) {
+          error = "cannot lock '" + path + "': " + std::strerror(errno);
+          ::close(fd);
+          return false;
+        }
+        if (!told) err << "sweep: another sweep is writing '" << path << "'; waiting for it to finish\n" << std::flush;
+        told = true;
+        if (::flock(fd, LOCK_EX) != 0) {
+          error = "cannot lock '" + path + "': " + std::strerror(errno);
+          ::close(fd);
+          return false;
+        }
+      }
+      if (names(fd, path)) {
+        fd_ = fd;
+        return true;
+      }
+      ::close(fd);  // the file was replaced while we waited: lock the new one
+    }
+  }
+
+  /// The whole file as it is now.
+  std::string contents() const {
+    std::string text;
+    char buf[65536];
+    for (off_t at = 0;;) {
+      ssize_t n = ::pread(fd_, buf, sizeof buf, at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      text.append(buf, size_t(n));
+      at += n;
+    }
+    return text;
+  }
+
+  /// Appends and syncs `bytes` (whole rows).
+  bool append(const std::string& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+      ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += size_t(n);
+    }
+    return ::fdatasync(fd_) == 0;
+  }
+
+  /// Replaces the file atomically with `text` and moves the lock to the new
+  /// file. False with `error` empty when another sweep locked the new file
+  /// first (the caller acquires and reads again), with `error` set on failure.
+  bool replace(const std::string& path, const std::string& text, std::string& error) {
+    error = nagrt::writeOutput(path, text);
+    if (!error.empty()) return false;
+    int fd = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+    if (fd >= 0 && ::flock(fd, LOCK_EX | LOCK_NB) == 0 && names(fd, path)) {
+      release();
+      fd_ = fd;
+      return true;
+    }
+    if (fd >= 0) ::close(fd);
+    release();
+    return false;
+  }
+
+private:
+  static bool names(int fd, const std::string& path) {
+    struct stat a, b;
+    return ::fstat(fd, &a) == 0 && ::stat(path.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+  }
+  void release() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  int fd_ = -1;
+};
 
 std::string shellQuote(const std::string& s) {
   std::string out = "'";
@@ -179,7 +266,7 @@ int emitJobs(const SweepOptions& o, const std::string& self, const std::vector<s
              const std::vector<std::vector<std::string>>& combos, std::ostream& out, std::ostream& err) {
   ::mkdir(o.emitJobs.c_str(), 0755);
   ::mkdir((o.emitJobs + "/rows").c_str(), 0755);
-  std::ofstream jobs(o.emitJobs + "/jobs.txt");
+  std::ostringstream jobs, slurm, parallel;
   for (size_t i = 0; i < combos.size(); ++i) {
     char row[32];
     std::snprintf(row, sizeof row, "row-%06zu.csv", i);
@@ -190,18 +277,18 @@ int emitJobs(const SweepOptions& o, const std::string& self, const std::vector<s
     if (o.timeout > 0) jobs << " --timeout " << o.timeout;
     jobs << " --cache " << shellQuote(o.cache) << " -o " << shellQuote(o.emitJobs + "/rows/" + row) << "\n";
   }
-  std::ofstream slurm(o.emitJobs + "/slurm.sh");
   slurm << "#!/bin/bash\n#SBATCH --job-name=nagc-sweep\n#SBATCH --array=0-" << combos.size() - 1 << "\n"
         << "# One dimension report per array task; then: nagc sweep --merge " << o.emitJobs << " -o results.csv\n"
         << "line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " << shellQuote(o.emitJobs + "/jobs.txt") << ")\n"
         << "eval \"$line\"\n";
-  std::ofstream parallel(o.emitJobs + "/parallel.sh");
   parallel << "#!/bin/bash\n# All jobs with GNU parallel; then: nagc sweep --merge " << o.emitJobs << " -o results.csv\n"
            << "parallel --jobs " << std::max(1u, o.jobs) << " < " << shellQuote(o.emitJobs + "/jobs.txt") << "\n";
-  if (!jobs || !slurm || !parallel) {
-    err << "nagc: error: cannot write the job files in '" << o.emitJobs << "'\n";
-    return 1;
-  }
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{"/jobs.txt", jobs.str()}, {"/slurm.sh", slurm.str()},
+                                   {"/parallel.sh", parallel.str()}})
+    if (std::string problem = nagrt::writeOutput(o.emitJobs + name, text); !problem.empty()) {
+      err << "nagc: error: cannot write the job files in '" << o.emitJobs << "': " << problem << "\n";
+      return 1;
+    }
   out << "sweep: " << combos.size() << " jobs in " << o.emitJobs << "/jobs.txt (slurm.sh, parallel.sh)\n";
   return 0;
 }
@@ -247,12 +334,10 @@ int mergeRows(const SweepOptions& o, std::ostream& out, std::ostream& err) {
     out << "sweep: merged 0 rows from 0 jobs into " << o.output << "; " << missing << " jobs have not written their row yet\n";
     return 1;
   }
-  std::ofstream csv(o.output + ".tmp");
-  csv << header << "\n";
-  for (const std::string& r : rows) csv << r << "\n";
-  csv.close();
-  if (!csv || std::rename((o.output + ".tmp").c_str(), o.output.c_str()) != 0) {
-    err << "nagc: error: cannot write '" << o.output << "'\n";
+  std::string merged = header + "\n";
+  for (const std::string& r : rows) merged += r + "\n";
+  if (std::string problem = nagrt::writeOutput(o.output, merged); !problem.empty()) {
+    err << "nagc: error: " << problem << "\n";
     return 1;
   }
   out << "sweep: merged " << rows.size() << " rows from " << files << " jobs into " << o.output;
@@ -307,54 +392,102 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
     for (const auto& axis : axes) names.push_back(axis.first);
     return emitJobs(o, self, names, combos, out, err);
   }
-  std::string source = readFile(o.input);
-  if (source.empty()) {
-    err << "nagc: error: cannot read '" << o.input << "'\n";
+  ::mkdir(o.cache.c_str(), 0755);
+  if (std::string problem = nagrt::checkNotAnInput(o.output, {o.input}); !problem.empty()) {
+    err << "nagc: error: " << problem << "\n";
     return 1;
   }
-  ::mkdir(o.cache.c_str(), 0755);
+  // What determines every row: nagc, the whole import closure, the network,
+  // the target; each row adds its arguments (and the report's options).
+  std::string loadError;
+  std::string closure = sourceClosure(o.input, o.stdlibPaths, loadError);
+  if (closure.empty()) {
+    err << (loadError.empty() ? "nagc: error: cannot read '" + o.input + "'\n" : loadError);
+    return 1;
+  }
+  std::string base = buildIdentity() + "\n" + codegen::resolvedTarget(codegen::Options()) + "\nnetwork " + o.network +
+                     "\n" + closure;
+  std::vector<std::string> keys(combos.size()), labels(combos.size()), programKeys(combos.size()), rowHashes(combos.size());
+  std::map<std::string, std::string> hashOf;  // argument cells -> the inputs hash of this sweep's row
+  for (size_t i = 0; i < combos.size(); ++i) {
+    for (size_t k = 0; k < combos[i].size(); ++k) {
+      keys[i] += csvCell(combos[i][k]) + ",";
+      labels[i] += (k ? " " : "") + axes[k].first + "=" + combos[i][k];
+    }
+    std::string material = base + "\narguments " + labels[i];
+    programKeys[i] = cacheKey(material);
+    rowHashes[i] = cacheKey(material + "\ndim " + (o.floating ? "--float" : "--exact"));
+    hashOf[keys[i]] = rowHashes[i];
+  }
 
-  // Resume: rows already in the output file are kept and not run again.
+  // Resume under an exclusive lock on the results file: rows already there
+  // (status ok, made from the same inputs) are kept and not run again.
   std::string header;
-  for (const auto& axis : axes) header += axis.first + ",";
-  header += "P,coordinate,span,expected,bound,dimension,defect,fibre,unexplained,fills,certified,seconds,status";
-  std::set<std::string> done;
-  {
-    std::ifstream in(o.output);
-    std::string line;
-    bool first = true;
-    while (std::getline(in, line)) {
-      if (first) {
-        first = false;
-        if (line != header) {
-          err << "nagc: error: '" << o.output << "' holds another sweep (its header differs); choose another --out\n";
-          return 1;
-        }
+  for (const auto& axis : axes) header += csvCell(axis.first) + ",";
+  header += "P,coordinate,span,expected,bound,dimension,defect,fibre,unexplained,fills,certified,seconds,status,inputs_hash";
+  std::vector<std::string> headerCells;
+  splitCsvLine(header, headerCells);
+  ResultsLock results;
+  std::set<std::string> finishedKeys;
+  for (;;) {
+    std::string problem;
+    if (!results.acquire(o.output, err, problem)) {
+      err << "nagc: error: " << problem << "\n";
+      return 1;
+    }
+    std::string text = results.contents();
+    finishedKeys.clear();
+    if (text.empty()) {
+      if (!results.append(header + "\n")) {
+        err << "nagc: error: cannot write '" << o.output << "'\n";
+        return 1;
+      }
+      break;
+    }
+    ResultsFile file = readResults(text, axes.size());
+    if (file.header != headerCells) {
+      err << "nagc: error: '" << o.output << "' holds another sweep (its header differs); choose another --out\n";
+      return 1;
+    }
+    if (!file.problems.empty()) {
+      for (const std::string& p : file.problems) err << "nagc: error: " << o.output << ":" << p << "\n";
+      err << "nagc: error: '" << o.output << "' has " << file.problems.size()
+          << " malformed rows; correct or delete them (nothing was run)\n";
+      return 1;
+    }
+    std::string kept = header + "\n";
+    size_t dropped = 0;
+    size_t statusCol = size_t(std::find(headerCells.begin(), headerCells.end(), "status") - headerCells.begin());
+    size_t hashCol = size_t(std::find(headerCells.begin(), headerCells.end(), "inputs_hash") - headerCells.begin());
+    for (const ResultsRow& row : file.rows) {
+      std::string key, line;
+      for (size_t k = 0; k < row.cells.size(); ++k) {
+        if (k < axes.size()) key += csvCell(row.cells[k]) + ",";
+        line += (k ? "," : "") + csvCell(row.cells[k]);
+      }
+      auto mine = hashOf.find(key);
+      bool current = mine != hashOf.end() && row.cells[statusCol] == "ok" && row.cells[hashCol] == mine->second &&
+                     !finishedKeys.count(key);
+      if (mine != hashOf.end() && !current) {
+        ++dropped;  // not ok, made from other inputs, or a duplicate: run again
         continue;
       }
-      if (line.size() > 3 && line.compare(line.size() - 3, 3, ",ok") == 0) done.insert(line);
+      if (mine != hashOf.end()) finishedKeys.insert(key);
+      kept += line + "\n";
     }
-  }
-  std::set<std::string> finishedKeys;
-  for (const std::string& row : done) {
-    // The key is the argument cells, before P.
-    std::string key;
-    size_t cells = axes.size(), at = 0;
-    for (size_t k = 0; k < cells; ++k) {
-      bool quoted = at < row.size() && row[at] == '"';
-      size_t end = quoted ? row.find("\",", at + 1) + 1 : row.find(',', at);
-      key += row.substr(at, end - at) + ",";
-      at = end + 1;
+    if (dropped == 0 && text.back() == '\n') break;
+    if (dropped)
+      out << "sweep: " << dropped << " rows of " << o.output
+          << " will be run again (not ok, a duplicate, or made by another version of the program or of nagc)\n";
+    if (!results.replace(o.output, kept, problem)) {
+      if (!problem.empty()) {
+        err << "nagc: error: " << problem << "\n";
+        return 1;
+      }
+      continue;  // another sweep took the rewritten file first: read it again
     }
-    finishedKeys.insert(key);
+    break;
   }
-  bool fresh = !std::ifstream(o.output).good();
-  std::ofstream csv(o.output, std::ios::app);
-  if (!csv) {
-    err << "nagc: error: cannot write '" << o.output << "'\n";
-    return 1;
-  }
-  if (fresh) csv << header << "\n" << std::flush;
 
   std::mutex lock;
   std::atomic<size_t> next{0};
@@ -365,11 +498,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < combos.size();) {
       const auto& combo = combos[i];
-      std::string key, label;
-      for (size_t k = 0; k < combo.size(); ++k) {
-        key += csvCell(combo[k]) + ",";
-        label += (k ? " " : "") + axes[k].first + "=" + combo[k];
-      }
+      const std::string& key = keys[i];
+      const std::string& label = labels[i];
       {
         std::lock_guard<std::mutex> g(lock);
         if (finishedKeys.count(key)) {
@@ -377,20 +507,24 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
           continue;
         }
       }
-      char hash[17];
-      std::snprintf(hash, sizeof hash, "%016llx",
-                    (unsigned long long)fnv1a(std::string(NAGC_VERSION) + " " + buildIdentity() + "\n" + o.network +
-                                             "\n" + label + "\n" + source));
-      std::string exe = o.cache + "/" + hash;
+      // The program comes from the cache when an entry with a matching
+      // content hash is there, else it is compiled (and stored); it runs from
+      // a private copy, removed afterwards.
+      std::string exe = o.cache + "/.run-" + std::to_string(::getpid()) + "-" + std::to_string(i);
       auto start = std::chrono::steady_clock::now();
-      std::string status = "ok", report;
-      struct stat st;
-      if (::stat(exe.c_str(), &st) != 0) {  // compile once; the cache keeps it
-        std::vector<std::string> argv{self, o.input, "--only-dim-functions", "-o", exe};
+      std::string status = "ok", report, note;
+      if (cacheFetch(o.cache, programKeys[i], exe, 0755, {}, note) != CacheResult::Hit) {
+        if (!note.empty() && o.verbose) {
+          std::lock_guard<std::mutex> g(lock);
+          err << "nagc: " << note << "\n";
+        }
+        std::vector<std::string> argv{self, o.input, "--only-dim-functions", "--no-cache", "-o", exe};
         for (size_t k = 0; k < combo.size(); ++k) argv.push_back("-D" + axes[k].first + "=" + combo[k]);
         if (!o.network.empty()) argv.insert(argv.end(), {"--network", o.network});
+        for (const std::string& dir : o.stdlibPaths) argv.insert(argv.end(), {"--stdlib-path", dir});
         std::string ignored;
         if (runProcess(argv, 0, ignored) != 0) status = "compile error";
+        else cacheStore(o.cache, programKeys[i], exe);  // best effort
       }
       if (status == "ok") {
         std::vector<std::string> argv{exe, "dim", "--json"};
@@ -398,6 +532,7 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
         int rc = runProcess(argv, o.timeout, report);
         status = rc == -1 ? "timeout" : rc != 0 ? "dim failed" : "ok";
       }
+      ::unlink(exe.c_str());
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.2f", seconds);
@@ -405,9 +540,12 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       for (const char* f : {"P", "coordinate_dimension", "span", "expected_dimension", "expected_from", "dimension", "defect",
                             "fibre_dimension", "unexplained_fibre_dimension", "fills", "certified"})
         row += (status == "ok" ? csvCell(field(report, f)) : "") + ",";
-      row += std::string(secs) + "," + status;
+      row += std::string(secs) + "," + status + "," + rowHashes[i];
       std::lock_guard<std::mutex> g(lock);
-      csv << row << "\n" << std::flush;  // a killed sweep keeps every finished row
+      if (!results.append(row + "\n")) {  // a killed sweep keeps every finished row
+        err << "nagc: error: cannot write '" << o.output << "'\n";
+        ++failures;
+      }
       if (status != "ok") ++failures;
       ++finished;
       if (o.progress) {

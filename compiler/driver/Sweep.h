@@ -15,7 +15,9 @@ struct SweepOptions {
   std::string network;
   std::vector<ir::Define> defines;  ///< alternatives: "[v1, v2, ...]" or "lo..hi" (inclusive)
   std::string output = "sweep.csv";
-  std::string cache;                ///< compiled programs, by hash of source + arguments + nagc version
+  std::string cache;                ///< compiled programs, by hash of nagc, the import closure, arguments, target
+  std::vector<std::string> stdlibPaths;  ///< --stdlib-path folders, for the imports
+  bool verbose = false;             ///< -v: report corrupt cache entries
   unsigned jobs = 1;
   double timeout = 0;               ///< seconds per dimension report; 0: none
   bool floating = false;            ///< --float instead of the exact report
@@ -27,9 +29,12 @@ struct SweepOptions {
 /// Compiles each combination once (cached; `self` is the nagc executable),
 /// runs its dimension report, and appends one CSV row per combination as it
 /// finishes: arguments, P, coordinate space, span, expected and the bound it
-/// comes from, dimension, defect, fibre and unexplained fibre
-/// dimensions, fills, certified, seconds, status (ok, timeout, compile error,
-/// dim failed). Rows already in the output with status ok are not run again.
+/// comes from, dimension, defect, fibre and unexplained fibre dimensions, fills, certified, seconds, status (ok, timeout, compile error,
+/// dim failed), inputs_hash (what the row was made from). The results file
+/// is locked (flock) for the whole sweep: a second sweep on it waits. Rows
+/// already in it are read strictly (malformed rows are refused with their
+/// line number); those with status ok and this sweep's inputs hash are not
+/// run again, the others of this sweep's combinations are replaced.
 /// Returns 0 when every row is ok.
 /// With `emitJobs`, writes FOLDER/jobs.txt (one single-row sweep per line),
 /// FOLDER/slurm.sh (a Slurm job array over it) and FOLDER/parallel.sh (a GNU

@@ -1,4 +1,5 @@
 // main.cpp — the nagc executable: options, then the pipeline on a large stack.
+#include "driver/Cache.h"
 #include "driver/Options.h"
 #include "driver/Pipeline.h"
 #include "driver/Report.h"
@@ -46,6 +47,10 @@ int main(int argc, char** argv) {
     std::cout << nag::driver::helpText();
     return 0;
   }
+  if (options->cacheCommand) {
+    std::string dir = options->cache.empty() ? nag::driver::cacheDirectory() : options->cache;
+    return nag::driver::cacheCommand(dir, options->cacheClear, std::cout, std::cerr);
+  }
   if (options->report) {
     nag::driver::ReportOptions r{options->input, options->plot, options->table, options->xAxis};
     return nag::driver::runReport(r, std::cout, std::cerr);
@@ -62,13 +67,11 @@ int main(int argc, char** argv) {
     s.progress = ::isatty(2) && !options->quiet;
     s.emitJobs = options->emitJobs;
     s.merge = options->merge;
-    const char* home = std::getenv("HOME");
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    s.cache = !options->cache.empty() ? options->cache
-              : xdg && *xdg          ? std::string(xdg) + "/nagc"
-              : home && *home        ? std::string(home) + "/.cache/nagc"
-                                     : "/tmp/nagc-cache";
-    if (options->cache.empty()) ::mkdir((s.cache.substr(0, s.cache.rfind('/'))).c_str(), 0755);
+    // The build cache's folder ($NAGC_CACHE_DIR, ...) unless --cache says.
+    s.cache = !options->cache.empty() ? options->cache : nag::driver::cacheDirectory();
+    if (s.cache.empty()) s.cache = "/tmp/nagc-cache-" + std::to_string(::getuid());
+    s.stdlibPaths = options->stdlibPaths;
+    s.verbose = options->verbose;
     char self[4096];
     ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
     if (n <= 0) {

@@ -54,6 +54,8 @@ public:
   uint32_t addBuffer(std::string name, std::string text);
 
   std::string_view text(uint32_t file) const;
+  /// How many buffers are loaded; their ids are 1 .. fileCount().
+  uint32_t fileCount() const { return uint32_t(buffers_.size()); }
   const std::string& name(uint32_t file) const;
   LineCol lineCol(SourceLoc loc) const;
   /// The text of the line containing loc, without its newline.

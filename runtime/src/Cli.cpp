@@ -203,7 +203,10 @@ void call(const nag_model& m, F64 f64, F32 f32, std::vector<const Matrix*> in, M
 void output(const Matrix& y, const Args& args, const std::string& name, const std::vector<int64_t>& rowShape = {}) {
   std::string out = args.get("--out");
   Format format = args.has("--json") ? Format::JSON : out.empty() ? Format::Text : formatFor(out);
-  writeMatrix(y, out, format, name, rowShape);
+  std::vector<std::string> inputs;
+  for (const char* k : {"--theta", "--x", "--dir", "--cot"})
+    if (args.has(k)) inputs.push_back(args.get(k));
+  writeMatrix(y, out, format, name, rowShape, inputs);
 }
 
 void eval(const nag_model& m, const Args& args) {

@@ -2,6 +2,8 @@
 #include "Runtime.h"
 
 #include <cctype>
+#include "nagrt_output.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -238,6 +240,9 @@ std::string formatDouble(double v) {
   return buf;
 }
 
+// A number in JSON: JSON has no NaN or infinity, so those are null.
+std::string formatJsonNumber(double v) { return std::isfinite(v) ? formatDouble(v) : "null"; }
+
 }  // namespace
 
 bool parseRandomSpec(const std::string& spec, uint64_t& seed, std::string& error) {
@@ -307,7 +312,7 @@ Format formatFor(const std::string& path) {
 }
 
 void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name,
-                 const std::vector<int64_t>& rowShape) {
+                 const std::vector<int64_t>& rowShape, const std::vector<std::string>& inputs) {
   bool matrices = rowShape.size() == 2 && rowShape[0] * rowShape[1] == m.cols;
   int64_t inner = matrices ? rowShape[1] : m.cols;
   std::string out;
@@ -330,7 +335,7 @@ void writeMatrix(const Matrix& m, const std::string& path, Format format, const 
       for (int64_t c = 0; c < m.cols; ++c) {
         if (matrices && c % inner == 0) out += c ? "], [" : "[";
         else if (c) out += ", ";
-        out += formatDouble(m.data[size_t(r * m.cols + c)]);
+        out += formatJsonNumber(m.data[size_t(r * m.cols + c)]);
       }
       out += matrices ? "]]" : "]";
     }
@@ -352,22 +357,9 @@ void writeMatrix(const Matrix& m, const std::string& path, Format format, const 
     if (!std::cout) throw Error("error writing to standard output");
     return;
   }
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error("cannot write '" + path + "': " + std::strerror(errno));
-    f.write(out.data(), std::streamsize(out.size()));
-    f.close();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw Error("error writing '" + path + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int e = errno;
-    std::remove(tmp.c_str());
-    throw Error("cannot write '" + path + "': " + std::strerror(e));
-  }
+  OutputOptions o;
+  o.inputs = inputs;
+  if (std::string problem = writeOutput(path, out, o); !problem.empty()) throw Error(problem);
 }
 
 }  // namespace nagrt

@@ -64,9 +64,10 @@ Format formatFor(const std::string& path);
 /// write leaves no partial file. `name` is the JSON key. Each row may be a
 /// matrix of shape `rowShape` (2 entries): text then prints its rows on
 /// separate lines with a blank line between samples, .npy writes a 3-D
-/// array and JSON nests the lists.
+/// array and JSON nests the lists (NaN and infinities as null). An output that
+/// is one of `inputs` is refused (nagrt::writeOutput).
 void writeMatrix(const Matrix& m, const std::string& path, Format format, const std::string& name,
-                 const std::vector<int64_t>& rowShape = {});
+                 const std::vector<int64_t>& rowShape = {}, const std::vector<std::string>& inputs = {});
 
 /// The memory this process can really use, in bytes: the least of physical
 /// RAM, RLIMIT_AS and RLIMIT_DATA (soft limits, less what the process already
