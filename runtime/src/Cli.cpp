@@ -1,4 +1,5 @@
 // Cli.cpp — the generated program's command line: info and eval.
+#include "AlgebraCli.h"
 #include "Dim.h"
 
 #include <unistd.h>
@@ -354,6 +355,14 @@ void usage(const char* prog) {
       "                       SVD; the span of the function space; every upper bound named;\n"
       "                       --at T: the rank of the differential at T beside it; --kernel:\n"
       "                       the fibre directions beyond the known symmetries\n"
+      "  degree [--method interpolation|monodromy|auto] [--seed S] [--max-columns N] [--json]\n"
+      "                       degree of the neurovariety (of its projectivization for a cone; 1\n"
+      "                       when it fills its span): a generic projection to dim + 1\n"
+      "                       coordinates, its hypersurface interpolated mod p, two primes\n"
+      "  equations [--max-degree K] [--max-columns N] [--seed S] [--json] [--format text|m2|singular]\n"
+      "                       the lowest-degree equations (all up to degree K with --max-degree)\n"
+      "                       in the coefficients c_o_a of f, exact over Q (CRT + rational\n"
+      "                       reconstruction) and verified at fresh points mod a fresh prime\n"
       "  expand --theta T [--json]\n"
       "                       f_theta as exact polynomials in x_1..x_n (T read exactly: 1/3, 0.5)\n"
       "  export [--format m2|singular]\n"
@@ -414,11 +423,15 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
     } else if (command == "export") {
       nagrt::Args a(argc, argv, 2, {"--format"}, {});
       nagrt::exportMap(*model, a.get("--format", "m2"));
+    } else if (command == "degree") {
+      return nagrt::degreeCommand(*model, argc, argv, 2);
+    } else if (command == "equations") {
+      return nagrt::equationsCommand(*model, argc, argv, 2);
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
                                      {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, expand, export, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, expand, export, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());
