@@ -408,6 +408,13 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
           e.terms.push_back({ints[size_t(j)], basis.exponent(j)});
           e.degree = std::max(e.degree, basis.degree(j));
         }
+      // Highest degree first (the basis lists degrees ascending).
+      std::stable_sort(e.terms.begin(), e.terms.end(), [](const auto& a, const auto& b) {
+        int da = 0, db = 0;
+        for (int v : a.second) da += v;
+        for (int v : b.second) db += v;
+        return da > db;
+      });
       r.equations.push_back(std::move(e));
     }
   }
