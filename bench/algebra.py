@@ -19,10 +19,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import write_report  # noqa: E402
 
-NAGC, OUT = sys.argv[1], sys.argv[2]
+NAGC, OUT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 M2_LIMIT = 300  # seconds per network
-NAGC_LIMIT = 600  # seconds per nagc command; beyond it the row says so
+NAGC_LIMIT = 300  # seconds per nagc command; beyond it the row says so
 EX = os.path.join(ROOT, "examples")
 # name, source, -D overrides, literature value of the degree
 CASES = [
