@@ -1,4 +1,5 @@
 // Cli.cpp — the generated program's command line: info and eval.
+#include "AlgebraCli.h"
 #include "Dim.h"
 #include "exact/Fibre.h"
 
@@ -362,6 +363,14 @@ void usage(const char* prog) {
       "                       SVD; the span of the function space; every upper bound named;\n"
       "                       --at T: the rank of the differential at T beside it; --kernel:\n"
       "                       the fibre directions beyond the known symmetries\n"
+      "  degree [--method interpolation|monodromy|auto] [--seed S] [--max-columns N] [--json]\n"
+      "                       degree of the neurovariety (of its projectivization for a cone; 1\n"
+      "                       when it fills its span): a generic projection to dim + 1\n"
+      "                       coordinates, its hypersurface interpolated mod p, two primes\n"
+      "  equations [--max-degree K] [--max-columns N] [--seed S] [--json] [--format text|m2|singular]\n"
+      "                       the lowest-degree equations (all up to degree K with --max-degree)\n"
+      "                       in the coefficients c_o_a of f, exact over Q (CRT + rational\n"
+      "                       reconstruction) and verified at fresh points mod a fresh prime\n"
       "  fibre [--at T] [--seed S] [--json]\n"
       "                       the generic fibre of theta -> f_theta: its dimension, the known\n"
       "                       symmetries and what they explain, the known finite group; --at T:\n"
@@ -430,6 +439,10 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
     } else if (command == "export") {
       nagrt::Args a(argc, argv, 2, {"--format"}, {});
       nagrt::exportMap(*model, a.get("--format", "m2"));
+    } else if (command == "degree") {
+      return nagrt::degreeCommand(*model, argc, argv, 2);
+    } else if (command == "equations") {
+      return nagrt::equationsCommand(*model, argc, argv, 2);
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
                                      {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
@@ -439,7 +452,7 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       std::cout << (command == "fibre" ? nagrt::fibreReport(*model, a.get("--at"), seed, a.has("--json"))
                                        : nagrt::singularReport(*model, a.get("--at"), seed, a.has("--json")));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, fibre, singular, expand, export, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, fibre, singular, expand, export, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

@@ -42,3 +42,7 @@ os.makedirs(config.environment["NAGC_CACHE_DIR"], exist_ok=True)
 for var in ["HOME", "LANG", "TMPDIR"]:
     if var in os.environ:
         config.environment[var] = os.environ[var]
+
+# NAGC_LONG_TESTS=1 runs the tests that take minutes (`REQUIRES: long`).
+if os.environ.get("NAGC_LONG_TESTS"):
+    config.available_features.add("long")
