@@ -1,5 +1,6 @@
 // AlgebraCli.cpp — the `degree` and `equations` commands: options, text and JSON reports.
 #include "AlgebraCli.h"
+#include "CliSupport.h"
 
 #include "exact/Equations.h"
 #include "exact/Interpolate.h"
@@ -18,30 +19,6 @@ namespace nagrt {
 
 namespace {
 
-/// `--flag value` and `--flag` options of one command.
-struct Options {
-  std::map<std::string, std::string> values;
-  std::set<std::string> flags;
-  Options(int argc, char** argv, int first, const std::set<std::string>& valued, const std::set<std::string>& known) {
-    for (int i = first; i < argc; ++i) {
-      std::string a = argv[i];
-      if (valued.count(a)) {
-        if (i + 1 >= argc) throw Error("missing value after '" + a + "'");
-        if (values.count(a)) throw Error("'" + a + "' is given twice");
-        values[a] = argv[++i];
-      } else if (known.count(a)) {
-        flags.insert(a);
-      } else {
-        throw Error("unknown option '" + a + "' (see 'help')");
-      }
-    }
-  }
-  bool has(const std::string& k) const { return values.count(k) || flags.count(k); }
-  std::string get(const std::string& k, const std::string& fallback = "") const {
-    auto it = values.find(k);
-    return it == values.end() ? fallback : it->second;
-  }
-};
 
 int64_t positive(const std::string& text, const std::string& flag) {
   char* end = nullptr;
@@ -61,20 +38,6 @@ uint64_t seedOf(const std::string& text) {
   return v;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string degreeText(const nag_model& m, const DegreeResult& r) {
   std::ostringstream out;
@@ -100,10 +63,10 @@ std::string degreeText(const nag_model& m, const DegreeResult& r) {
 
 std::string degreeJson(const DegreeResult& r) {
   std::ostringstream out;
-  out << "{\n  \"degree\": " << (r.agree ? std::to_string(r.degree) : "null") << ",\n  \"method\": " << quoted(r.method)
+  out << "{\n  \"degree\": " << (r.agree ? std::to_string(r.degree) : "null") << ",\n  \"method\": " << jsonString(r.method)
       << ",\n  \"cone\": " << (r.cone ? "true" : "false") << ",\n  \"dimension\": " << r.dimension
       << ",\n  \"span\": " << r.span << ",\n  \"evidence\": {\n    \"agree\": " << (r.agree ? "true" : "false")
-      << ",\n    \"cone_witness\": " << quoted(r.coneWitness) << ",\n    \"note\": " << quoted(r.note)
+      << ",\n    \"cone_witness\": " << jsonString(r.coneWitness) << ",\n    \"note\": " << jsonString(r.note)
       << ",\n    \"runs\": [";
   for (size_t i = 0; i < r.runs.size(); ++i) {
     const DegreeRun& run = r.runs[i];
@@ -223,7 +186,7 @@ std::string equationsJson(const EquationResult& r) {
     const Equation& e = r.equations[i];
     out << (i ? "," : "") << "\n    {\"degree\": " << e.degree << ", \"terms\": [";
     for (size_t t = 0; t < e.terms.size(); ++t)
-      out << (t ? ", " : "") << "[" << quoted(e.terms[t].first) << ", " << quoted(termMonomial(r, e.terms[t].second, "text"))
+      out << (t ? ", " : "") << "[" << jsonString(e.terms[t].first) << ", " << jsonString(termMonomial(r, e.terms[t].second, "text"))
           << "]";
     out << "]}";
   }
@@ -232,17 +195,17 @@ std::string equationsJson(const EquationResult& r) {
   out << "\n  ],\n  \"count_by_degree\": {";
   bool firstKey = true;
   for (const EquationStep& s : r.steps) {
-    out << (firstKey ? "" : ", ") << quoted(std::to_string(s.k)) << ": " << s.generators;
+    out << (firstKey ? "" : ", ") << jsonString(std::to_string(s.k)) << ": " << s.generators;
     firstKey = false;
   }
   out << "},\n  \"verified\": " << (r.verified ? "true" : "false") << ",\n  \"cone\": " << (r.cone ? "true" : "false")
-      << ",\n  \"searched_degree\": " << r.lastDegree << ",\n  \"stopped\": " << quoted(r.stopped)
+      << ",\n  \"searched_degree\": " << r.lastDegree << ",\n  \"stopped\": " << jsonString(r.stopped)
       << ",\n  \"zero_coordinates\": [";
-  for (size_t i = 0; i < r.zero.size(); ++i) out << (i ? ", " : "") << quoted(r.coordinates[size_t(r.zero[i])].name);
+  for (size_t i = 0; i < r.zero.size(); ++i) out << (i ? ", " : "") << jsonString(r.coordinates[size_t(r.zero[i])].name);
   out << "],\n  \"coordinates\": {";
   for (size_t i = 0; i < r.coordinates.size(); ++i)
-    out << (i ? ", " : "") << quoted(r.coordinates[i].name) << ": "
-        << quoted("output " + std::to_string(r.coordinates[i].output) + ", " + r.coordinates[i].monomial);
+    out << (i ? ", " : "") << jsonString(r.coordinates[i].name) << ": "
+        << jsonString("output " + std::to_string(r.coordinates[i].output) + ", " + r.coordinates[i].monomial);
   out << "},\n  \"evidence\": {\"primes\": [" << primesText(r.primes) << "], \"discarded_primes\": ["
       << primesText(r.discarded) << "], \"verify_prime\": " << r.verifyPrime << ", \"verify_points\": " << r.verifyPoints
       << ", \"matrices\": [";
@@ -257,7 +220,7 @@ std::string equationsJson(const EquationResult& r) {
 }  // namespace
 
 int degreeCommand(const nag_model& m, int argc, char** argv, int first) {
-  Options a(argc, argv, first, {"--method", "--seed", "--max-columns"}, {"--json", "--quiet"});
+  Args a(argc, argv, first, {"--method", "--seed", "--max-columns"}, {"--json", "--quiet"});
   DegreeOptions o;
   o.method = a.get("--method", "auto");
   if (a.has("--seed")) o.seed = seedOf(a.get("--seed"));
@@ -273,7 +236,7 @@ int degreeCommand(const nag_model& m, int argc, char** argv, int first) {
 namespace nagrt {
 
 int equationsCommand(const nag_model& m, int argc, char** argv, int first) {
-  Options a(argc, argv, first, {"--max-degree", "--max-columns", "--seed", "--format"}, {"--json", "--quiet"});
+  Args a(argc, argv, first, {"--max-degree", "--max-columns", "--seed", "--format"}, {"--json", "--quiet"});
   EquationOptions o;
   if (a.has("--max-degree")) o.maxDegree = positive(a.get("--max-degree"), "--max-degree");
   if (a.has("--max-columns")) o.maxColumns = positive(a.get("--max-columns"), "--max-columns");

@@ -1,5 +1,6 @@
 // Cli.cpp — the generated program's command line: info and eval.
 #include "AlgebraCli.h"
+#include "CliSupport.h"
 #include "Dim.h"
 #include "exact/Fibre.h"
 
@@ -28,20 +29,6 @@ std::string shapeText(const nag_tensor_info& t) {
   return s + "]";
 }
 
-std::string jsonString(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 
 std::string jsonShape(const nag_tensor_info& t) {
   std::string s = "[";
@@ -54,33 +41,6 @@ std::string jsonTensor(const nag_tensor_info& t) {
          std::to_string(t.offset) + ", \"size\": " + std::to_string(t.size) + "}";
 }
 
-/// Parsed `--flag value` options of one subcommand.
-class Args {
-public:
-  Args(int argc, char** argv, int first, const std::set<std::string>& valued, const std::set<std::string>& flags) {
-    for (int i = first; i < argc; ++i) {
-      std::string a = argv[i];
-      if (valued.count(a)) {
-        if (i + 1 >= argc) throw Error("missing value after '" + a + "'");
-        if (values_.count(a)) throw Error("'" + a + "' is given twice");
-        values_[a] = argv[++i];
-      } else if (flags.count(a)) {
-        flags_.insert(a);
-      } else {
-        throw Error("unknown option '" + a + "' (see 'help')");
-      }
-    }
-  }
-  bool has(const std::string& k) const { return values_.count(k) || flags_.count(k); }
-  std::string get(const std::string& k, const std::string& fallback = "") const {
-    auto it = values_.find(k);
-    return it == values_.end() ? fallback : it->second;
-  }
-
-private:
-  std::map<std::string, std::string> values_;
-  std::set<std::string> flags_;
-};
 
 int64_t parseCount(const std::string& text, const std::string& flag) {
   char* end = nullptr;

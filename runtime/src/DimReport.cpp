@@ -1,6 +1,7 @@
 // DimReport.cpp — the dimension report as text and JSON: every number measured or a named theorem.
 //
 // docs/dimension-report.md defines every word printed here.
+#include "CliSupport.h"
 #include "Dim.h"
 
 #include <algorithm>
@@ -15,27 +16,7 @@ namespace nagrt {
 
 namespace {
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 
-std::string num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
 
 std::string full(double v) {
   if (!std::isfinite(v)) return "null";
@@ -44,15 +25,6 @@ std::string full(double v) {
   return buf;
 }
 
-bool toInt(const char* decimal, int64_t& out) {
-  if (!decimal || !*decimal) return false;
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(decimal, &end, 10);
-  if (*end || errno == ERANGE) return false;
-  out = v;
-  return true;
-}
 
 /// An upper bound on the dimension.
 struct Bound {
@@ -69,7 +41,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   const int64_t P = m.param_count;
   const bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
   int64_t coordinate = -1;
-  if (poly) toInt(m.ambient_dimension, coordinate);
+  if (poly) decimalInt64(m.ambient_dimension, coordinate);
 
   // The orbit dimension of the known symmetries: the rank of their checked
   // tangents at theta (plus what rules claim without generators), or the
@@ -94,7 +66,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
                           (degrees.empty() ? std::string("") : " of degrees " + degrees + " in x")});
   }
   int64_t linearBound = -1;
-  if (m.linear_rank_bound && toInt(m.linear_rank_bound, linearBound)) {
+  if (m.linear_rank_bound && decimalInt64(m.linear_rank_bound, linearBound)) {
     std::string k = std::to_string(m.linear_rank);
     bounds.push_back({"linear rank bound", linearBound, true,
                       std::string("f = A(theta) x") + (m.affine ? " + b(theta)" : "") + " with rank A <= " + k +
@@ -155,24 +127,24 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
 
   std::ostringstream out;
   if (json) {
-    out << "{\n  \"network\": " << quote(m.name) << ",\n  \"P\": " << P;
+    out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"P\": " << P;
     out << ",\n  \"span\": " << (r.span.known ? std::to_string(r.span.value) : "null");
     out << ",\n  \"span_lower_bound\": " << (r.span.value >= 0 ? std::to_string(r.span.value) : "null");
-    out << ",\n  \"span_method\": " << (r.span.attempted ? quote(r.span.method) : "null");
+    out << ",\n  \"span_method\": " << (r.span.attempted ? jsonString(r.span.method) : "null");
     out << ",\n  \"coordinate_dimension\": " << (coordinate >= 0 ? std::to_string(coordinate) : "null");
     out << ",\n  \"ambient_dimension\": " << (r.span.known ? std::to_string(r.span.value) : "null");
     out << ",\n  \"symmetry_dimension\": " << orbit << ",\n  \"symmetry_dimension_claimed\": " << m.symmetry_dimension;
     out << ",\n  \"bounds\": [";
     for (size_t i = 0; i < bounds.size(); ++i)
-      out << (i ? ",\n    " : "\n    ") << "{\"name\": " << quote(bounds[i].name) << ", \"value\": " << bounds[i].value
-          << ", \"proven\": " << (bounds[i].proven ? "true" : "false") << ", \"statement\": " << quote(bounds[i].statement)
+      out << (i ? ",\n    " : "\n    ") << "{\"name\": " << jsonString(bounds[i].name) << ", \"value\": " << bounds[i].value
+          << ", \"proven\": " << (bounds[i].proven ? "true" : "false") << ", \"statement\": " << jsonString(bounds[i].statement)
           << "}";
-    out << "],\n  \"expected_dimension\": " << expected << ",\n  \"expected_from\": " << quote(least->name)
+    out << "],\n  \"expected_dimension\": " << expected << ",\n  \"expected_from\": " << jsonString(least->name)
         << ",\n  \"dimension\": " << dimension << ",\n  \"defect\": " << (expected - dimension)
-        << ",\n  \"defect_against\": " << quote(least->name) << ",\n  \"fibre_dimension\": " << fibre
+        << ",\n  \"defect_against\": " << jsonString(least->name) << ",\n  \"fibre_dimension\": " << fibre
         << ",\n  \"unexplained_fibre_dimension\": " << unexplained
         << ",\n  \"fills\": " << (fills ? (*fills ? "true" : "false") : "null")
-        << ",\n  \"certified\": " << (certified ? "true" : "false") << ",\n  \"status\": " << quote(status)
+        << ",\n  \"certified\": " << (certified ? "true" : "false") << ",\n  \"status\": " << jsonString(status)
         << ",\n  \"points\": " << r.points << ",\n  \"rows\": " << r.rows << ",\n  \"seed\": " << o.seed;
     if (r.exactRank >= 0) {
       out << ",\n  \"exact_rank\": " << r.exactRank << ",\n  \"prime\": " << r.runs[0].prime << ",\n  \"ranks\": [";
@@ -180,10 +152,10 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
         out << (i ? ", " : "") << "{\"prime\": " << r.runs[i].prime << ", \"seed\": " << r.runs[i].seed
             << ", \"rank\": " << r.runs[i].rank << ", \"resampled\": " << r.runs[i].resampled << "}";
       out << "],\n  \"ranks_disagree\": " << (disagree ? "true" : "false")
-          << ",\n  \"underestimate_probability\": " << num(epsBoth)
-          << ",\n  \"underestimate_probability_per_prime\": " << num(eps.empty() ? NAN : eps[0]);
+          << ",\n  \"underestimate_probability\": " << jsonShort(epsBoth)
+          << ",\n  \"underestimate_probability_per_prime\": " << jsonShort(eps.empty() ? NAN : eps[0]);
       out << ",\n  \"broken_symmetries\": [";
-      for (size_t i = 0; i < r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << quote(r.brokenSymmetries[i]);
+      for (size_t i = 0; i < r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << jsonString(r.brokenSymmetries[i]);
       out << "]";
     }
     if (r.rankAt >= 0)
@@ -191,15 +163,15 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
           << ",\n  \"critical_point\": " << (r.rankAt < dimension ? "true" : "false");
     if (r.floatRank >= 0) {
       out << ",\n  \"float_rank\": " << r.floatRank
-          << ",\n  \"float_gap\": " << (std::isinf(r.gap) ? std::string("null") : num(r.gap))
+          << ",\n  \"float_gap\": " << (std::isinf(r.gap) ? std::string("null") : jsonShort(r.gap))
           << ",\n  \"float_trusted\": " << (r.floatTrusted ? "true" : "false") << ",\n  \"singular_values_near_gap\": [";
-      for (size_t i = 0; i < around.size(); ++i) out << (i ? ", " : "") << num(around[i].second);
+      for (size_t i = 0; i < around.size(); ++i) out << (i ? ", " : "") << jsonShort(around[i].second);
       out << "]";
     }
     if (o.kernel) {
       out << ",\n  \"kernel\": {\"seed\": " << o.seed << ", \"prime\": " << (r.runs.empty() ? 0 : r.runs[0].prime)
           << ", \"parameters\": [";
-      for (int64_t i = 0; i < P; ++i) out << (i ? ", " : "") << quote(parameterName(m, i));
+      for (int64_t i = 0; i < P; ++i) out << (i ? ", " : "") << jsonString(parameterName(m, i));
       out << "],\n    \"modular\": [";
       for (size_t v = 0; v < r.kernelMod.size(); ++v) {
         out << (v ? ",\n      " : "\n      ") << "[";
@@ -262,9 +234,9 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   }
   if (r.floatRank >= 0) {
     out << "  float rank        " << r.floatRank << " (LAPACK SVD; gap sigma_" << r.floatRank << " / sigma_"
-        << (r.floatRank + 1) << " = " << (std::isinf(r.gap) ? std::string("full rank") : num(r.gap)) << ")\n"
+        << (r.floatRank + 1) << " = " << (std::isinf(r.gap) ? std::string("full rank") : jsonShort(r.gap)) << ")\n"
         << "                   ";
-    for (auto& [i, v] : around) out << " sigma_" << i << " = " << num(v);
+    for (auto& [i, v] : around) out << " sigma_" << i << " = " << jsonShort(v);
     out << "\n";
     if (!r.floatTrusted) out << "  warning           the float gap is below 1e8: the float rank may be wrong\n";
     if (r.exactRank >= 0 && r.floatRank != r.exactRank)
@@ -273,7 +245,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   out << "  dimension         " << dimension << "  (" << status << ")\n";
   if (r.exactRank >= 0) {
     if (D > 0)
-      out << "  error bound       P(rank < generic rank) <= " << num(eps[0]) << " per prime, " << num(epsBoth)
+      out << "  error bound       P(rank < generic rank) <= " << jsonShort(eps[0]) << " per prime, " << jsonShort(epsBoth)
           << " for both (Schwartz-Zippel: U D / p, U = " << U << ", D = " << D << ")\n";
     else
       out << "  error bound       none computed (" << (poly ? "unknown degree" : "a rational network") << ")\n";
@@ -301,7 +273,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
       for (double x : v) big = std::max(big, std::fabs(x));
       std::string line;
       for (int64_t i = 0; i < P; ++i)
-        if (std::fabs(v[size_t(i)]) > 1e-3 * big) line += " " + parameterName(m, i) + ": " + num(v[size_t(i)] / big);
+        if (std::fabs(v[size_t(i)]) > 1e-3 * big) line += " " + parameterName(m, i) + ": " + jsonShort(v[size_t(i)] / big);
       return line;
     };
     for (size_t v = 0; v < r.kernelFloat.size(); ++v)

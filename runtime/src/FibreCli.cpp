@@ -5,6 +5,7 @@
 // fibre through T from the structural moves of exact/Fibre.cpp, each verified
 // exactly mod two primes before use; the tangent span is the rank mod p of
 // [dmu(theta_1) | ... | dmu(theta_K)] under fixed random row functionals.
+#include "CliSupport.h"
 #include "Dim.h"
 #include "exact/Fibre.h"
 
@@ -25,31 +26,8 @@ constexpr int64_t kMaxPoints = 64;    // fibre points stacked at most
 constexpr size_t kMaxBases = 8;       // points moves are generated from (T and merged points)
 constexpr int kPatience = 2;          // instances of a family that add no rank before it is left
 
-std::string quote(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) continue;
-    out += c;
-  }
-  return out + "\"";
-}
 
-std::string num(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", v);
-  return buf;
-}
 
-bool toInt(const char* decimal, int64_t& out) {
-  if (!decimal || !*decimal) return false;
-  char* end = nullptr;
-  long long v = std::strtoll(decimal, &end, 10);
-  if (*end) return false;
-  out = v;
-  return true;
-}
 
 /// The generic dimension and what makes it exact.
 struct Dimension {
@@ -75,7 +53,7 @@ Dimension measure(const nag_model& m, uint64_t seed) {
   d.p2 = d.r.runs[1].prime;
   d.orbit = d.r.tangentRank + d.r.unverifiedSymmetry;
   bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
-  if (poly) toInt(m.ambient_dimension, d.coordinate);
+  if (poly) decimalInt64(m.ambient_dimension, d.coordinate);
   d.proven = d.P - d.orbit;
   d.provenBy = "P - symmetries";
   if (d.coordinate >= 0 && d.coordinate < d.proven) {
@@ -83,7 +61,7 @@ Dimension measure(const nag_model& m, uint64_t seed) {
     d.provenBy = "coordinate space";
   }
   int64_t lin = -1;
-  if (toInt(m.linear_rank_bound, lin) && lin < d.proven) {
+  if (decimalInt64(m.linear_rank_bound, lin) && lin < d.proven) {
     d.proven = lin;
     d.provenBy = "linear rank bound";
   }
@@ -98,7 +76,7 @@ Dimension measure(const nag_model& m, uint64_t seed) {
 std::string dimensionStatus(const Dimension& d) {
   if (d.certified) return "certified: the exact rank meets the proven upper bound '" + d.provenBy + "'";
   return "the generic rank at random points over two primes: a lower bound, equal to dim V unless both runs "
-         "fell on special points (probability <= " + num(d.underestimate) + ")";
+         "fell on special points (probability <= " + jsonShort(d.underestimate) + ")";
 }
 
 /// A fibre point and how it was found.
@@ -220,10 +198,10 @@ std::string triedJson(const Exploration& e, bool gains) {
   out << "[";
   for (size_t i = 0; i < e.tried.size(); ++i) {
     const Tried& t = e.tried[i];
-    out << (i ? ",\n    " : "\n    ") << "{\"move\": " << quote(t.how) << ", \"from_point\": " << t.base
+    out << (i ? ",\n    " : "\n    ") << "{\"move\": " << jsonString(t.how) << ", \"from_point\": " << t.base
         << ", \"accepted\": " << t.accepted << ", \"rejected\": " << t.rejected << ", \"rank_gain\": " << (gains ? std::to_string(t.rankGain) : "null")
         << ", \"stopped_early\": " << (t.skipped ? "true" : "false")
-        << ", \"rejected_because\": " << (t.reason.empty() ? "null" : quote(t.reason)) << "}";
+        << ", \"rejected_because\": " << (t.reason.empty() ? "null" : jsonString(t.reason)) << "}";
   }
   out << "]";
   return out.str();
@@ -287,7 +265,7 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
              std::to_string(tangent) + " > " + std::to_string(d.m) +
              " = dim V, so the Zariski tangent space at f_T is larger than V: f_T is a singular point" +
              (d.certified ? std::string(" (dim V certified)")
-                          : " (holds unless dim V was underestimated, probability <= " + num(d.underestimate) + ")");
+                          : " (holds unless dim V was underestimated, probability <= " + jsonShort(d.underestimate) + ")");
   } else if (rankT == d.m) {
     verdict = "undecided";
     reason = "rank " + std::to_string(d.m) + " = dim V at T: T is not a critical point of the parameterization, so the "
@@ -303,10 +281,10 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
   }
   std::ostringstream out;
   if (json) {
-    out << "{\n  \"network\": " << quote(m.name) << ",\n  \"verdict\": " << quote(verdict) << ",\n  \"reason\": "
-        << quote(reason) << ",\n  \"P\": " << d.P << ",\n  \"dimension\": " << d.m << ",\n  \"dimension_certified\": "
-        << (d.certified ? "true" : "false") << ",\n  \"dimension_status\": " << quote(dimensionStatus(d))
-        << ",\n  \"underestimate_probability\": " << num(d.underestimate) << ",\n  \"rank_at_point\": " << rankT
+    out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"verdict\": " << jsonString(verdict) << ",\n  \"reason\": "
+        << jsonString(reason) << ",\n  \"P\": " << d.P << ",\n  \"dimension\": " << d.m << ",\n  \"dimension_certified\": "
+        << (d.certified ? "true" : "false") << ",\n  \"dimension_status\": " << jsonString(dimensionStatus(d))
+        << ",\n  \"underestimate_probability\": " << jsonShort(d.underestimate) << ",\n  \"rank_at_point\": " << rankT
         << ",\n  \"rank_at_point_ranks\": [" << e.rankT1 << ", " << e.rankT2 << "]"
         << ",\n  \"critical_point\": " << (rankT < d.m ? "true" : "false")
         << ",\n  \"tangent_span_rank\": " << tangent << ",\n  \"tangent_span_ranks\": [" << e.rank1 << ", " << e.rank2
@@ -380,23 +358,23 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
   }
   std::ostringstream out;
   if (json) {
-    out << "{\n  \"network\": " << quote(m.name) << ",\n  \"P\": " << d.P << ",\n  \"dimension\": " << d.m
+    out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"P\": " << d.P << ",\n  \"dimension\": " << d.m
         << ",\n  \"dimension_certified\": " << (d.certified ? "true" : "false") << ",\n  \"dimension_status\": "
-        << quote(dimensionStatus(d)) << ",\n  \"fibre_dimension\": " << fibre
+        << jsonString(dimensionStatus(d)) << ",\n  \"fibre_dimension\": " << fibre
         << ",\n  \"symmetry_dimension\": " << d.orbit << ",\n  \"unexplained_fibre_dimension\": " << unexplained
         << ",\n  \"symmetries\": [";
     for (int32_t i = 0; i < m.num_symmetries; ++i)
-      out << (i ? ",\n    " : "\n    ") << "{\"description\": " << quote(m.symmetries[i].description)
+      out << (i ? ",\n    " : "\n    ") << "{\"description\": " << jsonString(m.symmetries[i].description)
           << ", \"dimension\": " << m.symmetries[i].dimension << "}";
     out << "],\n  \"broken_symmetries\": [";
-    for (size_t i = 0; i < d.r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << quote(d.r.brokenSymmetries[i]);
-    out << "],\n  \"finite_group_order\": " << quote(order) << ",\n  \"finite_group\": "
-        << quote("permutations of interchangeable hidden neurons: " + formula)
+    for (size_t i = 0; i < d.r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << jsonString(d.r.brokenSymmetries[i]);
+    out << "],\n  \"finite_group_order\": " << jsonString(order) << ",\n  \"finite_group\": "
+        << jsonString("permutations of interchangeable hidden neurons: " + formula)
         << ",\n  \"identifiability_degree\": null,\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed;
     if (hasT)
       out << ",\n  \"at\": {\"rank_at_point\": " << rankT << ", \"kernel_dimension\": " << d.P - rankT
           << ", \"orbit_dimension\": " << orbitT << ", \"exhibited_dimension\": " << exhibited
-          << ", \"exhibited_by\": " << quote(exhibitedBy) << ", \"generic_lower_bound\": " << fibre
+          << ", \"exhibited_by\": " << jsonString(exhibitedBy) << ", \"generic_lower_bound\": " << fibre
           << ", \"lower_bound\": " << std::max(exhibited, d.certified ? fibre : exhibited)
           << ", \"upper_bound\": " << d.P - rankT << ", \"moves\": " << triedJson(e, false) << "}";
     out << "\n}\n";

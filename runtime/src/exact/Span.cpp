@@ -64,9 +64,12 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
         mod.vanished = 0;
         m.eval_mod(theta.data(), x.data(), y.data(), points, &mod);
         if (mod.vanished == 0) break;
-        if (++redraws > 20 * (k + 1)) {
+        if (++redraws > 20 * (k + 1)) {  // a small prime: say so rather than fail the report
           nmod_mat_clear(e);
-          throw Error("dim: the span's evaluation matrix keeps hitting vanishing denominators mod p");
+          s.value = std::max<int64_t>(lowerBound, 0);
+          s.method = "not measured: denominators vanish mod p = " + std::to_string(prime) +
+                     " at too many points (use a larger --prime); span >= dimension";
+          return s;
         }
       }
       for (int64_t c = 0; c < cols; ++c) nmod_mat_entry(e, i, c) = y[size_t(c)];
