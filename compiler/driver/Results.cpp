@@ -88,8 +88,9 @@ std::string checkCell(const std::string& column, size_t index, size_t arguments,
     return bad("an integer or null");
   }
   if (among(column, {"fills", "certified"})) {
-    if (cell == "true" || cell == "false" || (!ok && cell.empty())) return "";
-    return bad("true or false");
+    // fills is null when the span was not measured
+    if (cell == "true" || cell == "false" || (!ok && cell.empty()) || (column == "fills" && cell == "null")) return "";
+    return bad(column == "fills" ? "true, false or null" : "true or false");
   }
   if (column == "seconds") return isNumber(cell) && std::strtod(cell.c_str(), nullptr) >= 0 ? "" : bad("a number of seconds");
   if (column == "status")

@@ -420,6 +420,9 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       // K^2 P modular operations) within ~3e9, unless --span-limit says otherwise.
       int64_t limit = o.spanLimit > 0 ? o.spanLimit
                                        : std::min<int64_t>(4096, int64_t(std::sqrt(3e9 / double(std::max<int64_t>(P, 1)))));
+      // A rational network's span is infinite-dimensional as soon as its
+      // denominators vary: its rank never saturates, so it is not chased far.
+      if (o.spanLimit <= 0 && !poly) limit = std::min<int64_t>(limit, 512);
       say("measuring the span of the function space");
       r.span = measureSpan(m, p, o.seed, coordinate, r.exactRank, limit, o.progress);
     }
