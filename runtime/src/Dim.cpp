@@ -9,6 +9,7 @@
 // Float: the same Jacobian at random real points, ranked by LAPACK's SVD,
 // reported with the singular values around the gap that decided it.
 #include "Dim.h"
+#include "CliSupport.h"
 #include "Exact.h"
 #include "exact/DenseModP.h"
 
@@ -40,15 +41,6 @@ namespace {
 constexpr int64_t kMargin = 8;           // extra rows beyond the largest possible rank
 constexpr double kTrustedGap = 1e8;      // a float rank with a smaller gap is not trusted
 
-bool fitsInt64(const char* decimal, int64_t& out) {
-  if (!decimal || !*decimal) return false;
-  errno = 0;
-  char* end = nullptr;
-  long long v = std::strtoll(decimal, &end, 10);
-  if (*end || errno == ERANGE) return false;
-  out = v;
-  return true;
-}
 
 // The numbers of a text file (blank- or comma-separated, '#' comments),
 // exactly, as residues mod p (p != 0) or as the nearest doubles (p == 0).
@@ -132,6 +124,23 @@ std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree) {
   return {a, b};
 }
 
+std::vector<std::vector<uint64_t>> generatorValues(const nag_model& m, const std::vector<uint64_t>& theta, uint64_t p,
+                                                   int32_t sym) {
+  std::vector<std::vector<uint64_t>> out;
+  for (int64_t g = 0; g < m.num_generators; ++g) {
+    const nag_generator& gen = m.generators[g];
+    if (sym >= 0 && gen.symmetry != sym) continue;
+    std::vector<uint64_t> v(size_t(m.param_count), 0);
+    for (int64_t t = 0; t < gen.num_terms; ++t) {
+      int64_t row = gen.terms[3 * t], col = gen.terms[3 * t + 1], c = gen.terms[3 * t + 2];
+      uint64_t cm = c >= 0 ? uint64_t(c) % p : p - (uint64_t(-c) % p);
+      v[size_t(row)] = (v[size_t(row)] + uint64_t((unsigned __int128)(cm % p) * theta[size_t(col)] % p)) % p;
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 namespace {
 
 uint64_t mulmod(uint64_t a, uint64_t b, uint64_t p) { return uint64_t((unsigned __int128)a * b % p); }
@@ -144,23 +153,6 @@ uint64_t primeBelow(uint64_t n) {
   return q;
 }
 
-// The values at theta of the generators of symmetry `sym` (-1: all), mod p.
-std::vector<std::vector<uint64_t>> tangents(const nag_model& m, const std::vector<uint64_t>& theta, uint64_t p,
-                                            int32_t sym) {
-  std::vector<std::vector<uint64_t>> out;
-  for (int64_t g = 0; g < m.num_generators; ++g) {
-    const nag_generator& gen = m.generators[g];
-    if (sym >= 0 && gen.symmetry != sym) continue;
-    std::vector<uint64_t> v(size_t(m.param_count), 0);
-    for (int64_t t = 0; t < gen.num_terms; ++t) {
-      int64_t row = gen.terms[3 * t], col = gen.terms[3 * t + 1], c = gen.terms[3 * t + 2];
-      uint64_t cm = c >= 0 ? uint64_t(c) % p : p - (uint64_t(-c) % p);
-      v[size_t(row)] = (v[size_t(row)] + mulmod(cm % p, theta[size_t(col)], p)) % p;
-    }
-    out.push_back(std::move(v));
-  }
-  return out;
-}
 
 std::vector<std::vector<double>> floatTangents(const nag_model& m, const std::vector<double>& theta) {
   std::vector<std::vector<double>> out;
@@ -308,7 +300,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   r.params = P;
   bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
   int64_t coordinate = -1;
-  if (poly && !fitsInt64(m.ambient_dimension, coordinate)) coordinate = -1;  // too large to matter
+  if (poly && !decimalInt64(m.ambient_dimension, coordinate)) coordinate = -1;  // too large to matter
   // Default number of points: the largest possible rank plus a margin.
   int64_t bound = coordinate >= 0 ? std::min(P, coordinate) : P;
   r.points = o.points > 0 ? o.points : bound + kMargin;
@@ -391,7 +383,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
         r.unverifiedSymmetry += m.symmetries[s].dimension;
         continue;
       }
-      std::vector<std::vector<uint64_t>> vs = tangents(m, firstInfo.theta, p, s);
+      std::vector<std::vector<uint64_t>> vs = generatorValues(m, firstInfo.theta, p, s);
       std::vector<uint64_t> combo(size_t(P), 0);
       for (const auto& v : vs) {
         uint64_t c = coeffs.next();

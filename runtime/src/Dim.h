@@ -105,6 +105,11 @@ int64_t rankModP(const nmod_mat_t a);
 /// two largest below 2^62 (FLINT).
 std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree);
 
+/// The values at theta of the known symmetries' generators (of symmetry `sym`,
+/// or of all when sym < 0), mod p: tangent directions of their orbits.
+std::vector<std::vector<uint64_t>> generatorValues(const nag_model& m, const std::vector<uint64_t>& theta, uint64_t p,
+                                                   int32_t sym = -1);
+
 /// The name of parameter index i: "W1[0, 2]".
 std::string parameterName(const nag_model& m, int64_t i);
 

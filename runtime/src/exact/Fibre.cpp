@@ -337,20 +337,6 @@ bool sameFunction(const nag_model& m, const QPoint& a, const QPoint& b, const st
   return true;
 }
 
-std::vector<std::vector<uint64_t>> generatorValues(const nag_model& m, const std::vector<uint64_t>& theta, uint64_t p) {
-  std::vector<std::vector<uint64_t>> out;
-  for (int64_t g = 0; g < m.num_generators; ++g) {
-    const nag_generator& gen = m.generators[g];
-    std::vector<uint64_t> v(size_t(m.param_count), 0);
-    for (int64_t t = 0; t < gen.num_terms; ++t) {
-      int64_t row = gen.terms[3 * t], col = gen.terms[3 * t + 1], c = gen.terms[3 * t + 2];
-      uint64_t cm = c >= 0 ? uint64_t(c) % p : p - (uint64_t(-c) % p);
-      v[size_t(row)] = (v[size_t(row)] + mulmod(cm % p, theta[size_t(col)], p)) % p;
-    }
-    out.push_back(std::move(v));
-  }
-  return out;
-}
 
 RowFunctionals rowFunctionals(const nag_model& m, uint64_t p, int64_t rows, uint64_t seed) {
   RowFunctionals f;

@@ -73,8 +73,7 @@ bool reduce(const QPoint& theta, uint64_t p, std::vector<uint64_t>& out);
 bool sameFunction(const nag_model& m, const QPoint& a, const QPoint& b, const std::vector<uint64_t>& primes,
                   int64_t points, uint64_t seed, std::string& why);
 
-/// The values at theta (mod p) of every emitted symmetry generator.
-std::vector<std::vector<uint64_t>> generatorValues(const nag_model& m, const std::vector<uint64_t>& theta, uint64_t p);
+// The values at theta of the symmetry generators: generatorValues (../Dim.h).
 
 /// Fixed row functionals on the function space: row i is f -> w_i . f(x_i)
 /// (or all outputs at one point for a network without inputs).
