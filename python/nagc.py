@@ -64,9 +64,10 @@ class _Model(ctypes.Structure):  # struct nag_model of runtime/include/nag_runti
                 ("jac_theta_mod", _ptr), ("algebraic_reason", ctypes.c_char_p), ("ir", ctypes.c_char_p),
                 ("degree_set", ctypes.c_char_p), ("theta_degree", _i64), ("total_degree", _i64),
                 ("linear_rank", _i64), ("linear_rank_bound", ctypes.c_char_p), ("affine", _i32),
-                ("num_generators", _i64), ("generators", ctypes.POINTER(_Generator))]
+                ("num_generators", _i64), ("generators", ctypes.POINTER(_Generator)),
+                ("eval_complex", _ptr), ("jac_theta_complex", _ptr)]
 
-ABI_VERSION = 2  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
+ABI_VERSION = 3  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
 
 
 _EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)
@@ -133,20 +134,22 @@ class Model:
         self.expected_dimension = int(m.expected_dimension)
         self.coordinate_dimension = int(m.ambient_dimension) if m.ambient_dimension else None
         self._eval = _EVAL(m.eval)
+        self._eval_complex = _EVAL(m.eval_complex) if m.eval_complex else None
+        self._jac_complex = _DERIVED(m.jac_theta_complex) if m.jac_theta_complex else None
         self._functions = {}
         for i in range(m.num_functions):
             f = m.functions[i]
             self._functions[f.name.decode()] = (_DERIVED(f.fn), f.row_size)
 
     # ---- data
-    def _theta(self, theta):
-        t = np.ascontiguousarray(theta, dtype=np.float64).reshape(-1)
+    def _theta(self, theta, dtype=np.float64):
+        t = np.ascontiguousarray(theta, dtype=dtype).reshape(-1)
         if t.size != self.P:
             raise ValueError("theta has %d values; %s has P = %d" % (t.size, self.name, self.P))
         return t
 
-    def _x(self, X):
-        x = np.ascontiguousarray(X, dtype=np.float64)
+    def _x(self, X, dtype=np.float64):
+        x = np.ascontiguousarray(X, dtype=dtype)
         x = x.reshape(-1, self.input_size) if self.input_size else x.reshape(-1, 0)
         return x
 
@@ -155,7 +158,20 @@ class Model:
         return None if a is None else a.ctypes.data
 
     # ---- evaluation and derivatives
+    def _complex(self, kernel, what):
+        if kernel is None:
+            raise ValueError("%s is %s: complex %s needs a polynomial or rational network"
+                             % (self.name, self.algebraic_class, what))
+        return kernel
+
     def eval(self, theta, X):
+        """f_theta at the rows of X; complex theta or X evaluate in complex arithmetic."""
+        if np.iscomplexobj(theta) or np.iscomplexobj(X):
+            kernel = self._complex(self._eval_complex, "evaluation")
+            t, x = self._theta(theta, np.complex128), self._x(X, np.complex128)
+            y = np.empty((x.shape[0], self.output_size), dtype=np.complex128)
+            kernel(self._p(t), self._p(x), self._p(y), x.shape[0])
+            return y
         t, x = self._theta(theta), self._x(X)
         y = np.empty((x.shape[0], self.output_size))
         self._eval(self._p(t), self._p(x), self._p(y), x.shape[0])
@@ -184,6 +200,12 @@ class Model:
 
     def jac(self, theta, X, wrt="theta"):
         n = self._n(wrt)
+        if wrt == "theta" and (np.iscomplexobj(theta) or np.iscomplexobj(X)):
+            kernel = self._complex(self._jac_complex, "Jacobians")
+            t, x = self._theta(theta, np.complex128), self._x(X, np.complex128)
+            y = np.empty((x.shape[0], self.output_size * n), dtype=np.complex128)
+            kernel(self._p(t), self._p(x), None, None, self._p(y), x.shape[0])
+            return y.reshape(-1, self.output_size, n)
         return self._call("jac_" + wrt, theta, X).reshape(-1, self.output_size, n)
 
     def jvp(self, theta, X, direction, wrt="theta"):

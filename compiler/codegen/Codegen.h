@@ -16,13 +16,17 @@ enum class Output { LLVM, Asm, Object, Executable, Library };
 /// The number type of evaluation.
 enum class Precision { F64, F32 };
 
+/// The numbers a function computes in: IEEE floats (of the precision),
+/// integers mod p (exact: the dimension report), or complex doubles (the path tracker).
+enum class NumberDomain { Real, Modular, Complex };
+
 /// Code generation settings.
 struct Options {
   unsigned optLevel = 2;     ///< -O0 .. -O3
   std::string targetCpu;     ///< empty: the host CPU with all its features
   unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
   Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
-  bool modular = false;      ///< internal: emit in integers mod p (see emitFunction)
+  NumberDomain domain = NumberDomain::Real;  ///< internal: set per function by buildModule
   std::vector<std::string> inputs;  ///< files read by the compilation, which an output must not replace
 };
 

@@ -14,7 +14,8 @@ namespace nag::codegen {
 std::string evalSymbol(const ir::Graph& g);
 std::string modelSymbol(const ir::Graph& g);
 std::string functionSymbol(const ir::Graph& g, const std::string& function);
-std::string modSymbol(const ir::Graph& g, const std::string& function);  ///< nag_NAME_F_mod
+std::string suffixedSymbol(const ir::Graph& g, const std::string& function,
+                           const std::string& suffix);  ///< nag_NAME_F_mod, nag_NAME_F_complex
 
 /// Emits one function of a network under `symbol`: eval (theta, x, y, batch)
 /// or, with `derived`, a derivative (theta, x, a, b, y, batch), whose graph

@@ -1,18 +1,19 @@
-// EmitEval.cpp — IR -> LLVM for f64 evaluation: samples in SIMD lanes, blocks across threads.
+// EmitEval.cpp — IR -> LLVM evaluation in any number domain: samples in SIMD lanes, blocks across threads.
 //
 // Every IR value is either *uniform* (it depends on θ and constants only, and
 // is computed once per call as scalars) or *varying* (it depends on x; it is
 // computed per block of L samples, one <L x double> vector per element, so the
 // lanes of every vector operation are samples). Each op becomes a loop nest
 // over its elements with static trip counts: code size is linear in the
-// number of ops, never in the sizes of the tensors.
+// number of ops, never in the sizes of the tensors. The arithmetic is the
+// Domain's (Domain.h): f64/f32, integers mod p, or complex doubles.
+#include "codegen/Domain.h"
 #include "codegen/Emit.h"
 
 #include "support/InternalError.h"
 
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Intrinsics.h>
-#include <mpfr.h>
 
 #include <algorithm>
 #include <functional>
@@ -27,20 +28,11 @@ using ir::Op;
 std::string evalSymbol(const ir::Graph& g) { return "nag_" + g.name + "_eval"; }
 std::string modelSymbol(const ir::Graph& g) { return "nag_" + g.name + "_model"; }
 std::string functionSymbol(const ir::Graph& g, const std::string& function) { return "nag_" + g.name + "_" + function; }
-std::string modSymbol(const ir::Graph& g, const std::string& function) { return "nag_" + g.name + "_" + function + "_mod"; }
+std::string suffixedSymbol(const ir::Graph& g, const std::string& function, const std::string& suffix) {
+  return "nag_" + g.name + "_" + function + "_" + suffix;
+}
 
 namespace {
-
-// The float or double nearest to an exact rational (round to nearest, ties
-// to even), rounded once: directly from the rational at the target precision.
-double nearest(const Rational& q, bool single) {
-  mpfr_t f;
-  mpfr_init2(f, single ? 24 : 53);
-  mpfr_set_q(f, q.get_mpq_t(), MPFR_RNDN);
-  double d = single ? double(mpfr_get_flt(f, MPFR_RNDN)) : mpfr_get_d(f, MPFR_RNDN);
-  mpfr_clear(f);
-  return d;
-}
 
 // How often a value is computed: once per call (uniform: θ, constants and
 // batch-wide arguments only), once per block of samples (varying: it depends
@@ -59,7 +51,7 @@ struct Layout {
 // Per-block values reuse the workspace of values that are dead (first fit),
 // so that a deep network's working set stays that of a few layers. Values
 // computed once per block but read inside the seed loop live to its end.
-Layout plan(const ir::Graph& g, bool modular) {
+Layout plan(const ir::Graph& g, bool constantsPerCall) {
   Layout l;
   size_t n = g.nodes.size();
   l.level.assign(n, kUniform);
@@ -103,7 +95,7 @@ Layout plan(const ir::Graph& g, bool modular) {
       }
       if (phase == kUniform) {
         // Modular constants depend on p: they are computed per call, into U.
-        if (node.op != Op::Param && (node.op != Op::Const || modular) && node.op != Op::Aux) {
+        if (node.op != Op::Param && (node.op != Op::Const || constantsPerCall) && node.op != Op::Aux) {
           l.slot[id] = l.uniformElements;
           l.uniformElements += size;
         }
@@ -137,15 +129,15 @@ Layout plan(const ir::Graph& g, bool modular) {
 class Emitter {
 public:
   Emitter(Module& m, const ir::Graph& g, const Options& o, std::string symbol, bool derived)
-      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), layout_(plan(g, o.modular)), symbol_(std::move(symbol)),
-        derived_(derived) {
-    single_ = o.precision == Precision::F32;
-    modular_ = o.modular;
-    elem_ = modular_ ? Type::getInt64Ty(ctx_) : single_ ? Type::getFloatTy(ctx_) : Type::getDoubleTy(ctx_);
-    bytes_ = single_ && !modular_ ? 4 : 8;
+      : m_(m), ctx_(m.getContext()), g_(g), lanes_(o.lanes), b_(ctx_), dom_(Domain::create(m, b_, o)),
+        layout_(plan(g, dom_->constantsPerCall())), symbol_(std::move(symbol)), derived_(derived) {
+    real_ = o.domain == NumberDomain::Real;
+    single_ = real_ && o.precision == Precision::F32;
+    mem_ = dom_->memoryType();
+    vec_ = dom_->vectorType();
+    bytes_ = dom_->bytesPerNumber();
     i64_ = Type::getInt64Ty(ctx_);
     ptr_ = PointerType::getUnqual(ctx_);
-    vec_ = FixedVectorType::get(elem_, lanes_);
     FastMathFlags fmf;
     fmf.setAllowContract(true);  // a*b+c may become one FMA
     b_.setFastMathFlags(fmf);
@@ -164,15 +156,16 @@ private:
   const ir::Graph& g_;
   unsigned lanes_;
   IRBuilder<> b_;
+  std::unique_ptr<Domain> dom_;
   Layout layout_;
-  Type* elem_;          // double, or float with --precision f32
-  bool single_ = false;
-  bool modular_ = false;  // integers mod p in Montgomery form (see the arithmetic section)
-  int64_t bytes_ = 8;
-  Value* modCtx_ = nullptr;   // nag_modulus*: p, -p^-1 mod 2^64, R^2 mod p, R mod p, error flag
+  bool real_ = true;      // f64/f32: the only domain with comparisons and libm (non-algebraic ops)
+  bool single_ = false;   // f32
+  Type* mem_;             // a number's type in memory (a complex number is two of them)
+  Type* vec_;             // a varying value: L lanes
+  int64_t bytes_ = 8;     // bytes per number
+  Value* modCtx_ = nullptr;   // nag_modulus* (modular domain): p, -p^-1 mod 2^64, R^2 mod p, R mod p, error flag
   Type* i64_;
   PointerType* ptr_;
-  FixedVectorType* vec_;
   StructType* ctxTy_ = nullptr;
   static constexpr int64_t kRows = 4;  // output rows per register block in matmul
 
@@ -187,8 +180,8 @@ private:
   bool vectorMode_ = false;  // emitting the per-block (varying) part
 
   Value* c64(int64_t v) { return ConstantInt::get(i64_, uint64_t(v)); }
-  Value* zero() { return vectorMode_ ? Constant::getNullValue(vec_) : Constant::getNullValue(elem_); }
-  Type* valueTy() { return vectorMode_ ? static_cast<Type*>(vec_) : elem_; }
+  Value* zero() { return dom_->zero(vectorMode_); }
+  Align vectorAlign() const { return Align(bytes_ * lanes_ >= 64 ? 64 : uint64_t(bytes_)); }
 
   FunctionCallee runtime(const char* name, Type* ret, std::vector<Type*> args) {
     return m_.getOrInsertFunction(name, FunctionType::get(ret, args, false));
@@ -301,59 +294,57 @@ private:
     const ir::Node& node = g_.nodes[n];
     Value* scalar = nullptr;
     if (node.op == Op::Seed) {  // e_s: 1 at the seed's element, 0 elsewhere
-      Value* one = modular_ ? modField(3) : ConstantFP::get(elem_, 1.0);
-      Value* entry = b_.CreateSelect(b_.CreateICmpEQ(e, seed_), one, Constant::getNullValue(elem_));
-      return vectorMode_ ? b_.CreateVectorSplat(lanes_, entry) : entry;
+      Value* entry = b_.CreateSelect(b_.CreateICmpEQ(e, seed_), dom_->one(false), dom_->zero(false));
+      return vectorMode_ ? dom_->splat(entry) : entry;
     }
     if (varying(n)) {
       NAG_ASSERT(vectorMode_, "varying value read in uniform code");
       Value* index = b_.CreateAdd(c64(layout_.slot[n]), e);
-      Value* p = b_.CreateGEP(vec_, work_, index);
-      return b_.CreateAlignedLoad(vec_, p, Align(bytes_ * lanes_ >= 64 ? 64 : unsigned(bytes_)));
+      return b_.CreateAlignedLoad(vec_, b_.CreateGEP(vec_, work_, index), vectorAlign());
     }
     switch (node.op) {
       case Op::Param: {
         int64_t offset = g_.params[size_t(node.attr)].offset;
-        scalar = toDomain(b_.CreateLoad(elem_, b_.CreateGEP(elem_, theta_, b_.CreateAdd(c64(offset), e))));
+        scalar = dom_->enter(dom_->loadNumber(theta_, b_.CreateAdd(c64(offset), e)));
         break;
       }
       case Op::Aux: {
         NAG_ASSERT(!g_.aux[size_t(node.attr)].perSample, "per-sample arguments are varying");
-        scalar = toDomain(b_.CreateLoad(elem_, b_.CreateGEP(elem_, aux_[node.attr], e)));
+        scalar = dom_->enter(dom_->loadNumber(aux_[node.attr], e));
         break;
       }
       case Op::Const:
-        if (modular_) {
+        if (dom_->constantsPerCall()) {
           Value* at = node.values.size() == 1 ? c64(layout_.slot[n]) : b_.CreateAdd(c64(layout_.slot[n]), e);
-          scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, uniform_, at));
+          scalar = dom_->loadNumber(uniform_, at);
         } else if (node.values.size() == 1) {
-          scalar = ConstantFP::get(elem_, nearest(node.values[0], single_));
+          scalar = dom_->constant(node.values[0]);
         } else {
-          scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, constantArray(n), e));
+          scalar = dom_->loadNumber(constantArray(n), e);
         }
         break;
       default:
-        scalar = b_.CreateLoad(elem_, b_.CreateGEP(elem_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+        scalar = dom_->loadNumber(uniform_, b_.CreateAdd(c64(layout_.slot[n]), e));
         break;
     }
-    return vectorMode_ ? b_.CreateVectorSplat(lanes_, scalar) : scalar;
+    return vectorMode_ ? dom_->splat(scalar) : scalar;
   }
 
   // Reads back what this node stored (read-modify-write ops).
   Value* loadOwn(NodeId n, Value* e) {
     if (varying(n)) {
       Value* p = b_.CreateGEP(vec_, work_, b_.CreateAdd(c64(layout_.slot[n]), e));
-      return b_.CreateAlignedLoad(vec_, p, Align(bytes_ * lanes_ >= 64 ? 64 : unsigned(bytes_)));
+      return b_.CreateAlignedLoad(vec_, p, vectorAlign());
     }
-    return b_.CreateLoad(elem_, b_.CreateGEP(elem_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+    return dom_->loadNumber(uniform_, b_.CreateAdd(c64(layout_.slot[n]), e));
   }
 
   void store(NodeId n, Value* e, Value* v) {
     if (varying(n)) {
       Value* p = b_.CreateGEP(vec_, work_, b_.CreateAdd(c64(layout_.slot[n]), e));
-      b_.CreateAlignedStore(v, p, Align(bytes_ * lanes_ >= 64 ? 64 : unsigned(bytes_)));
+      b_.CreateAlignedStore(v, p, vectorAlign());
     } else {
-      b_.CreateStore(v, b_.CreateGEP(elem_, uniform_, b_.CreateAdd(c64(layout_.slot[n]), e)));
+      dom_->storeNumber(uniform_, b_.CreateAdd(c64(layout_.slot[n]), e), v);
     }
   }
 
@@ -361,75 +352,21 @@ private:
   Value* constantArray(NodeId n) {
     if (auto it = constants_.find(n); it != constants_.end()) return it->second;
     std::vector<Constant*> values;
-    for (const Rational& q : g_.nodes[n].values) values.push_back(ConstantFP::get(elem_, nearest(q, single_)));
-    auto* init = ConstantArray::get(ArrayType::get(elem_, values.size()), values);
+    for (const Rational& q : g_.nodes[n].values)
+      for (Constant* c : dom_->constantData(q)) values.push_back(c);
+    auto* init = ConstantArray::get(ArrayType::get(mem_, values.size()), values);
     auto* gv = new GlobalVariable(m_, init->getType(), true, GlobalValue::PrivateLinkage, init, "const");
     constants_[n] = gv;
     return gv;
   }
 
-  // ---- arithmetic
-  //
-  // Floating point: the IEEE operations (FMA contraction allowed). Modular:
-  // residues in Montgomery form a R mod p, R = 2^64, p < 2^62 odd, so that a
-  // product is one 64x64->128 multiplication and one reduction:
-  //   mont(a, b) = (a b + m p) / R with m = (a b mod R) (-p^-1) mod R,
-  // which is < 2p and needs at most one final subtraction.
+  // ---- arithmetic (the domain's)
 
-  Value* splatMode(Value* scalar) { return vectorMode_ ? b_.CreateVectorSplat(lanes_, scalar) : scalar; }
-  Value* splatLike(Value* like, Value* scalar) {
-    if (auto* vt = dyn_cast<FixedVectorType>(like->getType())) return b_.CreateVectorSplat(vt->getNumElements(), scalar);
-    return scalar;
-  }
-  // Field k of the modulus context: 0 p, 1 -p^-1 mod 2^64, 2 R^2 mod p, 3 R mod p.
-  Value* modField(unsigned k) { return b_.CreateLoad(i64_, b_.CreateGEP(i64_, modCtx_, c64(k))); }
-
-  Value* montmul(Value* a, Value* c) {
-    Type* t = a->getType();
-    Type* wide = t->isVectorTy() ? static_cast<Type*>(FixedVectorType::get(Type::getInt128Ty(ctx_), cast<FixedVectorType>(t)->getNumElements()))
-                                 : Type::getInt128Ty(ctx_);
-    Value* p = splatLike(a, modField(0));
-    Value* pinv = splatLike(a, modField(1));
-    Value* prod = b_.CreateMul(b_.CreateZExt(a, wide), b_.CreateZExt(c, wide));
-    Value* m = b_.CreateMul(b_.CreateTrunc(prod, t), pinv);
-    Value* sum = b_.CreateAdd(prod, b_.CreateMul(b_.CreateZExt(m, wide), b_.CreateZExt(p, wide)));
-    Value* r = b_.CreateTrunc(b_.CreateLShr(sum, ConstantInt::get(wide, 64)), t);
-    return b_.CreateSelect(b_.CreateICmpUGE(r, p), b_.CreateSub(r, p), r);
-  }
-  Value* toDomain(Value* v) { return modular_ ? montmul(v, splatLike(v, modField(2))) : v; }
-  Value* fromDomain(Value* v) { return modular_ ? montmul(v, splatLike(v, c64(1))) : v; }
-
-  Value* add_(Value* a, Value* c) {
-    if (!modular_) return b_.CreateFAdd(a, c);
-    Value* p = splatLike(a, modField(0));
-    Value* sum = b_.CreateAdd(a, c);
-    return b_.CreateSelect(b_.CreateICmpUGE(sum, p), b_.CreateSub(sum, p), sum);
-  }
-  Value* sub_(Value* a, Value* c) {
-    if (!modular_) return b_.CreateFSub(a, c);
-    Value* diff = b_.CreateSub(a, c);
-    return b_.CreateSelect(b_.CreateICmpULT(a, c), b_.CreateAdd(diff, splatLike(a, modField(0))), diff);
-  }
-  Value* neg_(Value* a) {
-    if (!modular_) return b_.CreateFNeg(a);
-    return sub_(Constant::getNullValue(a->getType()), a);
-  }
-  Value* mul_(Value* a, Value* c) { return modular_ ? montmul(a, c) : b_.CreateFMul(a, c); }
-  // a / c; modular: a c^-1, the inverse from the runtime lane by lane (a zero
-  // denominator sets the context's error flag and gives 0).
-  Value* div_(Value* a, Value* c) {
-    if (!modular_) return b_.CreateFDiv(a, c);
-    FunctionCallee inv = runtime("nagrt_mod_inverse", i64_, {i64_, ptr_});
-    Value* r;
-    if (auto* vt = dyn_cast<FixedVectorType>(c->getType())) {
-      r = PoisonValue::get(vt);
-      for (unsigned lane = 0; lane < vt->getNumElements(); ++lane)
-        r = b_.CreateInsertElement(r, b_.CreateCall(inv, {b_.CreateExtractElement(c, lane), modCtx_}), lane);
-    } else {
-      r = b_.CreateCall(inv, {c, modCtx_});
-    }
-    return montmul(a, r);
-  }
+  Value* add_(Value* a, Value* c) { return dom_->add(a, c); }
+  Value* sub_(Value* a, Value* c) { return dom_->sub(a, c); }
+  Value* neg_(Value* a) { return dom_->neg(a); }
+  Value* mul_(Value* a, Value* c) { return dom_->mul(a, c); }
+  Value* div_(Value* a, Value* c) { return dom_->div(a, c); }
 
   Value* powi(Value* x, int64_t k) {
     if (k == 0) return one();
@@ -445,7 +382,8 @@ private:
   // libm function applied lane by lane (exp, tanh): correct to the last bit,
   // as the C library computes it.
   Value* libm(const char* name, Value* x) {
-    FunctionCallee fn = runtime(single_ ? (std::string(name) + "f").c_str() : name, elem_, {elem_});
+    Type* t = dom_->scalarType();
+    FunctionCallee fn = runtime(single_ ? (std::string(name) + "f").c_str() : name, t, {t});
     if (!vectorMode_) return b_.CreateCall(fn, {x});
     Value* out = PoisonValue::get(vec_);
     for (unsigned lane = 0; lane < lanes_; ++lane)
@@ -453,7 +391,7 @@ private:
     return out;
   }
 
-  Value* one() { return splatMode(modular_ ? modField(3) : ConstantFP::get(elem_, 1.0)); }
+  Value* one() { return dom_->one(vectorMode_); }
 
   // ---- ops
 
@@ -464,23 +402,14 @@ private:
     auto elementwise = [&](const std::function<Value*(Value*)>& f) {
       loop(size, [&](Value* e) { store(id, e, f(load(operand(0), e))); });
     };
-    if (modular_ && n.op == Op::Const) {
-      // Each value c = a / b becomes its residue, computed by the runtime.
-      FunctionCallee conv = runtime("nagrt_mod_rational", i64_, {i64_, i64_, ptr_});
-      for (size_t k = 0; k < n.values.size(); ++k) {
-        int64_t num = 0, den = 1;
-        NAG_ASSERT(n.values[k].get_num().fits_slong_p() && n.values[k].get_den().fits_slong_p(),
-                   "modular constants fit in 64 bits (checked by the driver)");
-        num = n.values[k].get_num().get_si();
-        den = n.values[k].get_den().get_si();
-        Value* v = b_.CreateCall(conv, {c64(num), c64(den), modCtx_});
-        b_.CreateStore(v, b_.CreateGEP(elem_, uniform_, c64(layout_.slot[id] + int64_t(k))));
-      }
+    if (dom_->constantsPerCall() && n.op == Op::Const) {
+      for (size_t k = 0; k < n.values.size(); ++k)
+        dom_->storeNumber(uniform_, c64(layout_.slot[id] + int64_t(k)), dom_->constant(n.values[k]));
       return;
     }
-    NAG_ASSERT(!modular_ || (n.op != Op::Relu && n.op != Op::Step && n.op != Op::Tanh && n.op != Op::Sigmoid &&
+    NAG_ASSERT(real_ || (n.op != Op::Relu && n.op != Op::Step && n.op != Op::Tanh && n.op != Op::Sigmoid &&
                              n.op != Op::Exp),
-               "non-algebraic op in modular code");
+               "non-algebraic op in exact or complex code");
     switch (n.op) {
       case Op::Param:
       case Op::Const:
@@ -695,10 +624,10 @@ private:
   }
 
   void gather(NodeId id, Value* base, int64_t rowSize, int64_t offset, Value* first, Value* valid) {
-    auto* v8 = FixedVectorType::get(elem_, 8);
+    auto* v8 = FixedVectorType::get(mem_, 8);
     int64_t count = ir::numElements(g_.nodes[id].shape);
-    Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[id] * lanes_));
-    int64_t tiled = valid == nullptr && lanes_ % 8 == 0 ? count / 8 * 8 : 0;
+    Value* slot = b_.CreateGEP(mem_, work_, c64(layout_.slot[id] * lanes_));
+    int64_t tiled = valid == nullptr && dom_->transposable() && lanes_ % 8 == 0 ? count / 8 * 8 : 0;
     if (tiled > 0) {
       loop(lanes_ / 8, [&](Value* group) {
         loop(tiled / 8, [&](Value* chunk) {
@@ -706,13 +635,13 @@ private:
           for (int r = 0; r < 8; ++r) {
             Value* sample = b_.CreateAdd(first, b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
             Value* at = b_.CreateAdd(b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset)), b_.CreateMul(chunk, c64(8)));
-            rows.push_back(toDomain(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, base, at), Align(unsigned(bytes_)))));
+            rows.push_back(dom_->enter(b_.CreateAlignedLoad(v8, b_.CreateGEP(mem_, base, at), Align(uint64_t(bytes_)))));
           }
           std::vector<Value*> cols = transpose8(rows);
           for (int e = 0; e < 8; ++e) {
             Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
             Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
-            b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_)));
+            b_.CreateAlignedStore(cols[size_t(e)], b_.CreateGEP(mem_, slot, at), Align(uint64_t(bytes_)));
           }
         });
       });
@@ -724,11 +653,11 @@ private:
       // real sample computes (no spurious division by zero) and are never
       // written back.
       Value* sample = b_.CreateSelect(in, b_.CreateAdd(first, lane), first);
-      Value* row = b_.CreateGEP(elem_, base, b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset)));
+      Value* row = b_.CreateAdd(b_.CreateMul(sample, c64(rowSize)), c64(offset));
       noVectorize(loop(count - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
-        Value* v = toDomain(b_.CreateLoad(elem_, b_.CreateGEP(elem_, row, e)));
-        b_.CreateStore(v, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
+        Value* v = dom_->enter(dom_->loadNumber(base, b_.CreateAdd(row, e)));
+        dom_->storeLane(work_, b_.CreateAdd(c64(layout_.slot[id]), e), lane, v);
       }));
     });
   }
@@ -740,24 +669,24 @@ private:
     NodeId out = g_.output;
     int64_t outSize = ir::numElements(g_.nodes[out].shape);
     Value* seedBase = seed_ ? b_.CreateMul(seed_, c64(lay.seedStride)) : c64(0);
-    auto rowOf = [&](Value* lane) {
+    auto rowOf = [&](Value* lane) {  // the index of the row's first number in y
       Value* sample = b_.CreateAdd(first, lane);
-      return b_.CreateGEP(elem_, y, b_.CreateAdd(b_.CreateMul(sample, c64(lay.rowSize)), seedBase));
+      return b_.CreateAdd(b_.CreateMul(sample, c64(lay.rowSize)), seedBase);
     };
     if (!varying(out) || g_.nodes[out].op == Op::Seed) {  // the same for every sample (a seed has no slot)
       range(c64(0), valid ? valid : c64(lanes_), [&](Value* lane) {
         Value* row = rowOf(lane);
         vectorMode_ = false;
         noVectorize(loop(outSize, [&](Value* e) {
-          b_.CreateStore(fromDomain(load(out, e)), b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
+          dom_->storeNumber(y, b_.CreateAdd(row, b_.CreateMul(e, c64(lay.elemStride))), dom_->leave(load(out, e)));
         }));
         vectorMode_ = true;
       });
       return;
     }
-    auto* v8 = FixedVectorType::get(elem_, 8);
-    Value* slot = b_.CreateGEP(elem_, work_, c64(layout_.slot[out] * lanes_));
-    int64_t tiled = valid == nullptr && lanes_ % 8 == 0 && lay.elemStride == 1 ? outSize / 8 * 8 : 0;
+    auto* v8 = FixedVectorType::get(mem_, 8);
+    Value* slot = b_.CreateGEP(mem_, work_, c64(layout_.slot[out] * lanes_));
+    int64_t tiled = valid == nullptr && dom_->transposable() && lanes_ % 8 == 0 && lay.elemStride == 1 ? outSize / 8 * 8 : 0;
     if (tiled > 0) {
       loop(lanes_ / 8, [&](Value* group) {
         loop(tiled / 8, [&](Value* chunk) {
@@ -765,13 +694,13 @@ private:
           for (int e = 0; e < 8; ++e) {
             Value* element = b_.CreateAdd(b_.CreateMul(chunk, c64(8)), c64(e));
             Value* at = b_.CreateAdd(b_.CreateMul(element, c64(lanes_)), b_.CreateMul(group, c64(8)));
-            cols.push_back(fromDomain(b_.CreateAlignedLoad(v8, b_.CreateGEP(elem_, slot, at), Align(unsigned(bytes_)))));
+            cols.push_back(dom_->leave(b_.CreateAlignedLoad(v8, b_.CreateGEP(mem_, slot, at), Align(uint64_t(bytes_)))));
           }
           std::vector<Value*> rows = transpose8(cols);
           for (int r = 0; r < 8; ++r) {
             Value* row = rowOf(b_.CreateAdd(b_.CreateMul(group, c64(8)), c64(r)));
-            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(elem_, row, b_.CreateMul(chunk, c64(8))),
-                                  Align(unsigned(bytes_)));
+            b_.CreateAlignedStore(rows[size_t(r)], b_.CreateGEP(mem_, y, b_.CreateAdd(row, b_.CreateMul(chunk, c64(8)))),
+                                  Align(uint64_t(bytes_)));
           }
         });
       });
@@ -781,8 +710,8 @@ private:
       Value* row = rowOf(lane);
       noVectorize(loop(outSize - tiled, [&](Value* r) {
         Value* e = b_.CreateAdd(c64(tiled), r);
-        Value* v = b_.CreateLoad(elem_, b_.CreateGEP(elem_, slot, b_.CreateAdd(b_.CreateMul(e, c64(lanes_)), lane)));
-        b_.CreateStore(fromDomain(v), b_.CreateGEP(elem_, row, b_.CreateMul(e, c64(lay.elemStride))));
+        Value* v = dom_->loadLane(work_, b_.CreateAdd(c64(layout_.slot[out]), e), lane);
+        dom_->storeNumber(y, b_.CreateAdd(row, b_.CreateMul(e, c64(lay.elemStride))), dom_->leave(v));
       }));
     };
     if (valid)
@@ -808,6 +737,7 @@ private:
     Value* batch = field(5, i64_);
     uniform_ = field(6, ptr_);
     modCtx_ = field(7, ptr_);
+    dom_->setModulus(modCtx_);
     int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * bytes_;
     work_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(workBytes)});
     vectorMode_ = true;
@@ -857,7 +787,7 @@ private:
     bool derived = derived_;
     std::vector<Type*> params = derived ? std::vector<Type*>{ptr_, ptr_, ptr_, ptr_, ptr_, i64_}
                                         : std::vector<Type*>{ptr_, ptr_, ptr_, i64_};
-    if (modular_) params.push_back(ptr_);  // const nag_modulus*
+    if (dom_->takesModulus()) params.push_back(ptr_);  // const nag_modulus*
     auto* fty = FunctionType::get(Type::getVoidTy(ctx_), params, false);
     Function* f = Function::Create(fty, GlobalValue::ExternalLinkage, symbol_, m_);
     BasicBlock* entry = BasicBlock::Create(ctx_, "entry", f);
@@ -873,7 +803,8 @@ private:
     aux_[0] = derived ? f->getArg(2) : null;
     aux_[1] = derived ? f->getArg(3) : null;
     Value* y = f->getArg(derived ? 4 : 2);
-    modCtx_ = modular_ ? f->getArg(derived ? 6 : 4) : static_cast<Value*>(null);
+    modCtx_ = dom_->takesModulus() ? f->getArg(derived ? 6 : 4) : static_cast<Value*>(null);
+    dom_->setModulus(modCtx_);
     uniform_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(std::max<int64_t>(layout_.uniformElements, 1) * bytes_)});
     vectorMode_ = false;
     for (NodeId id = 0; id < g_.nodes.size(); ++id)

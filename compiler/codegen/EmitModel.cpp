@@ -8,6 +8,8 @@
 #include <llvm/IR/Verifier.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <algorithm>
+
 namespace nag::codegen {
 
 using namespace llvm;
@@ -30,7 +32,7 @@ public:
     genTy_ = StructType::get(ctx_, {i32_, i64_, ptr_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
                                       i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_,
-                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_});
+                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -79,7 +81,7 @@ public:
     Function* eval = m_.getFunction(evalSymbol(g));
     NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
     Constant* fields[] = {
-        ConstantInt::get(i32_, 2),  // NAG_ABI_VERSION
+        ConstantInt::get(i32_, 3),  // NAG_ABI_VERSION
         str(g.name),
         str(d.source),
         ConstantInt::get(i32_, args.size()),
@@ -104,8 +106,8 @@ public:
         ConstantInt::get(i32_, o.precision == Precision::F32 ? 32 : 64),
         ConstantInt::get(i32_, fns.size()),
         array(fnTy_, fns, "functions"),
-        orNull(m_.getFunction(modSymbol(g, "eval"))),
-        orNull(m_.getFunction(modSymbol(g, "jac_theta"))),
+        orNull(m_.getFunction(suffixedSymbol(g, "eval", "mod"))),
+        orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "mod"))),
         str(reason(d)),
         str(ir::serialize(g)),
         str(poly ? degrees : ""),
@@ -116,6 +118,8 @@ public:
         ConstantInt::get(i32_, d.affine ? 1 : 0),
         ConstantInt::get(i64_, gens.size()),
         array(genTy_, gens, "generators"),
+        orNull(m_.getFunction(suffixedSymbol(g, "eval", "complex"))),
+        orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "complex"))),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");
@@ -194,14 +198,21 @@ std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const 
   auto m = std::make_unique<Module>(g.name, ctx);
   emitFunction(*m, g, o, evalSymbol(g), false);
   for (const ir::DerivedFunction& f : d.derived) emitFunction(*m, f.graph, o, functionSymbol(g, f.name), true);
-  if (d.modularOk) {  // exact arithmetic mod p for the dimension report and tests
-    Options mod = o;
-    mod.modular = true;
-    mod.precision = Precision::F64;
-    emitFunction(*m, g, mod, modSymbol(g, "eval"), false);
+  // Algebraic networks also get f and its θ-Jacobian in exact arithmetic mod
+  // p (the dimension report) and in complex doubles (the path tracker).
+  auto emitAlso = [&](NumberDomain domain, unsigned lanes, const char* suffix) {
+    Options other = o;
+    other.domain = domain;
+    other.precision = Precision::F64;
+    other.lanes = lanes;
+    emitFunction(*m, g, other, suffixedSymbol(g, "eval", suffix), false);
     for (const ir::DerivedFunction& f : d.derived)
-      if (f.name == "jac_theta") emitFunction(*m, f.graph, mod, modSymbol(g, f.name), true);
-  }
+      if (f.name == "jac_theta") emitFunction(*m, f.graph, other, suffixedSymbol(g, f.name, suffix), true);
+  };
+  if (d.modularOk) emitAlso(NumberDomain::Modular, o.lanes, "mod");
+  // Complex values take two vectors; the tracker's batches are small (the
+  // evaluation points of one image point), so 8 lanes suffice.
+  if (d.cls.cls != ir::AlgebraicClass::NonAlgebraic) emitAlso(NumberDomain::Complex, std::min(o.lanes, 8u), "complex");
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

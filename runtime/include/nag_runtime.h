@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NAG_ABI_VERSION 2
+#define NAG_ABI_VERSION 3
 
 /** A named tensor: an input, a parameter or the output. */
 typedef struct nag_tensor_info {
@@ -91,6 +91,14 @@ typedef struct nag_modulus {
  *   void nag_NAME_jac_theta_mod(const uint64_t* theta, const uint64_t* x, const uint64_t* a,
  *                               const uint64_t* b, uint64_t* y, int64_t batch, nag_modulus* m);
  * They exist for polynomial and rational networks (null in nag_model otherwise). */
+
+/* Complex functions (since ABI 3) take and return complex doubles, each two
+ * doubles (real, imaginary: the layout of C's double _Complex), for theta, x and y:
+ *   void nag_NAME_eval_complex(const double* theta, const double* x, double* y, int64_t batch);
+ *   void nag_NAME_jac_theta_complex(const double* theta, const double* x, const double* a,
+ *                                   const double* b, double* y, int64_t batch);
+ * f and its θ-Jacobian continued to complex arguments (what a path tracker
+ * evaluates); they exist for polynomial and rational networks. */
 typedef void (*nag_eval_mod_fn)(const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch, nag_modulus* m);
 typedef void (*nag_derived_mod_fn)(const uint64_t* theta, const uint64_t* x, const uint64_t* a, const uint64_t* b,
                                    uint64_t* y, int64_t batch, nag_modulus* m);
@@ -148,6 +156,9 @@ typedef struct nag_model {
   int32_t affine;                     /* with linear_rank: f = A x + b */
   int64_t num_generators;
   const nag_generator* generators;    /* of the symmetries (none for a symmetry whose list was too long) */
+  /* Since ABI 3: complex doubles (see above); null when not algebraic. */
+  nag_eval_fn eval_complex;
+  nag_derived_fn jac_theta_complex;
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */
