@@ -28,6 +28,8 @@ public:
   explicit Random(uint64_t seed) : state_(seed) {}
   uint64_t next64();
   double uniform();  ///< in [-1, 1)
+  /// The whole generator state: Random(state()) continues the same sequence (checkpoints).
+  uint64_t state() const { return state_; }
 
 private:
   uint64_t state_;

@@ -1,0 +1,58 @@
+// Linear.cpp — LuSolver on LAPACKE's zgetrf/zgetrs/zgecon, column-major, without transposing copies.
+#include "numeric/Linear.h"
+
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace nagrt::numeric {
+
+namespace {
+
+// std::complex<double> and LAPACK's complex double share their layout (two doubles, real part first).
+lapack_complex_double* lapackData(std::vector<cplx>& v) { return reinterpret_cast<lapack_complex_double*>(v.data()); }
+
+}  // namespace
+
+static_assert(sizeof(lapack_int) == sizeof(int), "LuSolver keeps pivots as int (LP64 LAPACK)");
+
+LuSolver::LuSolver(int64_t n) : n_(n), lu_(n * n), work_(2 * n), rwork_(2 * n), pivots_(n) {}
+
+bool LuSolver::factor(const cplx* a) {
+  // Read column-major, the row-major a is its transpose A^T; the inf-norm of a is the 1-norm of A^T.
+  norm_ = 0;
+  for (int64_t i = 0; i < n_; ++i) {
+    double row = 0;
+    for (int64_t j = 0; j < n_; ++j) row += std::abs(a[i * n_ + j]);
+    norm_ = std::max(norm_, row);
+  }
+  std::copy(a, a + n_ * n_, lu_.begin());
+  if (!std::isfinite(norm_)) return ok_ = false;
+  lapack_int info =
+      LAPACKE_zgetrf_work(LAPACK_COL_MAJOR, lapack_int(n_), lapack_int(n_), lapackData(lu_), lapack_int(n_), pivots_.data());
+  return ok_ = (info == 0);
+}
+
+void LuSolver::solve(cplx* b) {
+  // a x = b is (A^T)^T x = b: zgetrs with 'T' on the factors of A^T.
+  LAPACKE_zgetrs_work(LAPACK_COL_MAJOR, 'T', lapack_int(n_), 1, lapackData(lu_), lapack_int(n_), pivots_.data(),
+                      reinterpret_cast<lapack_complex_double*>(b),
+                      lapack_int(n_));
+}
+
+double LuSolver::inverseCondition() {
+  if (!ok_ || norm_ == 0) return 0;
+  double rcond = 0;
+  LAPACKE_zgecon_work(LAPACK_COL_MAJOR, '1', lapack_int(n_), lapackData(lu_), lapack_int(n_), norm_, &rcond, lapackData(work_),
+                      rwork_.data());
+  return rcond;
+}
+
+double normInf(const cplx* v, int64_t n) {
+  double m = 0;
+  for (int64_t i = 0; i < n; ++i) m = std::max(m, std::abs(v[i]));
+  return m;
+}
+
+}  // namespace nagrt::numeric

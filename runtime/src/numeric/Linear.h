@@ -1,0 +1,35 @@
+// Linear.h — LU factorisation and solves of small dense complex systems through LAPACK (zgetrf, zgetrs, zgecon).
+#pragma once
+
+#include "numeric/Homotopy.h"
+
+#include <vector>
+
+namespace nagrt::numeric {
+
+/// Factors one n x n complex matrix at a time and solves with it; one per thread (it owns its work space).
+class LuSolver {
+public:
+  explicit LuSolver(int64_t n);
+  /// Factors the row-major matrix a (n x n, copied). False when a pivot is exactly zero or an entry is not finite.
+  bool factor(const cplx* a);
+  /// Overwrites b (n values) with the solution of a x = b for the last matrix factored.
+  void solve(cplx* b);
+  /// LAPACK's estimate of 1 / cond_inf(a) for the last matrix factored (0 when singular).
+  double inverseCondition();
+  /// The inf-norm of the last matrix factored.
+  double norm() const { return norm_; }
+
+private:
+  int64_t n_;
+  double norm_ = 0;              ///< inf-norm of a
+  bool ok_ = false;
+  std::vector<cplx> lu_, work_;  ///< lu_ holds a's transpose, column-major: the row-major a as LAPACK sees it
+  std::vector<double> rwork_;
+  std::vector<int> pivots_;
+};
+
+/// max_i |v_i|.
+double normInf(const cplx* v, int64_t n);
+
+}  // namespace nagrt::numeric

@@ -1,0 +1,129 @@
+// Monodromy.cpp — monodromySolve: triangle loops in parameter space, deduplication by key after Newton refinement.
+#include "numeric/Monodromy.h"
+
+#include "Runtime.h"
+#include "nag_runtime.h"
+#include "numeric/KeyIndex.h"
+#include "numeric/Linear.h"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace nagrt::numeric {
+
+namespace {
+
+// One loop's work for the threads: solution k goes around the three legs; its endpoint and how each leg ended.
+struct Loop {
+  const std::vector<std::vector<cplx>>* solutions;
+  const SegmentHomotopy* legs[3];
+  const TrackerOptions* tracker;
+  std::vector<std::vector<cplx>> endpoints;
+  std::vector<std::array<PathStatus, 3>> statuses;
+  std::vector<int> legsRun;  // 3 when the path came back to q0
+};
+
+void runLoop(void* ctx, int64_t begin, int64_t end) {
+  Loop& loop = *static_cast<Loop*>(ctx);
+  for (int64_t k = begin; k < end; ++k) {
+    std::vector<cplx> x = (*loop.solutions)[k];
+    int leg = 0;
+    for (; leg < 3; ++leg) {
+      PathResult r = trackPath(*loop.legs[leg], x.data(), *loop.tracker);
+      loop.statuses[k][leg] = r.status;
+      if (r.status != PathStatus::Success) break;
+      x = std::move(r.x);
+    }
+    loop.legsRun[k] = leg == 3 ? 3 : leg + 1;
+    if (leg == 3) loop.endpoints[k] = std::move(x);
+  }
+}
+
+// Adds x unless its key is known; records near collisions. Returns the index of the solution x is (new or old).
+int64_t admit(const std::vector<cplx>& x, const KeyFn& key, KeyIndex& index, double tolerance, MonodromyResult& r) {
+  std::vector<cplx> k = key ? key(x.data()) : x;
+  KeyIndex::Match m = index.nearest(k);
+  if (m.index >= 0 && m.distance <= tolerance) return m.index;
+  int64_t added = index.size();
+  if (m.index >= 0) r.nearCollisions.push_back(NearCollision{m.index, added, m.distance});
+  index.insert(k);
+  r.solutions.push_back(x);
+  return added;
+}
+
+// A random parameter point of the scale of q0.
+std::vector<cplx> randomPoint(Random& rng, int64_t p, double scale) {
+  std::vector<cplx> q(p);
+  for (cplx& v : q) v = scale * randomComplex(rng);
+  return q;
+}
+
+}  // namespace
+
+MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector<cplx>& q0,
+                               const std::vector<std::vector<cplx>>& start, const MonodromyOptions& options,
+                               const KeyFn& key) {
+  const int64_t n = system.unknowns(), p = system.parameters();
+  if (int64_t(q0.size()) != p)
+    throw Error("internal error: monodromySolve got " + std::to_string(q0.size()) + " parameters, the system has " +
+                std::to_string(p));
+  MonodromyResult r;
+  KeyIndex index(options.seed, options.tolerance);
+  Random rng(options.seed);
+  if (options.resume) {
+    static_cast<MonodromyCheckpoint&>(r) = *options.resume;
+    rng = Random(r.rngState);
+    for (const std::vector<cplx>& x : r.solutions) index.insert(key ? key(x.data()) : x);
+  } else {
+    for (const std::vector<cplx>& x : start) {
+      if (int64_t(x.size()) != n)
+        throw Error("internal error: a start solution has " + std::to_string(x.size()) + " values, the system " +
+                    std::to_string(n) + " unknowns");
+      admit(x, key, index, options.tolerance, r);
+    }
+    r.rngState = rng.state();
+  }
+  const double scale = std::max(1.0, normInf(q0.data(), p));
+  auto full = [&] { return options.maxSolutions > 0 && int64_t(r.solutions.size()) >= options.maxSolutions; };
+  for (;;) {
+    if (full()) {
+      r.stop = MonodromyStop::SolutionLimit;
+      break;
+    }
+    if (r.idleLoops >= options.idleLoops || r.solutions.empty()) {
+      r.stop = MonodromyStop::Idle;
+      break;
+    }
+    if (r.loops >= options.maxLoops) {
+      r.stop = MonodromyStop::LoopLimit;
+      break;
+    }
+    std::vector<cplx> q1 = randomPoint(rng, p, scale), q2 = randomPoint(rng, p, scale);
+    SegmentHomotopy a(system, q0, q1), b(system, q1, q2), c(system, q2, q0);
+    const int64_t count = int64_t(r.solutions.size());
+    Loop loop{&r.solutions, {&a, &b, &c}, &options.tracker, std::vector<std::vector<cplx>>(count),
+              std::vector<std::array<PathStatus, 3>>(count), std::vector<int>(count, 0)};
+    nagrt_parallel_for(count, runLoop, &loop);
+    // Serially, in path order: the same result whatever the threads did.
+    std::vector<char> hit(count, 0);
+    const int64_t before = count;
+    for (int64_t k = 0; k < count; ++k) {
+      for (int leg = 0; leg < loop.legsRun[k]; ++leg) ++r.statusCounts[int(loop.statuses[k][leg])];
+      r.pathsTracked += loop.legsRun[k];
+      if (loop.legsRun[k] != 3 || full()) continue;
+      int64_t j = admit(loop.endpoints[k], key, index, options.tolerance, r);
+      if (j >= int64_t(hit.size())) hit.resize(j + 1, 0);
+      if (hit[j]) ++r.loopCollisions;  // two solutions went to one: a path jumped
+      hit[j] = 1;
+    }
+    ++r.loops;
+    r.idleLoops = int64_t(r.solutions.size()) > before ? 0 : r.idleLoops + 1;
+    r.rngState = rng.state();
+    if (options.progress) options.progress(int64_t(r.solutions.size()), r.loops);
+    if (options.checkpoint) options.checkpoint(r);
+  }
+  return r;
+}
+
+}  // namespace nagrt::numeric

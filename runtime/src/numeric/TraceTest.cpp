@@ -1,0 +1,101 @@
+// TraceTest.cpp — traceTest: move parallel slices along a pencil and check that the trace of the witness set is affine.
+#include "numeric/Monodromy.h"
+
+#include "Runtime.h"
+#include "nag_runtime.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace nagrt::numeric {
+
+namespace {
+
+// Paths k = 0..N-1 go to s1, N..2N-1 to s2, all from q0.
+struct Pencil {
+  const std::vector<std::vector<cplx>>* solutions;
+  const SegmentHomotopy* toS1;
+  const SegmentHomotopy* toS2;
+  const TrackerOptions* tracker;
+  std::vector<PathResult> results;
+};
+
+void trackPencil(void* ctx, int64_t begin, int64_t end) {
+  Pencil& pencil = *static_cast<Pencil*>(ctx);
+  const int64_t count = int64_t(pencil.solutions->size());
+  for (int64_t k = begin; k < end; ++k) {
+    const SegmentHomotopy& h = k < count ? *pencil.toS1 : *pencil.toS2;
+    pencil.results[k] = trackPath(h, (*pencil.solutions)[k % count].data(), *pencil.tracker);
+  }
+}
+
+// A random complex number of modulus at least 1/4, so that s2 / s1 stays moderate.
+cplx pencilPoint(Random& rng) {
+  for (;;) {
+    cplx s = randomComplex(rng);
+    if (std::abs(s) >= 0.25) return s;
+  }
+}
+
+}  // namespace
+
+TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx>& q0,
+                          const std::vector<cplx>& direction, const std::vector<std::vector<cplx>>& solutions,
+                          const TraceFn& trace, const TraceTestOptions& options) {
+  const int64_t p = system.parameters(), count = int64_t(solutions.size());
+  if (int64_t(q0.size()) != p || int64_t(direction.size()) != p)
+    throw Error("internal error: traceTest needs " + std::to_string(p) + " parameters and direction values");
+  TraceTestResult r;
+  Random rng(options.seed);
+  r.s1 = pencilPoint(rng);
+  r.s2 = pencilPoint(rng);
+  std::vector<cplx> q1(q0), q2(q0);
+  for (int64_t j = 0; j < p; ++j) {
+    q1[j] += r.s1 * direction[j];
+    q2[j] += r.s2 * direction[j];
+  }
+  SegmentHomotopy toS1(system, q0, q1), toS2(system, q0, q2);
+  Pencil pencil{&solutions, &toS1, &toS2, &options.tracker, std::vector<PathResult>(2 * count)};
+  nagrt_parallel_for(2 * count, trackPencil, &pencil);
+  r.pathsTracked = 2 * count;
+
+  // Sums of the trace over the three witness sets, and the sums of their sizes for the scale.
+  std::vector<cplx>* sums[3] = {&r.trace0, &r.trace1, &r.trace2};
+  double magnitude[3] = {0, 0, 0};
+  auto add = [&](int which, const cplx* x) {
+    std::vector<cplx> v = trace(x);
+    std::vector<cplx>& sum = *sums[which];
+    if (sum.empty()) sum.assign(v.size(), 0.0);
+    if (v.size() != sum.size()) throw Error("internal error: the trace function returned vectors of different sizes");
+    double size = 0;
+    for (size_t i = 0; i < v.size(); ++i) {
+      sum[i] += v[i];
+      size = std::max(size, std::abs(v[i]));
+    }
+    magnitude[which] += size;
+  };
+  for (int64_t k = 0; k < count; ++k) add(0, solutions[k].data());
+  for (int64_t k = 0; k < 2 * count; ++k) {
+    const PathResult& result = pencil.results[k];
+    if (result.status != PathStatus::Success) {
+      ++r.failedPaths;
+      continue;
+    }
+    add(k < count ? 1 : 2, result.x.data());
+  }
+  r.scale = std::max({magnitude[0], magnitude[1], magnitude[2], std::numeric_limits<double>::min()});
+  if (r.failedPaths > 0 || count == 0) {
+    r.residual = std::numeric_limits<double>::infinity();
+    return r;
+  }
+  double worst = 0;
+  const cplx ratio = r.s2 / r.s1;
+  for (size_t i = 0; i < r.trace0.size(); ++i)
+    worst = std::max(worst, std::abs(r.trace2[i] - r.trace0[i] - ratio * (r.trace1[i] - r.trace0[i])));
+  r.residual = worst / r.scale;
+  return r;
+}
+
+}  // namespace nagrt::numeric

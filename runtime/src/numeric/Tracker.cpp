@@ -1,0 +1,317 @@
+// Tracker.cpp — one path: RK4 predictor, Newton corrector, step control, then the endgame near t = 1.
+//
+// The path is tracked in affine coordinates from t = 0 to t = 1 - endgameStart. The endgame then walks the
+// distances s = 1 - t down geometrically; at each s it checks the growth of ||x|| (valuation: divergence), tries
+// to finish straight to t = 1 while the Jacobian's condition number stays level (regular endpoints), and otherwise
+// runs a Cauchy endgame: circles around t = 1 until x comes back (the winding number c), the mean of the samples
+// being the endpoint (the trapezoid rule on the circle in s^(1/c)). Two estimates that agree end the path.
+#include "numeric/Tracker.h"
+
+#include "numeric/Linear.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace nagrt::numeric {
+
+const char* statusName(PathStatus status) {
+  switch (status) {
+  case PathStatus::Success: return "success";
+  case PathStatus::Diverged: return "diverged";
+  case PathStatus::Singular: return "singular";
+  case PathStatus::StepTooSmall: return "step too small";
+  case PathStatus::MaxSteps: return "max steps";
+  case PathStatus::EndgameFailed: return "endgame failed";
+  }
+  return "unknown";
+}
+
+bool isFailure(PathStatus status) {
+  return status == PathStatus::StepTooSmall || status == PathStatus::MaxSteps || status == PathStatus::EndgameFailed;
+}
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// A Cauchy circle has closed when x is back this close (relative): far above the corrector's accuracy, far below
+// the distance between branches at the radii the endgame uses.
+constexpr double kClosure = 1e-6;
+
+// A curve t(u), u in [0, 1], of constant speed |dt/du|: a segment, or an arc of the circle |1 - t| = s.
+struct Curve {
+  cplx from, delta;            // segment: t = from + u delta
+  double radius = 0, angle0 = 0, sweep = 0;  // arc: t = 1 - radius exp(i (angle0 + u sweep))
+  bool arc = false;
+
+  static Curve segment(cplx a, cplx b) { return Curve{a, b - a}; }
+  static Curve circleArc(double s, double angle0, double sweep) { return Curve{0, 0, s, angle0, sweep, true}; }
+  cplx at(double u) const { return arc ? 1.0 - std::polar(radius, angle0 + u * sweep) : from + u * delta; }
+  cplx rate(double u) const {
+    return arc ? -cplx(0, sweep) * std::polar(radius, angle0 + u * sweep) : delta;
+  }
+  double speed() const { return arc ? radius * std::abs(sweep) : std::abs(delta); }
+};
+
+// How a leg of tracking along a curve ended.
+enum class Leg { Done, Diverged, StepTooSmall, MaxSteps };
+
+class PathTracker {
+public:
+  PathTracker(const Homotopy& h, const TrackerOptions& options)
+      : h_(h), o_(options), n_(h.size()), lu_(n_), f_(n_), fx_(n_ * n_), ft_(n_), dx_(n_), xs_(n_), xm_(n_),
+        k_(4, std::vector<cplx>(n_)) {}
+
+  PathResult run(const cplx* start);
+
+private:
+  const Homotopy& h_;
+  const TrackerOptions& o_;
+  const int64_t n_;
+  LuSolver lu_;
+  std::vector<cplx> f_, fx_, ft_, dx_, xs_, xm_;
+  std::vector<std::vector<cplx>> k_;  // RK4 stages
+  int64_t steps_ = 0;
+  double step_ = 0;  // current step length in |t|, carried from leg to leg
+  double reached_ = 0;  // real part of t where the last leg stopped
+  double reference_ = 0;  // ||Hx|| where the endgame started (see condition)
+
+  double scale(const std::vector<cplx>& x) const { return std::max(1.0, normInf(x.data(), n_)); }
+
+  // v = dx/du = -Hx^{-1} Ht dt/du at (x, t). False when Hx is singular or the result is not finite.
+  bool velocity(const cplx* x, cplx t, cplx rate, cplx* v) {
+    h_.evaluate(x, t, f_.data(), fx_.data(), ft_.data());
+    if (!lu_.factor(fx_.data())) return false;
+    for (int64_t i = 0; i < n_; ++i) v[i] = -ft_[i] * rate;
+    lu_.solve(v);
+    return std::isfinite(normInf(v, n_));
+  }
+
+  // Newton at fixed t from x; on success x is corrected and *first is the first update's relative size.
+  bool correct(std::vector<cplx>& x, cplx t, double* first) {
+    double previous = kInf;
+    for (int it = 0; it < o_.maxNewtonIterations; ++it) {
+      h_.evaluate(x.data(), t, f_.data(), fx_.data(), nullptr);
+      if (!lu_.factor(fx_.data())) return false;
+      for (int64_t i = 0; i < n_; ++i) dx_[i] = -f_[i];
+      lu_.solve(dx_.data());
+      double d = normInf(dx_.data(), n_) / scale(x);
+      if (!std::isfinite(d)) return false;
+      for (int64_t i = 0; i < n_; ++i) x[i] += dx_[i];
+      if (it == 0) {
+        *first = d;
+        if (d > o_.maxCorrection) return false;
+      } else if (d > 0.25 * previous) {
+        return false;  // not contracting: too far from the path, or near another one
+      }
+      if (d <= o_.correctorTolerance) return true;
+      previous = d;
+    }
+    return false;
+  }
+
+  // The RK4 prediction from (x, u) over du into xs_.
+  bool predict(const std::vector<cplx>& x, const Curve& c, double u, double du) {
+    const double nodes[4] = {0, 0.5, 0.5, 1};
+    for (int s = 0; s < 4; ++s) {
+      const cplx* base = x.data();
+      if (s > 0) {
+        for (int64_t i = 0; i < n_; ++i) xm_[i] = x[i] + nodes[s] * du * k_[s - 1][i];
+        base = xm_.data();
+      }
+      double us = u + nodes[s] * du;
+      if (!velocity(base, c.at(us), c.rate(us), k_[s].data())) return false;
+    }
+    for (int64_t i = 0; i < n_; ++i)
+      xs_[i] = x[i] + du / 6.0 * (k_[0][i] + 2.0 * k_[1][i] + 2.0 * k_[2][i] + k_[3][i]);
+    return true;
+  }
+
+  // Tracks x along c from u = 0 to u = 1, at most `budget` steps; reached_ is set to Re t where it stopped.
+  Leg track(const Curve& c, std::vector<cplx>& x, int64_t budget) {
+    const double speed = c.speed();
+    double u = 0;
+    reached_ = c.at(0).real();
+    for (int64_t taken = 0; u < 1; ++taken) {
+      if (steps_ >= o_.maxSteps || taken >= budget) return Leg::MaxSteps;
+      ++steps_;
+      double du = std::min(1.0 - u, std::min(step_, o_.maxStep) / speed);
+      double first = kInf;
+      bool ok = predict(x, c, u, du);
+      if (ok) {
+        ok = correct(xs_, c.at(u + du), &first);
+        if (ok) x.swap(xs_);
+      }
+      if (!ok) {
+        step_ *= 0.5;
+        if (step_ < o_.minStep) return Leg::StepTooSmall;
+        continue;
+      }
+      u = (du >= 1.0 - u) ? 1.0 : u + du;
+      reached_ = c.at(u).real();
+      if (normInf(x.data(), n_) > o_.maxNorm) return Leg::Diverged;
+      // RK4's local error grows like step^5: aim the next first correction at predictorTarget.
+      double factor = first > 0 ? 0.8 * std::pow(o_.predictorTarget / first, 0.2) : 2.0;
+      step_ = std::min(o_.maxStep, step_ * std::clamp(factor, 0.5, 2.0));
+    }
+    return Leg::Done;
+  }
+
+  // ||Hx^{-1}|| max(||Hx||, reference_) at (x, t), infinity when Hx is singular: the condition number, except
+  // that a Jacobian shrinking as a whole (always the case in one unknown) counts too, measured against the
+  // Jacobian's size where the endgame started.
+  double condition(const std::vector<cplx>& x, cplx t) {
+    h_.evaluate(x.data(), t, f_.data(), fx_.data(), nullptr);
+    if (!lu_.factor(fx_.data())) return kInf;
+    double r = lu_.inverseCondition();
+    return r > 0 ? std::max(lu_.norm(), reference_) / (r * lu_.norm()) : kInf;
+  }
+
+  // Newton at t = 1 until the update stops shrinking; true when it ends below correctorTolerance.
+  bool refine(std::vector<cplx>& x) {
+    double previous = kInf;
+    for (int it = 0; it < 8; ++it) {
+      h_.evaluate(x.data(), 1.0, f_.data(), fx_.data(), nullptr);
+      if (!lu_.factor(fx_.data())) return false;
+      for (int64_t i = 0; i < n_; ++i) dx_[i] = -f_[i];
+      lu_.solve(dx_.data());
+      double d = normInf(dx_.data(), n_) / scale(x);
+      if (!std::isfinite(d) || d > 0.5 * previous) return previous <= o_.correctorTolerance;
+      for (int64_t i = 0; i < n_; ++i) x[i] += dx_[i];
+      if (d < 1e-15) return true;
+      previous = d;
+    }
+    return previous <= o_.correctorTolerance;
+  }
+
+  // Circles of radius s around t = 1 from x(1 - s) until x comes back: the mean of the samples into p and the
+  // number of circles into winding. False when tracking fails or x does not come back within maxWinding circles.
+  bool cauchy(const std::vector<cplx>& x0, double s, std::vector<cplx>& p, int& winding) {
+    std::vector<cplx> x(x0), sum(n_, 0.0);
+    const int m = o_.cauchySamples;
+    const double sweep = 2.0 * M_PI / m;
+    step_ = std::min(step_, s * sweep);
+    for (int loop = 1; loop <= o_.maxWinding; ++loop) {
+      for (int j = 0; j < m; ++j) {
+        for (int64_t i = 0; i < n_; ++i) sum[i] += x[i];
+        if (track(Curve::circleArc(s, j * sweep, sweep), x, o_.maxSteps) != Leg::Done) return false;
+      }
+      double gap = 0;
+      for (int64_t i = 0; i < n_; ++i) gap = std::max(gap, std::abs(x[i] - x0[i]));
+      if (gap <= kClosure * scale(x0)) {
+        winding = loop;
+        p.resize(n_);
+        for (int64_t i = 0; i < n_; ++i) p[i] = sum[i] / double(loop * m);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  PathResult finish(PathStatus status, std::vector<cplx>& x, double t, int winding);
+  PathResult endgame(std::vector<cplx>& x);
+};
+
+PathResult PathTracker::finish(PathStatus status, std::vector<cplx>& x, double t, int winding) {
+  PathResult r;
+  r.status = status;
+  r.t = t;
+  r.steps = steps_;
+  r.winding = winding;
+  h_.evaluate(x.data(), t, f_.data(), fx_.data(), nullptr);
+  double jac = 0;
+  for (int64_t i = 0; i < n_; ++i) {
+    double row = 0;
+    for (int64_t j = 0; j < n_; ++j) row += std::abs(fx_[i * n_ + j]);
+    jac = std::max(jac, row);
+  }
+  double denominator = jac * scale(x);
+  r.residual = normInf(f_.data(), n_) / (denominator > 0 ? denominator : 1.0);
+  r.x = std::move(x);
+  r.condition = condition(r.x, t);
+  return r;
+}
+
+PathResult PathTracker::endgame(std::vector<cplx>& x) {
+  const double ratio = o_.endgameRatio;
+  double s = o_.endgameStart;
+  const double startNorm = scale(x);
+  reference_ = 0;
+  condition(x, 1.0 - s);
+  reference_ = lu_.norm();
+  double lastNorm = normInf(x.data(), n_), lastCondition = condition(x, 1.0 - s);
+  int growing = 0;        // consecutive steps of s with a negative valuation estimate
+  std::vector<cplx> estimate, previousEstimate;
+  int previousWinding = 0;
+  while (s * ratio >= o_.endgameMinDistance) {
+    Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps);
+    if (leg == Leg::Diverged) return finish(PathStatus::Diverged, x, reached_, 1);
+    if (leg != Leg::Done) return finish(leg == Leg::MaxSteps ? PathStatus::MaxSteps : PathStatus::StepTooSmall, x,
+                                        reached_, 1);
+    s *= ratio;
+    // ||x|| ~ s^v near t = 1: v < 0 is a path going to infinity.
+    double norm = normInf(x.data(), n_);
+    double valuation = (norm > 0 && lastNorm > 0) ? std::log(norm / lastNorm) / std::log(ratio) : 0.0;
+    growing = valuation < -0.05 ? growing + 1 : 0;
+    lastNorm = norm;
+    if (growing >= 3 && norm > o_.divergenceGrowth * startNorm) return finish(PathStatus::Diverged, x, 1.0 - s, 1);
+    if (growing > 0) continue;
+    double cond = condition(x, 1.0 - s);
+    bool level = cond <= 1.5 * lastCondition;
+    lastCondition = cond;
+    if (level) {
+      // Regular endpoint: go straight to t = 1 and refine there.
+      std::vector<cplx> y(x);
+      double saved = step_;
+      Leg straight = track(Curve::segment(1.0 - s, 1.0), y, 200);
+      if (straight == Leg::Diverged) return finish(PathStatus::Diverged, y, reached_, 1);
+      if (straight == Leg::Done && refine(y) && condition(y, 1.0) < o_.singularCondition)
+        return finish(PathStatus::Success, y, 1.0, 1);
+      step_ = saved;  // not regular after all: on to the Cauchy endgame
+    }
+    int winding = 0;
+    double saved = step_;
+    if (!cauchy(x, s, estimate, winding)) {
+      previousWinding = 0;
+      step_ = saved;
+      continue;
+    }
+    step_ = saved;
+    if (winding == previousWinding) {
+      double gap = 0;
+      for (int64_t i = 0; i < n_; ++i) gap = std::max(gap, std::abs(estimate[i] - previousEstimate[i]));
+      if (gap <= o_.endgameTolerance * scale(estimate)) {
+        if (winding == 1) {
+          std::vector<cplx> y(estimate);
+          if (refine(y) && condition(y, 1.0) < o_.singularCondition) return finish(PathStatus::Success, y, 1.0, 1);
+        }
+        return finish(PathStatus::Singular, estimate, 1.0, winding);
+      }
+    }
+    previousEstimate.swap(estimate);
+    previousWinding = winding;
+  }
+  return finish(PathStatus::EndgameFailed, x, 1.0 - s, 1);
+}
+
+PathResult PathTracker::run(const cplx* start) {
+  std::vector<cplx> x(start, start + n_);
+  step_ = o_.initialStep;
+  double tEnd = 1.0 - o_.endgameStart;
+  Leg leg = track(Curve::segment(0.0, tEnd), x, o_.maxSteps);
+  switch (leg) {
+  case Leg::Done: return endgame(x);
+  case Leg::Diverged: return finish(PathStatus::Diverged, x, reached_, 1);
+  case Leg::StepTooSmall: return finish(PathStatus::StepTooSmall, x, reached_, 1);
+  case Leg::MaxSteps: return finish(PathStatus::MaxSteps, x, reached_, 1);
+  }
+  return finish(PathStatus::StepTooSmall, x, reached_, 1);
+}
+
+}  // namespace
+
+PathResult trackPath(const Homotopy& h, const cplx* start, const TrackerOptions& options) {
+  return PathTracker(h, options).run(start);
+}
+
+}  // namespace nagrt::numeric

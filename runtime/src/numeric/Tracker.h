@@ -1,0 +1,82 @@
+// Tracker.h — the predictor–corrector path tracker with an endgame at t = 1, for one path or many on all cores.
+#pragma once
+
+#include "numeric/Homotopy.h"
+
+#include <functional>
+#include <vector>
+
+namespace nagrt::numeric {
+
+/// How a path ended. Every path tracked gets one; none is dropped.
+enum class PathStatus {
+  Success,        ///< reached t = 1 at a regular solution (Newton-refined, condition below singularCondition)
+  Diverged,       ///< ||x|| grew without bound: a solution at infinity (or ||x|| > maxNorm before t = 1)
+  Singular,       ///< ended at t = 1 at an ill-conditioned point, found by the Cauchy endgame (winding reported)
+  StepTooSmall,   ///< the step size fell below minStep before t = 1 (failure)
+  MaxSteps,       ///< maxSteps steps taken before t = 1 (failure)
+  EndgameFailed,  ///< the endgame reached endgameMinDistance without a converged estimate or a divergence (failure)
+};
+/// The number of PathStatus values (for tables of counts indexed by status).
+constexpr int kPathStatusCount = 6;
+/// "success", "diverged", "singular", "step too small", "max steps", "endgame failed".
+const char* statusName(PathStatus status);
+
+/// Step control, tolerances and endgame settings; the defaults suit well-scaled systems (solutions of size ~1).
+/// Norms are max-norms, relative to max(1, ||x||).
+struct TrackerOptions {
+  double initialStep = 0.05;          ///< first step in t
+  double maxStep = 0.1;               ///< largest step in t
+  double minStep = 1e-14;             ///< a smaller step in |t| is a failure
+  int64_t maxSteps = 20000;           ///< steps (accepted and rejected) per path, endgame included
+  double predictorTarget = 1e-7;      ///< step sizes aim at this first Newton correction (RK4 error ~ step^5)
+  double maxCorrection = 1e-4;        ///< a larger first Newton correction rejects the step (path-jumping guard)
+  int maxNewtonIterations = 3;        ///< corrector iterations per step
+  double correctorTolerance = 1e-10;  ///< a Newton update below this ends the correction
+  double maxNorm = 1e12;              ///< a larger ||x|| is a divergence
+  double endgameStart = 0.1;          ///< the endgame starts at t = 1 - endgameStart
+  double endgameRatio = 0.25;         ///< the endgame's distances 1 - t shrink geometrically by this factor
+  double endgameMinDistance = 1e-13;  ///< the endgame gives up below this distance 1 - t
+  double endgameTolerance = 1e-8;     ///< two Cauchy estimates this close (relative) are accepted
+  double divergenceGrowth = 1e3;      ///< in the endgame, growth beyond this factor with a negative valuation diverges
+  int cauchySamples = 8;              ///< samples per circle of the Cauchy endgame
+  int maxWinding = 16;                ///< circles tried before a Cauchy estimate is abandoned
+  double singularCondition = 1e10;    ///< an endpoint whose Jacobian has a larger condition number is singular
+};
+
+/// The outcome of one path.
+struct PathResult {
+  PathStatus status = PathStatus::StepTooSmall;
+  std::vector<cplx> x;    ///< the endpoint (for failures: where tracking stopped)
+  double t = 0;           ///< t reached (1 for success and singular; where it stopped otherwise)
+  int64_t steps = 0;      ///< steps taken, accepted and rejected, endgame included
+  double residual = 0;    ///< ||H(x,t)|| / (||Hx|| max(1, ||x||)) (divided by 1 when Hx = 0)
+  double condition = 0;   ///< estimate of cond_inf(Hx) at (x, t); infinity when Hx is exactly singular
+  int winding = 1;        ///< cycle number from the Cauchy endgame (1 when it did not run)
+  int64_t multiplicity = 1;  ///< trackPaths: how many singular paths of the batch end at this point (1 otherwise)
+};
+
+/// True for StepTooSmall, MaxSteps and EndgameFailed: the path says nothing about a solution.
+bool isFailure(PathStatus status);
+
+/// Tracks one path from x(0) = start (h.size() values) to t = 1. Deterministic: the same input gives the same bits.
+PathResult trackPath(const Homotopy& h, const cplx* start, const TrackerOptions& options);
+
+/// The k-th start point into x (h.size() values); called concurrently from several threads.
+using StartFn = std::function<void(int64_t k, cplx* x)>;
+
+/// Tracks paths 0..count-1 on all cores (nagrt_parallel_for, NAG_THREADS); results[k] belongs to start k whatever
+/// the thread count. Singular endpoints shared by several paths get their multiplicity.
+std::vector<PathResult> trackPaths(const Homotopy& h, int64_t count, const StartFn& start,
+                                   const TrackerOptions& options);
+
+/// trackPaths over explicit start points.
+std::vector<PathResult> trackPaths(const Homotopy& h, const std::vector<std::vector<cplx>>& starts,
+                                   const TrackerOptions& options);
+
+/// Solves the polynomial system f (equation i of degree degrees[i]) by the total-degree homotopy with gamma drawn
+/// from seed: all prod d_i paths, in the order of TotalDegreeHomotopy::startSolution.
+std::vector<PathResult> solveTotalDegree(const std::vector<int>& degrees, const PolynomialFn& f, uint64_t seed,
+                                         const TrackerOptions& options = {});
+
+}  // namespace nagrt::numeric

@@ -1,0 +1,2 @@
+// MonodromyTest.cpp — placeholder
+#include <gtest/gtest.h>

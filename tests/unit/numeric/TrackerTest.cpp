@@ -1,0 +1,206 @@
+// TrackerTest.cpp — the path tracker on systems whose solutions are known: Bezout counts, solutions at infinity,
+// singular endpoints, a path through a near-singular region, and results independent of the thread count.
+#include "TestSystems.h"
+#include "numeric/Tracker.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace nagrt::numeric {
+namespace {
+
+using testing::DenseSystem;
+using testing::LambdaHomotopy;
+using testing::LambdaSystem;
+
+double maxAbs(const std::vector<cplx>& v) {
+  double m = 0;
+  for (cplx z : v) m = std::max(m, std::abs(z));
+  return m;
+}
+
+// Every path succeeds, F vanishes at every endpoint and the endpoints are pairwise distinct.
+void expectAllRegularSolutions(const DenseSystem& system, const std::vector<PathResult>& results) {
+  const int64_t n = int64_t(system.degrees.size());
+  std::vector<cplx> f(n);
+  for (const PathResult& r : results) {
+    ASSERT_EQ(r.status, PathStatus::Success) << statusName(r.status) << " at t = " << r.t;
+    EXPECT_EQ(r.t, 1.0);
+    system.function()(r.x.data(), f.data(), nullptr);
+    int maxDegree = *std::max_element(system.degrees.begin(), system.degrees.end());
+    EXPECT_LE(maxAbs(f), 1e-10 * std::pow(std::max(1.0, maxAbs(r.x)), maxDegree));
+    EXPECT_LT(r.condition, 1e10);
+  }
+  for (size_t a = 0; a < results.size(); ++a)
+    for (size_t b = a + 1; b < results.size(); ++b) {
+      std::vector<cplx> d(n);
+      for (int64_t i = 0; i < n; ++i) d[i] = results[a].x[i] - results[b].x[i];
+      EXPECT_GT(maxAbs(d), 1e-6) << "paths " << a << " and " << b << " end at the same point";
+    }
+}
+
+TEST(TotalDegree, TwoRandomQuadricsHaveFourSolutions) {
+  DenseSystem system({2, 2}, 11);
+  std::vector<PathResult> results = solveTotalDegree(system.degrees, system.function(), 5);
+  ASSERT_EQ(results.size(), 4u);  // Bezout 2 * 2
+  expectAllRegularSolutions(system, results);
+}
+
+TEST(TotalDegree, RandomDegreesTwoTwoThreeHaveTwelveSolutions) {
+  DenseSystem system({2, 2, 3}, 12);
+  std::vector<PathResult> results = solveTotalDegree(system.degrees, system.function(), 6);
+  ASSERT_EQ(results.size(), 12u);
+  expectAllRegularSolutions(system, results);
+}
+
+// x y = 1, x y + x = 2: subtracting gives x = 1, then y = 1. One finite solution out of Bezout's 4; the other
+// three paths go to the points at infinity [1:0:0] and [0:1:0].
+TEST(TotalDegree, HyperbolaSystemHasOneFiniteSolutionAndThreeAtInfinity) {
+  PolynomialFn f = [](const cplx* x, cplx* v, cplx* j) {
+    v[0] = x[0] * x[1] - 1.0;
+    v[1] = x[0] * x[1] + x[0] - 2.0;
+    if (j) {
+      j[0] = x[1], j[1] = x[0];
+      j[2] = x[1] + 1.0, j[3] = x[0];
+    }
+  };
+  std::vector<PathResult> results = solveTotalDegree({2, 2}, f, 7);
+  ASSERT_EQ(results.size(), 4u);
+  int success = 0, diverged = 0;
+  for (const PathResult& r : results) {
+    if (r.status == PathStatus::Success) {
+      ++success;
+      EXPECT_NEAR(std::abs(r.x[0] - 1.0), 0.0, 1e-12);
+      EXPECT_NEAR(std::abs(r.x[1] - 1.0), 0.0, 1e-12);
+    } else {
+      EXPECT_EQ(r.status, PathStatus::Diverged) << statusName(r.status);
+      diverged += r.status == PathStatus::Diverged;
+    }
+  }
+  EXPECT_EQ(success, 1);
+  EXPECT_EQ(diverged, 3);
+}
+
+// Two circles x^2 + y^2 = 4 and (x-1)^2 + y^2 = 4 meet at x = 1/2, y = +-sqrt(15)/2; the other two Bezout
+// solutions are the circular points [1 : +-i : 0] at infinity.
+TEST(TotalDegree, TwoCirclesMeetTwiceAndTwicePathsDiverge) {
+  PolynomialFn f = [](const cplx* x, cplx* v, cplx* j) {
+    v[0] = x[0] * x[0] + x[1] * x[1] - 4.0;
+    v[1] = (x[0] - 1.0) * (x[0] - 1.0) + x[1] * x[1] - 4.0;
+    if (j) {
+      j[0] = 2.0 * x[0], j[1] = 2.0 * x[1];
+      j[2] = 2.0 * (x[0] - 1.0), j[3] = 2.0 * x[1];
+    }
+  };
+  std::vector<PathResult> results = solveTotalDegree({2, 2}, f, 8);
+  int diverged = 0;
+  std::vector<double> ys;
+  for (const PathResult& r : results) {
+    if (r.status == PathStatus::Diverged) {
+      ++diverged;
+      continue;
+    }
+    ASSERT_EQ(r.status, PathStatus::Success) << statusName(r.status);
+    EXPECT_NEAR(std::abs(r.x[0] - 0.5), 0.0, 1e-12);
+    EXPECT_NEAR(r.x[1].imag(), 0.0, 1e-12);
+    ys.push_back(r.x[1].real());
+  }
+  EXPECT_EQ(diverged, 2);
+  ASSERT_EQ(ys.size(), 2u);
+  std::sort(ys.begin(), ys.end());
+  EXPECT_NEAR(ys[0], -std::sqrt(15.0) / 2, 1e-12);
+  EXPECT_NEAR(ys[1], std::sqrt(15.0) / 2, 1e-12);
+}
+
+// (x - 1)^2 = 0 from x^2 - 1: x = 1 solves H for every t, and the path from x = -1 ends there too, so both
+// paths end at the double root, each with winding number 1.
+TEST(Endgame, DoubleRootIsSingularWithMultiplicityTwo) {
+  PolynomialFn f = [](const cplx* x, cplx* v, cplx* j) {
+    v[0] = (x[0] - 1.0) * (x[0] - 1.0);
+    if (j) j[0] = 2.0 * (x[0] - 1.0);
+  };
+  std::vector<PathResult> results = solveTotalDegree({2}, f, 9);
+  ASSERT_EQ(results.size(), 2u);
+  for (const PathResult& r : results) {
+    EXPECT_EQ(r.status, PathStatus::Singular) << statusName(r.status);
+    EXPECT_NEAR(std::abs(r.x[0] - 1.0), 0.0, 1e-6);
+    EXPECT_EQ(r.multiplicity, 2);
+    EXPECT_GT(r.condition, 1e10);
+  }
+}
+
+// x^2 = 1 - t: x = +-sqrt(1 - t) meet at 0 with a branch point, so the Cauchy endgame circles twice.
+TEST(Endgame, BranchPointEndpointHasWindingTwo) {
+  LambdaHomotopy h(1, [](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
+    v[0] = x[0] * x[0] - (1.0 - t);
+    if (hx) hx[0] = 2.0 * x[0];
+    if (ht) ht[0] = 1.0;
+  });
+  std::vector<PathResult> results = trackPaths(h, {{1.0}, {-1.0}}, TrackerOptions{});
+  for (const PathResult& r : results) {
+    EXPECT_EQ(r.status, PathStatus::Singular) << statusName(r.status);
+    EXPECT_EQ(r.winding, 2);
+    EXPECT_EQ(r.multiplicity, 2);
+    EXPECT_NEAR(std::abs(r.x[0]), 0.0, 1e-6);
+  }
+}
+
+// x^2 = (t - 1/2)^2 + eps^2: the two paths pass within 2 eps of each other at t = 1/2 (branch points at
+// t = 1/2 +- i eps) but never meet on the real segment, so the positive root stays positive.
+TEST(Tracker, PathsThroughNearSingularRegionDoNotJump) {
+  for (double eps : {1e-2, 1e-3, 1e-4}) {
+    LambdaHomotopy h(1, [eps](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
+      v[0] = x[0] * x[0] - ((t - 0.5) * (t - 0.5) + eps * eps);
+      if (hx) hx[0] = 2.0 * x[0];
+      if (ht) ht[0] = -2.0 * (t - 0.5);
+    });
+    double end = std::sqrt(0.25 + eps * eps);
+    std::vector<PathResult> results = trackPaths(h, {{end}, {-end}}, TrackerOptions{});
+    for (int k = 0; k < 2; ++k) {
+      ASSERT_EQ(results[k].status, PathStatus::Success) << "eps " << eps << ": " << statusName(results[k].status);
+      EXPECT_NEAR(std::abs(results[k].x[0] - (k == 0 ? end : -end)), 0.0, 1e-12) << "eps " << eps;
+    }
+  }
+}
+
+// dH/dt of the parameter segment is dF/dq (q1 - q0): compare with a central difference.
+TEST(SegmentHomotopy, TimeDerivativeMatchesFiniteDifference) {
+  LambdaSystem system(1, 2, [](const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) {
+    f[0] = q[0] * x[0] * x[0] + q[1] * q[1];
+    if (jx) jx[0] = 2.0 * q[0] * x[0];
+    if (jq) jq[0] = x[0] * x[0], jq[1] = 2.0 * q[1];
+  });
+  SegmentHomotopy h(system, {cplx(1, 2), cplx(-1, 0.5)}, {cplx(0.3, -1), cplx(2, 1)});
+  cplx x = {0.7, -0.2}, t = {0.4, 0.1}, ht, hx, value, plus, minus;
+  h.evaluate(&x, t, &value, &hx, &ht);
+  const double d = 1e-6;
+  h.evaluate(&x, t + d, &plus, nullptr, nullptr);
+  h.evaluate(&x, t - d, &minus, nullptr, nullptr);
+  EXPECT_NEAR(std::abs(ht - (plus - minus) / (2 * d)), 0.0, 1e-8);
+  h.evaluate(&x, 0.0, &value, nullptr, nullptr);
+  EXPECT_NEAR(std::abs(value - (cplx(1, 2) * x * x + cplx(-1, 0.5) * cplx(-1, 0.5))), 0.0, 1e-15);
+}
+
+// The start solutions of the total-degree homotopy are roots of unity, all prod d_i of them, distinct.
+TEST(TotalDegree, StartSolutionsAreDistinctRootsOfUnity) {
+  TotalDegreeHomotopy h({3, 2}, [](const cplx*, cplx* f, cplx*) { f[0] = f[1] = 0; }, 1.0);
+  ASSERT_EQ(h.pathCount(), 6);
+  std::vector<std::vector<cplx>> starts;
+  for (int64_t k = 0; k < 6; ++k) {
+    std::vector<cplx> x(2);
+    h.startSolution(k, x.data());
+    EXPECT_NEAR(std::abs(std::pow(x[0], 3) - 1.0), 0.0, 1e-14);
+    EXPECT_NEAR(std::abs(x[1] * x[1] - 1.0), 0.0, 1e-14);
+    for (const std::vector<cplx>& s : starts) EXPECT_GT(std::abs(s[0] - x[0]) + std::abs(s[1] - x[1]), 0.5);
+    starts.push_back(x);
+  }
+}
+
+}  // namespace
+}  // namespace nagrt::numeric
