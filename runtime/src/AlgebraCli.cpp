@@ -39,17 +39,41 @@ uint64_t seedOf(const std::string& text) {
 }
 
 
+std::string degreeValue(const DegreeResult& r) {
+  if (r.lowerBound) return ">= " + std::to_string(r.degree);
+  return r.agree ? std::to_string(r.degree) : "undecided (the runs disagree)";
+}
+
+std::string witnessRunText(const numeric::WitnessRun& w) {
+  char trace[32];
+  std::snprintf(trace, sizeof trace, "%.1e", w.traceResidual);
+  std::ostringstream out;
+  out << w.points << " points, " << w.loops << " loops (stopped " << w.stop << "), " << w.pathsTracked << " paths, "
+      << w.failedPaths << " failed";
+  for (const auto& [name, count] : w.statuses)
+    if (name != "success") out << " (" << count << " " << name << ")";
+  out << ", trace residual " << (w.traceTests ? trace : "not run") << ": "
+      << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
+  if (w.loopCollisions || w.nearCollisions)
+    out << "; " << w.loopCollisions << " path jumps, " << w.nearCollisions << " near collisions";
+  char secs[32];
+  std::snprintf(secs, sizeof secs, " (%.2f s)", w.seconds);
+  return out.str() + secs;
+}
+
 std::string degreeText(const nag_model& m, const DegreeResult& r) {
   std::ostringstream out;
   out << "degree of the neurovariety of " << m.name << "\n";
-  out << "  degree      " << (r.agree ? std::to_string(r.degree) : "undecided (the runs disagree)")
+  out << "  degree      " << degreeValue(r)
       << (r.cone ? "  (of the projective variety P(V): V is a cone)" : "  (of the projective closure: no cone found)")
       << "\n";
   out << "  cone        " << (r.cone ? "yes: " + r.coneWitness : "not found (no parameter block scales f)") << "\n";
   out << "  dimension   " << r.dimension << " (affine, exact rank mod p)\n";
-  out << "  span        " << r.span << "\n";
-  out << "  method      " << r.method << "\n";
-  if (!r.note.empty()) out << "  note        " << r.note << "\n";
+  out << "  span        " << (r.spanKnown ? std::to_string(r.span) : "not measured") << "\n";
+  out << "  method      " << r.method;
+  if (r.method == "interpolation and monodromy") out << (r.agree ? ": they agree" : ": see the notes");
+  out << "\n";
+  for (const std::string& note : r.notes) out << "  note        " << note << "\n";
   for (size_t i = 0; i < r.runs.size(); ++i) {
     const DegreeRun& run = r.runs[i];
     out << "  run " << i + 1 << "       prime " << run.prime << ", seed " << run.seed << ", evaluations at "
@@ -58,15 +82,44 @@ std::string degreeText(const nag_model& m, const DegreeResult& r) {
       out << "              degree " << s.k << ": " << s.rows << " x " << s.cols << " monomial matrix, kernel "
           << s.kernel << "\n";
   }
+  if (!r.monodromy.empty()) {
+    out << "  monodromy   V in " << r.witness.coordinates << " evaluation coordinates (" << r.witness.evaluationPoints
+        << " points), sliced by " << r.witness.dimension << " random parallel hyperplanes; preimages on a "
+        << r.witness.chart << "\n";
+    for (const auto& w : r.monodromy) out << "  seed " << w.seed << "      " << witnessRunText(w) << "\n";
+  }
   return out.str();
+}
+
+std::string witnessRunJson(const numeric::WitnessRun& w, const std::string& indent) {
+  std::ostringstream out;
+  out << "{\"seed\": " << w.seed << ", \"points\": " << w.points << ", \"loops\": " << w.loops
+      << ", \"stop\": " << jsonString(w.stop) << ", \"paths\": " << w.pathsTracked << ", \"failed_paths\": "
+      << w.failedPaths << ",\n" << indent << " \"path_endings\": {";
+  for (size_t i = 0; i < w.statuses.size(); ++i)
+    out << (i ? ", " : "") << jsonString(w.statuses[i].first) << ": " << w.statuses[i].second;
+  out << "}, \"trace_residual\": " << (w.traceTests ? jsonShort(w.traceResidual) : "null")
+      << ", \"trace_tests\": " << w.traceTests << ", \"complete\": " << (w.complete ? "true" : "false")
+      << ", \"path_jumps\": " << w.loopCollisions << ", \"near_collisions\": " << w.nearCollisions
+      << ", \"seconds\": " << jsonShort(w.seconds);
+  if (w.solutions)
+    out << ", \"solutions\": " << w.solutions << ", \"per_image_min\": " << w.minGroup
+        << ", \"per_image_max\": " << w.maxGroup;
+  return out.str() + "}";
 }
 
 std::string degreeJson(const DegreeResult& r) {
   std::ostringstream out;
-  out << "{\n  \"degree\": " << (r.agree ? std::to_string(r.degree) : "null") << ",\n  \"method\": " << jsonString(r.method)
+  bool known = r.agree || r.lowerBound;
+  out << "{\n  \"degree\": " << (known ? std::to_string(r.degree) : "null")
+      << ",\n  \"lower_bound\": " << (r.lowerBound ? "true" : "false") << ",\n  \"method\": " << jsonString(r.method)
       << ",\n  \"cone\": " << (r.cone ? "true" : "false") << ",\n  \"dimension\": " << r.dimension
-      << ",\n  \"span\": " << r.span << ",\n  \"evidence\": {\n    \"agree\": " << (r.agree ? "true" : "false")
-      << ",\n    \"cone_witness\": " << jsonString(r.coneWitness) << ",\n    \"note\": " << jsonString(r.note)
+      << ",\n  \"span\": " << (r.spanKnown ? std::to_string(r.span) : "null") << ",\n  \"evidence\": {\n    \"agree\": "
+      << (r.agree ? "true" : "false") << ",\n    \"cone_witness\": " << jsonString(r.coneWitness)
+      << ",\n    \"notes\": [";
+  for (size_t i = 0; i < r.notes.size(); ++i) out << (i ? ", " : "") << jsonString(r.notes[i]);
+  out << "],\n    \"interpolation_degree\": "
+      << (r.runs.empty() ? "null" : r.interpolationAgree ? std::to_string(r.interpolationDegree) : "null")
       << ",\n    \"runs\": [";
   for (size_t i = 0; i < r.runs.size(); ++i) {
     const DegreeRun& run = r.runs[i];
@@ -78,7 +131,18 @@ std::string degreeJson(const DegreeResult& r) {
           << ", \"cols\": " << run.steps[j].cols << ", \"kernel\": " << run.steps[j].kernel << "}";
     out << "]}";
   }
-  out << "\n    ]\n  }\n}\n";
+  out << "\n    ],\n    \"monodromy\": ";
+  if (r.monodromy.empty()) {
+    out << "null";
+  } else {
+    out << "{\"degree\": " << r.monodromyDegree << ", \"complete\": " << (r.monodromyComplete ? "true" : "false")
+        << ", \"evaluation_points\": " << r.witness.evaluationPoints << ", \"coordinates\": " << r.witness.coordinates
+        << ", \"chart\": " << jsonString(r.witness.chart) << ",\n      \"runs\": [";
+    for (size_t i = 0; i < r.monodromy.size(); ++i)
+      out << (i ? "," : "") << "\n        " << witnessRunJson(r.monodromy[i], "        ");
+    out << "]}";
+  }
+  out << "\n  }\n}\n";
   return out.str();
 }
 
@@ -220,15 +284,21 @@ std::string equationsJson(const EquationResult& r) {
 }  // namespace
 
 int degreeCommand(const nag_model& m, int argc, char** argv, int first) {
-  Args a(argc, argv, first, {"--method", "--seed", "--max-columns"}, {"--json", "--quiet"});
+  Args a(argc, argv, first, {"--method", "--seed", "--max-columns", "--max-loops", "--max-points", "--checkpoint"},
+         {"--json", "--quiet", "--resume"});
   DegreeOptions o;
   o.method = a.get("--method", "auto");
   if (a.has("--seed")) o.seed = seedOf(a.get("--seed"));
   if (a.has("--max-columns")) o.maxColumns = positive(a.get("--max-columns"), "--max-columns");
+  if (a.has("--max-loops")) o.witness.maxLoops = positive(a.get("--max-loops"), "--max-loops");
+  if (a.has("--max-points")) o.witness.maxPoints = positive(a.get("--max-points"), "--max-points");
+  o.witness.checkpoint = a.get("--checkpoint", "");
+  o.witness.resume = a.has("--resume");
+  if (o.witness.resume && o.witness.checkpoint.empty()) throw Error("--resume needs --checkpoint FILE");
   o.progress = ::isatty(2) && !a.has("--quiet");
   DegreeResult r = measureDegree(m, o);
   std::cout << (a.has("--json") ? degreeJson(r) : degreeText(m, r));
-  return r.agree ? 0 : 1;
+  return r.agree || r.lowerBound ? 0 : 1;
 }
 
 }  // namespace nagrt

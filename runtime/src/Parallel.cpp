@@ -24,6 +24,12 @@ unsigned threadCount() {
   return hw ? hw : 1;
 }
 
+// Whether this thread is running a chunk of a job. A parallel_for called from
+// inside one (a path tracker's path evaluating a compiled kernel, which is
+// itself parallel) runs serially in the calling thread: the pool runs one
+// job at a time, and waiting for it from one of its own chunks would never end.
+thread_local bool insideJob = false;
+
 // Workers wait for a job; each job is split into chunks taken by an atomic
 // counter, so uneven chunks balance themselves.
 class Pool {
@@ -70,7 +76,9 @@ private:
   bool stop_ = false;
 
   void work() {
+    insideJob = true;
     for (int64_t c; (c = next_.fetch_add(1)) < chunks_;) (*body_)(c);
+    insideJob = false;
   }
   void loop() {
     uint64_t seen = 0;
@@ -98,7 +106,7 @@ Pool& pool() {
 extern "C" void nagrt_parallel_for(int64_t n, void (*fn)(void*, int64_t, int64_t), void* ctx) {
   if (n <= 0) return;
   Pool& p = pool();
-  if (p.size() == 1 || n == 1) {
+  if (p.size() == 1 || n == 1 || insideJob) {
     fn(ctx, 0, n);
     return;
   }

@@ -337,7 +337,7 @@ void interpolate(const nag_model& m, const DegreeOptions& o, int64_t dim, int64_
                   std::to_string(monos + kRowMargin) + " x " + std::to_string(monos) + " matrix of " +
                   (cone ? "homogeneous " : "") + "monomials in " + std::to_string(n) + " coordinates (about " + size +
                   " GiB), beyond --max-columns " + std::to_string(o.maxColumns) +
-                  "; raise --max-columns, or use the numerical route (--method monodromy, issue 14: not available yet)");
+                  "; raise --max-columns, or use the numerical route (--method monodromy)");
     }
     int64_t rows = monos + kRowMargin;
     say("degree " + std::to_string(k) + ": ranking a " + std::to_string(rows) + " x " + std::to_string(monos) +
@@ -355,13 +355,62 @@ void interpolate(const nag_model& m, const DegreeOptions& o, int64_t dim, int64_
   }
 }
 
+
+// The exact route: two primes and seeds; `r` gets the runs and the verdict.
+void interpolationRoute(const nag_model& m, const DegreeOptions& o, DegreeResult& r,
+                        const std::function<void(const std::string&)>& say) {
+  const uint64_t p1 = primeBelowN(uint64_t(1) << 26), p2 = primeBelowN(p1);
+  DegreeRun first;
+  first.prime = p1;
+  first.seed = o.seed;
+  interpolate(m, o, r.dimension, r.span, r.cone, first, {}, say);
+  r.runs.push_back(first);
+  DegreeRun second;
+  second.prime = p2;
+  second.seed = o.seed + 1;
+  std::vector<int64_t> check;
+  if (first.degree > 1) check.push_back(first.degree - 1);
+  check.push_back(first.degree);
+  interpolate(m, o, r.dimension, r.span, r.cone, second, check, say);
+  second.degree = -1;
+  for (const auto& s : second.steps)
+    if (s.kernel > 0 && second.degree < 0) second.degree = s.k;
+  r.runs.push_back(second);
+  r.interpolationAgree = second.degree == first.degree && first.steps.back().kernel == 1 && second.steps.back().kernel == 1;
+  r.interpolationDegree = first.degree;
+  if (!r.interpolationAgree)
+    r.notes.push_back("the interpolation runs disagree (degree " + std::to_string(first.degree) +
+                      " with kernel dimension " + std::to_string(first.steps.back().kernel) + " mod " +
+                      std::to_string(p1) + "; " +
+                      (second.degree < 0 ? std::string("no kernel at degree ") + std::to_string(first.degree)
+                                         : "degree " + std::to_string(second.degree)) +
+                      " mod " + std::to_string(p2) + "); a generic projection has a 1-dimensional kernel at its degree");
+}
+
+// The numerical route: two seeds; `r` gets the runs and the verdict.
+void monodromyRoute(const nag_model& m, const DegreeOptions& o, int64_t spanBound, DegreeResult& r) {
+  for (uint64_t seed : {o.seed, o.seed + 1}) {
+    numeric::WitnessOptions w = o.witness;
+    w.seed = seed;
+    w.progress = o.progress;
+    if (!w.checkpoint.empty()) w.checkpoint += "." + std::to_string(seed);
+    r.monodromy.push_back(numeric::witnessDegree(m, r.dimension, spanBound, w, r.witness));
+  }
+  const auto &a = r.monodromy[0], &b = r.monodromy[1];
+  r.monodromyComplete = a.complete && b.complete && a.points == b.points;
+  r.monodromyDegree = std::max(a.points, b.points);
+  if (a.complete && b.complete && a.points != b.points)
+    r.notes.push_back("the monodromy runs disagree (" + std::to_string(a.points) + " and " + std::to_string(b.points) +
+                      " points, both passing the trace test)");
+  else if (!r.monodromyComplete)
+    r.notes.push_back("monodromy is incomplete (a run stopped on a limit or failed the trace test): the degree is at "
+                      "least " + std::to_string(r.monodromyDegree));
+}
+
 }  // namespace
 
 DegreeResult measureDegree(const nag_model& m, const DegreeOptions& o) {
-  if (o.method == "monodromy")
-    throw Error("degree --method monodromy: the numerical route (pseudo-witness set, monodromy, trace test) is not "
-                "available yet (issue 14); --method interpolation computes the degree exactly where its matrix fits");
-  if (o.method != "auto" && o.method != "interpolation")
+  if (o.method != "auto" && o.method != "interpolation" && o.method != "monodromy")
     throw Error("--method expects interpolation, monodromy or auto, got '" + o.method + "'");
   if (!m.eval_mod)
     throw Error(std::string("degree: network '") + m.name + "' is " + m.algebraic_class +
@@ -380,42 +429,60 @@ DegreeResult measureDegree(const nag_model& m, const DegreeOptions& o) {
   DimReport dr = measureDimension(m, d);
   r.dimension = dr.exactRank;
   r.span = dr.span.value;
-  if (!dr.span.known)
-    throw Error("degree: the span of the function space is not known (" + dr.span.method +
-                "); the projection needs injective coordinates on it");
+  r.spanKnown = dr.span.known;
   r.cone = testCone(m, o.seed, r.coneWitness);
-  if (r.dimension >= r.span) {
+  if (r.spanKnown && r.dimension >= r.span) {
     r.degree = 1;
     r.method = "linear space";
-    r.note = "the dimension equals the span: V is its span, a linear space";
+    r.notes.push_back("the dimension equals the span: V is its span, a linear space");
     return r;
   }
-  r.method = "projection + interpolation";
-  const uint64_t p1 = primeBelowN(uint64_t(1) << 26), p2 = primeBelowN(p1);
-  DegreeRun first;
-  first.prime = p1;
-  first.seed = o.seed;
-  interpolate(m, o, r.dimension, r.span, r.cone, first, {}, say);
-  r.runs.push_back(first);
-  DegreeRun second;
-  second.prime = p2;
-  second.seed = o.seed + 1;
-  std::vector<int64_t> check;
-  if (first.degree > 1) check.push_back(first.degree - 1);
-  check.push_back(first.degree);
-  interpolate(m, o, r.dimension, r.span, r.cone, second, check, say);
-  second.degree = -1;
-  for (const auto& s : second.steps)
-    if (s.kernel > 0 && second.degree < 0) second.degree = s.k;
-  r.runs.push_back(second);
-  r.agree = second.degree == first.degree && first.steps.back().kernel == 1 && second.steps.back().kernel == 1;
-  r.degree = first.degree;
-  if (!r.agree) {
-    r.note = "the runs disagree (degree " + std::to_string(first.degree) + " with kernel dimension " +
-             std::to_string(first.steps.back().kernel) + " mod " + std::to_string(p1) + "; " +
-             (second.degree < 0 ? std::string("no kernel at degree ") + std::to_string(first.degree)
-                                : "degree " + std::to_string(second.degree)) +
-             " mod " + std::to_string(p2) + "); a generic projection has a 1-dimensional kernel at its degree";
+  // Interpolation needs the span itself (injective coordinates of that
+  // rank); monodromy only needs enough coordinates: an upper bound will do.
+  int64_t spanBound = r.spanKnown ? r.span : -1;
+  if (!r.spanKnown && m.ambient_dimension && *m.ambient_dimension) {
+    char* end = nullptr;
+    long long c = std::strtoll(m.ambient_dimension, &end, 10);
+    if (*end == '\0' && c > 0 && c <= 100000) spanBound = c;
+  }
+  bool numeric = o.method != "interpolation";
+  if (numeric) {
+    if (spanBound < 0)
+      throw Error("degree: the span of the function space is not known (" + dr.span.method +
+                  ") and the coordinate space gives no usable bound; evaluation coordinates need one");
+    say("monodromy: pseudo-witness sets for two seeds");
+    monodromyRoute(m, o, spanBound, r);
+  }
+  // Interpolation: when asked, or (auto) as the exact cross-check when its
+  // matrix at the degree found is small, or when monodromy did not settle.
+  bool exact = o.method == "interpolation";
+  if (o.method == "auto" && r.spanKnown) {
+    int64_t d0 = std::max<int64_t>(r.monodromyDegree, 1);
+    int64_t monos = r.cone ? binomialCapped(r.dimension + d0, d0) : binomialCapped(r.dimension + 1 + d0, d0);
+    exact = monos <= std::min<int64_t>(o.maxColumns, kAutoCheckColumns) || (!r.monodromyComplete && monos <= o.maxColumns);
+  }
+  if (exact) {
+    if (!r.spanKnown)
+      throw Error("degree: the span of the function space is not known (" + dr.span.method +
+                  "); the projection needs injective coordinates on it (--method monodromy needs only a bound)");
+    interpolationRoute(m, o, r, say);
+  }
+  bool both = numeric && exact;
+  r.method = both ? "interpolation and monodromy" : exact ? "projection + interpolation" : "monodromy (pseudo-witness set)";
+  if (both) {
+    r.degree = r.interpolationDegree;
+    r.agree = r.interpolationAgree && r.monodromyComplete && r.monodromyDegree == r.interpolationDegree;
+    if (r.interpolationAgree && r.monodromyComplete && r.monodromyDegree != r.interpolationDegree)
+      r.notes.push_back("interpolation gives " + std::to_string(r.interpolationDegree) + " and monodromy " +
+                        std::to_string(r.monodromyDegree) + " points");
+    if (r.interpolationAgree && !r.monodromyComplete && r.monodromyDegree <= r.interpolationDegree) r.agree = true;
+  } else if (exact) {
+    r.degree = r.interpolationDegree;
+    r.agree = r.interpolationAgree;
+  } else {
+    r.degree = r.monodromyDegree;
+    r.agree = r.monodromyComplete;
+    r.lowerBound = !r.monodromyComplete;
   }
   return r;
 }

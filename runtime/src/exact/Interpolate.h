@@ -3,6 +3,7 @@
 
 #include "../Dim.h"
 #include "nag_runtime.h"
+#include "numeric/WitnessDegree.h"
 
 #include <cstdint>
 #include <functional>
@@ -87,7 +88,12 @@ struct DegreeOptions {
   uint64_t seed = 1;
   int64_t maxColumns = 20000;
   bool progress = false;
+  numeric::WitnessOptions witness;  ///< the numerical route's limits and checkpoint (seed and progress from above)
 };
+
+/// auto cross-checks monodromy by interpolation when the monomial matrix at the
+/// degree found has at most this many columns (seconds of FFLAS rank).
+constexpr int64_t kAutoCheckColumns = 3000;
 
 /// One interpolation run: a prime, a seed, the matrices tried.
 struct DegreeRun {
@@ -103,13 +109,24 @@ struct DegreeRun {
 /// The degree of the neurovariety and its evidence.
 struct DegreeResult {
   int64_t degree = -1;
-  std::string method;  ///< "linear space" or "projection + interpolation"
+  std::string method;  ///< "linear space", "projection + interpolation", "monodromy (pseudo-witness set)",
+                       ///< "interpolation and monodromy"
   bool cone = false;
   std::string coneWitness;
   int64_t dimension = -1, span = -1;
+  bool spanKnown = false;
+  bool agree = true;       ///< the routes that ran settle the degree (runs agree, monodromy complete)
+  bool lowerBound = false; ///< monodromy alone, incomplete: degree is a lower bound
+  std::vector<std::string> notes;
+  // Interpolation (two primes).
   std::vector<DegreeRun> runs;
-  bool agree = true;
-  std::string note;
+  int64_t interpolationDegree = -1;
+  bool interpolationAgree = false;
+  // Monodromy (two seeds).
+  std::vector<numeric::WitnessRun> monodromy;
+  numeric::WitnessSetup witness;
+  int64_t monodromyDegree = -1;
+  bool monodromyComplete = false;
 };
 
 /// The degree by generic projection to C^{m+1} and interpolation of the

@@ -111,7 +111,7 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
     for (int64_t k = 0; k < count; ++k) {
       for (int leg = 0; leg < loop.legsRun[k]; ++leg) ++r.statusCounts[int(loop.statuses[k][leg])];
       r.pathsTracked += loop.legsRun[k];
-      if (loop.legsRun[k] != 3 || full()) continue;
+      if (loop.endpoints[k].empty() || full()) continue;  // a leg failed (the third one too: legsRun is 3 then)
       int64_t j = admit(loop.endpoints[k], key, index, options.tolerance, r);
       if (j >= int64_t(hit.size())) hit.resize(j + 1, 0);
       if (hit[j]) ++r.loopCollisions;  // two solutions went to one: a path jumped

@@ -1,0 +1,220 @@
+// WitnessDegree.cpp — pseudo-witness sets of a neurovariety: monodromy, trace test, fibre groups, checkpoints.
+#include "numeric/WitnessDegree.h"
+
+#include "numeric/Pullback.h"
+
+#include "Runtime.h"
+#include "nagrt_output.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace nagrt::numeric {
+
+namespace {
+
+int64_t evaluationPointsFor(const nag_model& m, int64_t span) {
+  int64_t O = std::max<int64_t>(m.output.size, 1);
+  return std::max<int64_t>(1, (span + 2 + O - 1) / O);
+}
+
+// ---- checkpoints: plain text, numbers as C99 hex floats (exact).
+
+std::string checkpointHeader(const nag_model& m, const PullbackSystem& s, uint64_t seed, bool fibre) {
+  return std::string("nagc monodromy checkpoint 1 ") + m.name + " P=" + std::to_string(m.param_count) +
+         " k=" + std::to_string(s.unknowns()) + " points=" + std::to_string(s.coordinates()) +
+         " seed=" + std::to_string(seed) + (fibre ? " fibre" : " degree");
+}
+
+void saveCheckpoint(const std::string& path, const std::string& header, const MonodromyCheckpoint& c) {
+  std::ostringstream out;
+  char buf[64];
+  out << header << "\n" << c.loops << " " << c.idleLoops << " " << c.rngState << " " << c.pathsTracked << " "
+      << c.loopCollisions << "\n";
+  for (int64_t n : c.statusCounts) out << n << " ";
+  out << "\n" << c.solutions.size() << "\n";
+  for (const auto& x : c.solutions) {
+    for (const cplx& v : x) {
+      std::snprintf(buf, sizeof buf, "%a %a ", v.real(), v.imag());
+      out << buf;
+    }
+    out << "\n";
+  }
+  std::string error = writeOutput(path, out.str());
+  if (!error.empty()) throw Error("--checkpoint: " + error);
+}
+
+bool loadCheckpoint(const std::string& path, const std::string& header, int64_t k, MonodromyCheckpoint& c) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::string line;
+  std::getline(in, line);
+  if (line != header)
+    throw Error("--resume: " + path + " is the checkpoint of another run ('" + line + "'; this run is '" + header +
+                "')");
+  size_t count = 0;
+  in >> c.loops >> c.idleLoops >> c.rngState >> c.pathsTracked >> c.loopCollisions;
+  for (int64_t& n : c.statusCounts) in >> n;
+  in >> count;
+  if (!in || count > (size_t(1) << 32)) throw Error("--resume: " + path + " is damaged (its counts do not read)");
+  c.solutions.assign(count, std::vector<cplx>(static_cast<size_t>(k)));
+  for (auto& x : c.solutions)
+    for (cplx& v : x) {
+      std::string re, im;
+      in >> re >> im;
+      char* e1 = nullptr;
+      char* e2 = nullptr;
+      double r = std::strtod(re.c_str(), &e1), i = std::strtod(im.c_str(), &e2);
+      if (!in || *e1 || *e2 || !std::isfinite(r) || !std::isfinite(i))
+        throw Error("--resume: " + path + " is damaged (a solution does not read)");
+      v = cplx(r, i);
+    }
+  return true;
+}
+
+const char* stopName(MonodromyStop s) {
+  switch (s) {
+    case MonodromyStop::Idle: return "idle";
+    case MonodromyStop::LoopLimit: return "loop limit";
+    case MonodromyStop::SolutionLimit: return "point limit";
+  }
+  return "?";
+}
+
+double norm(const std::vector<cplx>& v) {
+  double n = 0;
+  for (const cplx& c : v) n = std::max(n, std::abs(c));
+  return n;
+}
+
+// Groups solutions by image point (relative max-norm tolerance): index of the group of each.
+std::vector<int64_t> groupByImage(const PullbackSystem& s, const std::vector<std::vector<cplx>>& sols, double tol,
+                                  int64_t& groups) {
+  std::vector<std::vector<cplx>> images;
+  std::vector<int64_t> group(sols.size(), -1);
+  for (size_t i = 0; i < sols.size(); ++i) {
+    std::vector<cplx> y = s.image(sols[i].data());
+    double scale = std::max(1.0, norm(y));
+    for (size_t g = 0; g < images.size() && group[i] < 0; ++g) {
+      double d = 0;
+      for (size_t j = 0; j < y.size(); ++j) d = std::max(d, std::abs(y[j] - images[g][j]));
+      if (d <= tol * scale) group[i] = int64_t(g);
+    }
+    if (group[i] < 0) {
+      group[i] = int64_t(images.size());
+      images.push_back(std::move(y));
+    }
+  }
+  groups = int64_t(images.size());
+  return group;
+}
+
+// Monodromy rounds ended by trace tests, on `s` from its chart's start point.
+WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions& o, bool fibre) {
+  auto t0 = std::chrono::steady_clock::now();
+  WitnessRun w;
+  w.seed = o.seed;
+  std::vector<cplx> q0 = s.startParameters();
+  std::string header = checkpointHeader(m, s, o.seed, fibre);
+  MonodromyOptions mo;
+  mo.seed = o.seed;
+  mo.idleLoops = o.idleLoops;
+  mo.maxLoops = o.maxLoops;
+  mo.maxSolutions = o.maxPoints;
+  const char* what = fibre ? "fibre" : "degree";
+  if (o.progress)
+    mo.progress = [&](int64_t n, int64_t loops) {
+      std::fprintf(stderr, "\r%s: monodromy (seed %llu): %lld %s after loop %lld   ", what,
+                   (unsigned long long)o.seed, (long long)n, fibre ? "solutions" : "points", (long long)loops);
+    };
+  if (!o.checkpoint.empty()) mo.checkpoint = [&](const MonodromyCheckpoint& c) { saveCheckpoint(o.checkpoint, header, c); };
+  KeyFn key;
+  if (!fibre) key = [&s](const cplx* z) { return s.image(z); };
+  MonodromyCheckpoint resumed;
+  if (o.resume && !o.checkpoint.empty() && loadCheckpoint(o.checkpoint, header, s.unknowns(), resumed)) mo.resume = &resumed;
+  // The trace: two random linear functions of the image point.
+  Random rng(o.seed * 0x2545F4914F6CDD1Dull + 0x11);
+  int64_t n = s.coordinates();
+  std::vector<cplx> c(size_t(2 * n)), v(q0.size());
+  for (cplx& x : c) x = randomComplex(rng);
+  double qscale = std::max(1.0, norm(q0));
+  for (cplx& x : v) x = qscale * randomComplex(rng);
+  TraceFn trace = [&](const cplx* z) {
+    std::vector<cplx> y = s.image(z), t(2, cplx(0));
+    for (int64_t r = 0; r < 2; ++r)
+      for (int64_t j = 0; j < n; ++j) t[size_t(r)] += c[size_t(r * n + j)] * y[size_t(j)];
+    return t;
+  };
+  MonodromyResult r;
+  MonodromyCheckpoint carry;
+  for (int round = 0; round < o.traceRounds; ++round) {
+    r = monodromySolve(s, q0, {s.chart().start}, mo, key);
+    if (o.progress) std::fprintf(stderr, "\n");
+    // Fibre runs test the trace on one solution per image point.
+    std::vector<std::vector<cplx>> reps = r.solutions;
+    if (fibre) {
+      int64_t groups = 0;
+      std::vector<int64_t> g = groupByImage(s, r.solutions, 1e-8, groups);
+      std::vector<std::vector<cplx>> one(static_cast<size_t>(groups));
+      std::vector<int64_t> size(size_t(groups), 0);
+      for (size_t i = 0; i < g.size(); ++i) {
+        if (size[size_t(g[i])]++ == 0) one[size_t(g[i])] = r.solutions[i];
+      }
+      reps = one;
+      w.solutions = int64_t(r.solutions.size());
+      w.minGroup = groups ? *std::min_element(size.begin(), size.end()) : 0;
+      w.maxGroup = groups ? *std::max_element(size.begin(), size.end()) : 0;
+    }
+    w.points = int64_t(reps.size());
+    TraceTestOptions to;
+    to.seed = o.seed + 1000003 * uint64_t(round + 1);
+    to.tracker = mo.tracker;
+    TraceTestResult tr = traceTest(s, q0, v, reps, trace, to);
+    w.traceResidual = tr.residual;
+    ++w.traceTests;
+    w.complete = r.stop == MonodromyStop::Idle && tr.failedPaths == 0 && tr.residual < o.traceTolerance;
+    if (w.complete || r.stop != MonodromyStop::Idle || r.loops >= o.maxLoops) break;
+    // Not complete: more loops, with more patience.
+    carry = r;
+    mo.resume = &carry;
+    mo.idleLoops *= 2;
+  }
+  w.loops = r.loops;
+  w.stop = stopName(r.stop);
+  w.pathsTracked = r.pathsTracked;
+  w.failedPaths = r.failedPaths();
+  w.loopCollisions = r.loopCollisions;
+  w.nearCollisions = int64_t(r.nearCollisions.size());
+  for (int k = 0; k < kPathStatusCount; ++k)
+    if (r.statusCounts[size_t(k)]) w.statuses.push_back({statusName(PathStatus(k)), r.statusCounts[size_t(k)]});
+  w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return w;
+}
+
+}  // namespace
+
+WitnessRun witnessDegree(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup) {
+  int64_t K = evaluationPointsFor(m, span);
+  PullbackSystem s(m, randomSlice(m.param_count, dim, o.seed), K, o.seed);
+  setup = {dim, span, K, s.coordinates(), s.chart().description};
+  return run(m, s, o, false);
+}
+
+WitnessRun fibrePoints(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup) {
+  Gauge g = diagonalGauge(m);
+  if (!g.ok) throw Error("fibre points: " + g.reason);
+  int64_t K = evaluationPointsFor(m, span);
+  ParameterChart chart = gaugeChart(m, g, o.seed);
+  if (chart.k != dim)
+    throw Error("fibre points: the gauge leaves " + std::to_string(chart.k) + " coordinates for a variety of dimension " +
+                std::to_string(dim) + "; the fibre is positive-dimensional beyond the known symmetries");
+  PullbackSystem s(m, chart, K, o.seed);
+  setup = {dim, span, K, s.coordinates(), s.chart().description};
+  return run(m, s, o, true);
+}
+
+}  // namespace nagrt::numeric

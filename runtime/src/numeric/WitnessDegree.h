@@ -1,0 +1,63 @@
+// WitnessDegree.h — the degree of a neurovariety and the points of its fibres by monodromy on compiled complex code.
+#pragma once
+
+#include "numeric/Monodromy.h"
+
+#include "nag_runtime.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace nagrt::numeric {
+
+/// Settings of a numerical run.
+struct WitnessOptions {
+  uint64_t seed = 1;
+  int64_t idleLoops = 5;       ///< loops without news before the trace test
+  int64_t maxLoops = 200;      ///< in all (rounds after a failed trace test included)
+  int64_t maxPoints = 0;       ///< stop at this many points (0: none): then a lower bound
+  double traceTolerance = 1e-6;  ///< a complete witness set's trace residual is below this
+  int traceRounds = 3;         ///< monodromy rounds, each ended by a trace test
+  std::string checkpoint;      ///< file to save the state to after every loop ("" none)
+  bool resume = false;         ///< start from `checkpoint` when it exists
+  bool progress = false;       ///< a line on stderr per loop
+};
+
+/// One monodromy run (one seed): what it found and its evidence.
+struct WitnessRun {
+  uint64_t seed = 0;
+  int64_t points = 0;          ///< witness points (distinct image points) found
+  int64_t loops = 0;
+  std::string stop;            ///< "idle", "loop limit", "point limit"
+  int64_t pathsTracked = 0, failedPaths = 0, loopCollisions = 0, nearCollisions = 0;
+  std::vector<std::pair<std::string, int64_t>> statuses;  ///< path endings by kind
+  double traceResidual = -1;   ///< of the last trace test (-1: not run)
+  int traceTests = 0;
+  bool complete = false;       ///< stopped idle and passed the trace test
+  double seconds = 0;
+  // Fibre runs (no deduplication by image): solutions per image point.
+  int64_t solutions = 0, minGroup = 0, maxGroup = 0;
+};
+
+/// The chart and embedding a run used, for the report.
+struct WitnessSetup {
+  int64_t dimension = 0, span = 0, evaluationPoints = 0, coordinates = 0;
+  std::string chart;
+};
+
+/// deg V by a pseudo-witness set: V ∩ {A y = b} in evaluation coordinates
+/// μ_X (injective on the span), one preimage per image point, on a random
+/// affine slice of parameter space of dimension dim V; monodromy in b, then
+/// the trace test along a pencil of parallel slices. `span` bounds the span's
+/// dimension from above (K·O ≥ span + 2 evaluation coordinates).
+WitnessRun witnessDegree(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup);
+
+/// The points of a generic fibre in a gauge (gauge-fixed coordinates, as many
+/// as dim V): monodromy without deduplication by image finds all deg V · δ
+/// solutions of the gauge-fixed slice; grouped by image point, each group is
+/// one fibre's points in the gauge (δ of them). `stabilizer` of the gauge:
+/// points of one orbit in it (divide δ by it for points modulo the symmetries).
+WitnessRun fibrePoints(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup);
+
+}  // namespace nagrt::numeric
