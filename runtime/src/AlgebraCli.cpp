@@ -44,23 +44,6 @@ std::string degreeValue(const DegreeResult& r) {
   return r.agree ? std::to_string(r.degree) : "undecided (the runs disagree)";
 }
 
-std::string witnessRunText(const numeric::WitnessRun& w) {
-  char trace[32];
-  std::snprintf(trace, sizeof trace, "%.1e", w.traceResidual);
-  std::ostringstream out;
-  out << w.points << " points, " << w.loops << " loops (stopped " << w.stop << "), " << w.pathsTracked << " paths, "
-      << w.failedPaths << " failed";
-  for (const auto& [name, count] : w.statuses)
-    if (name != "success") out << " (" << count << " " << name << ")";
-  out << ", trace residual " << (w.traceTests ? trace : "not run") << ": "
-      << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
-  if (w.loopCollisions || w.nearCollisions)
-    out << "; " << w.loopCollisions << " path jumps, " << w.nearCollisions << " near collisions";
-  char secs[32];
-  std::snprintf(secs, sizeof secs, " (%.2f s)", w.seconds);
-  return out.str() + secs;
-}
-
 std::string degreeText(const nag_model& m, const DegreeResult& r) {
   std::ostringstream out;
   out << "degree of the neurovariety of " << m.name << "\n";
@@ -86,7 +69,7 @@ std::string degreeText(const nag_model& m, const DegreeResult& r) {
     out << "  monodromy   V in " << r.witness.coordinates << " evaluation coordinates (" << r.witness.evaluationPoints
         << " points), sliced by " << r.witness.dimension << " random parallel hyperplanes; preimages on a "
         << r.witness.chart << "\n";
-    for (const auto& w : r.monodromy) out << "  seed " << w.seed << "      " << witnessRunText(w) << "\n";
+    for (const auto& w : r.monodromy) out << "  seed " << w.seed << "      " << numeric::describe(w) << "\n";
   }
   return out.str();
 }

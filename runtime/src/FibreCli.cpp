@@ -8,6 +8,9 @@
 #include "CliSupport.h"
 #include "Dim.h"
 #include "exact/Fibre.h"
+#include "exact/Interpolate.h"
+#include "numeric/Pullback.h"
+#include "numeric/WitnessDegree.h"
 
 #include <gmp.h>
 
@@ -308,11 +311,85 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
   return out.str();
 }
 
-std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json) {
+// The points of a generic fibre modulo the known continuous symmetries, by
+// monodromy in a gauge, for two seeds (numeric/WitnessDegree.h).
+struct PointCount {
+  bool ran = false;
+  std::string skipped;                      ///< why not counted
+  std::vector<numeric::WitnessRun> runs;
+  numeric::WitnessSetup setup;
+  int64_t stabilizer = 1;
+  int64_t points = -1;                      ///< settled: both runs complete, uniform groups, equal
+  int64_t lowerBound = -1;                  ///< otherwise: the most points per image seen
+  std::string note;
+};
+
+PointCount countPoints(const nag_model& m, const Dimension& d, int64_t unexplained, uint64_t seed,
+                       const FibreCountOptions& o) {
+  PointCount c;
+  if (!o.count) {
+    c.skipped = "not counted (--no-count)";
+    return c;
+  }
+  if (unexplained > 0) {
+    c.skipped = "not counted: the generic fibre has " + std::to_string(unexplained) +
+                " dimensions beyond the known symmetries (not identifiable; a count on a further slice would depend "
+                "on the slice)";
+    return c;
+  }
+  if (!d.certified && !d.r.span.known) {
+    c.skipped = "not counted: the dimension is not certified and the span is not known";
+    return c;
+  }
+  numeric::Gauge g = numeric::diagonalGauge(m);
+  if (!g.ok) {
+    c.skipped = "not counted: " + g.reason;
+    return c;
+  }
+  int64_t span = d.r.span.known ? d.r.span.value : d.coordinate;
+  if (span <= 0) {
+    c.skipped = "not counted: no bound on the span for evaluation coordinates";
+    return c;
+  }
+  c.ran = true;
+  c.stabilizer = g.stabilizer;
+  // Seeds until two runs are complete, as for `degree` (AlgebraCli, kMaxWitnessRuns).
+  std::vector<int64_t> complete;
+  int64_t most = 0;
+  bool uniform = true;
+  for (uint64_t k = 0; k < kMaxWitnessRuns && complete.size() < 2; ++k) {
+    if (k >= 2 && o.maxPoints) break;
+    numeric::WitnessOptions w;
+    w.seed = seed + k;
+    w.maxLoops = o.maxLoops;
+    w.maxPoints = o.maxPoints;
+    w.progress = o.progress;
+    c.runs.push_back(numeric::fibrePoints(m, d.m, span, w, c.setup));
+    const numeric::WitnessRun& run = c.runs.back();
+    most = std::max(most, run.maxGroup);
+    if (!run.complete) continue;
+    uniform = uniform && run.minGroup == run.maxGroup;
+    complete.push_back(run.minGroup);
+  }
+  c.lowerBound = most / c.stabilizer;
+  if (complete.size() == 2 && uniform && complete[0] == complete[1] && most == complete[0] &&
+      complete[0] % c.stabilizer == 0) {
+    c.points = complete[0] / c.stabilizer;
+  } else {
+    c.note = complete.size() < 2 ? "fewer than two runs are complete (a limit or the trace test): a lower bound"
+             : !uniform          ? "image points have different numbers of solutions: a lower bound"
+                                 : "the complete runs disagree";
+  }
+  return c;
+}
+
+std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json,
+                        const FibreCountOptions& countOptions) {
   Dimension d = measure(m, seed);
   Structure s = findStructure(m);
   std::string formula, order = groupOrder(s, formula);
   int64_t fibre = d.P - d.m, unexplained = std::max<int64_t>(0, fibre - d.orbit);
+  PointCount count = countPoints(m, d, unexplained, seed, countOptions);
   // At T: the rank, the kernel (the Zariski tangent space of the fibre at T,
   // an upper bound on its dimension there), the orbit through T, and the
   // linear families of verified moves through T (lower bounds).
@@ -370,7 +447,21 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
     for (size_t i = 0; i < d.r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << jsonString(d.r.brokenSymmetries[i]);
     out << "],\n  \"finite_group_order\": " << jsonString(order) << ",\n  \"finite_group\": "
         << jsonString("permutations of interchangeable hidden neurons: " + formula)
-        << ",\n  \"identifiability_degree\": null,\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed;
+        << ",\n  \"points\": " << (count.points >= 0 ? std::to_string(count.points) : "null")
+        << ",\n  \"identifiability_degree\": " << (count.points >= 0 ? std::to_string(count.points) : "null")
+        << ",\n  \"points_evidence\": {\"counted\": " << (count.ran ? "true" : "false")
+        << ", \"why_not\": " << jsonString(count.skipped) << ", \"lower_bound\": " << count.lowerBound
+        << ", \"note\": " << jsonString(count.note) << ", \"gauge_stabilizer\": " << count.stabilizer
+        << ", \"chart\": " << jsonString(count.setup.chart) << ", \"runs\": [";
+    for (size_t i = 0; i < count.runs.size(); ++i) {
+      const auto& w = count.runs[i];
+      out << (i ? ", " : "") << "{\"seed\": " << w.seed << ", \"solutions\": " << w.solutions
+          << ", \"image_points\": " << w.points << ", \"per_image_min\": " << w.minGroup
+          << ", \"per_image_max\": " << w.maxGroup << ", \"loops\": " << w.loops << ", \"paths\": " << w.pathsTracked
+          << ", \"failed_paths\": " << w.failedPaths << ", \"trace_residual\": " << jsonShort(w.traceResidual)
+          << ", \"complete\": " << (w.complete ? "true" : "false") << "}";
+    }
+    out << "]},\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed;
     if (hasT)
       out << ",\n  \"at\": {\"rank_at_point\": " << rankT << ", \"kernel_dimension\": " << d.P - rankT
           << ", \"orbit_dimension\": " << orbitT << ", \"exhibited_dimension\": " << exhibited
@@ -390,7 +481,25 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
   for (const auto& b : d.r.brokenSymmetries) out << "    BROKEN (generators not in ker dmu, not counted): " << b << "\n";
   out << "  unexplained       " << unexplained << (unexplained ? "  (fibre directions no known symmetry explains)" : "")
       << "\n  finite group      |G| = " << order << "  (" << formula
-      << "; known symmetries modulo the continuous ones; the point count of a generic fibre is not measured here)\n";
+      << "; known symmetries modulo the continuous ones)\n";
+  out << "  points            ";
+  if (count.points >= 0) {
+    out << count.points << "  (of a generic fibre modulo the known continuous symmetries, by monodromy; ";
+    std::string g = order;
+    out << (g == std::to_string(count.points) ? "= |G|: identifiable up to the known finite group"
+            : "|G| = " + g + (count.points > 0 && g != "?" ? ": more than the known finite group explains" : ""))
+        << ")\n";
+  } else if (count.ran) {
+    out << ">= " << count.lowerBound << "  (" << count.note << ")\n";
+  } else {
+    out << count.skipped << "\n";
+  }
+  if (count.ran) {
+    out << "                    in " << count.setup.chart << " (each orbit meets it in " << count.stabilizer
+        << (count.stabilizer == 1 ? " point" : " points") << "), " << count.setup.coordinates
+        << " evaluation coordinates\n";
+    for (const auto& w : count.runs) out << "                    seed " << w.seed << ": " << numeric::describe(w) << "\n";
+  }
   if (hasT) {
     out << "at " << at << "\n"
         << "  rank at T         " << rankT << "  (rank of dmu at T over F_p, two primes)\n"

@@ -113,7 +113,15 @@ uint64_t splitmix64(uint64_t& state);
 
 /// `fibre [--at T]` (FibreCli.cpp): the generic fibre, its known symmetries and finite group; at T, the fibre's
 /// dimension through T between named bounds.
-std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json);
+/// How `fibre` counts the points of a generic fibre (by monodromy in a gauge, numeric/WitnessDegree.h).
+struct FibreCountOptions {
+  bool count = true;       ///< --no-count: skip it
+  int64_t maxLoops = 200;
+  int64_t maxPoints = 0;   ///< solutions of the gauge-fixed slice (0: no limit)
+  bool progress = false;
+};
+std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json,
+                        const FibreCountOptions& count = {});
 /// `singular --at T` (FibreCli.cpp): the tangent span over the fibre through T against the dimension.
 std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json);
 

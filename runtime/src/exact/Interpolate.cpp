@@ -387,24 +387,33 @@ void interpolationRoute(const nag_model& m, const DegreeOptions& o, DegreeResult
                       " mod " + std::to_string(p2) + "); a generic projection has a 1-dimensional kernel at its degree");
 }
 
-// The numerical route: two seeds; `r` gets the runs and the verdict.
+// The numerical route: seeds until two runs are complete (at most
+// kMaxWitnessRuns); `r` gets every run and the verdict.
 void monodromyRoute(const nag_model& m, const DegreeOptions& o, int64_t spanBound, DegreeResult& r) {
-  for (uint64_t seed : {o.seed, o.seed + 1}) {
+  std::vector<int64_t> complete;
+  int64_t most = 0;
+  for (uint64_t k = 0; k < kMaxWitnessRuns && complete.size() < 2; ++k) {
+    if (k >= 2 && o.witness.maxPoints) break;  // a point limit makes every run a lower bound
     numeric::WitnessOptions w = o.witness;
-    w.seed = seed;
+    w.seed = o.seed + k;
     w.progress = o.progress;
-    if (!w.checkpoint.empty()) w.checkpoint += "." + std::to_string(seed);
+    if (!w.checkpoint.empty()) w.checkpoint += "." + std::to_string(w.seed);
     r.monodromy.push_back(numeric::witnessDegree(m, r.dimension, spanBound, w, r.witness));
+    const numeric::WitnessRun& run = r.monodromy.back();
+    if (run.complete) complete.push_back(run.points);
+    most = std::max(most, run.points);
   }
-  const auto &a = r.monodromy[0], &b = r.monodromy[1];
-  r.monodromyComplete = a.complete && b.complete && a.points == b.points;
-  r.monodromyDegree = std::max(a.points, b.points);
-  if (a.complete && b.complete && a.points != b.points)
-    r.notes.push_back("the monodromy runs disagree (" + std::to_string(a.points) + " and " + std::to_string(b.points) +
-                      " points, both passing the trace test)");
+  r.monodromyDegree = most;
+  r.monodromyComplete = complete.size() == 2 && complete[0] == complete[1] && most == complete[0];
+  if (complete.size() == 2 && !r.monodromyComplete)
+    r.notes.push_back("the monodromy runs disagree (" + std::to_string(complete[0]) + " and " +
+                      std::to_string(complete[1]) + " points passing the trace test, " + std::to_string(most) +
+                      " at most)");
   else if (!r.monodromyComplete)
-    r.notes.push_back("monodromy is incomplete (a run stopped on a limit or failed the trace test): the degree is at "
-                      "least " + std::to_string(r.monodromyDegree));
+    r.notes.push_back("monodromy is incomplete (fewer than two runs passed the trace test): the degree is at least " +
+                      std::to_string(most));
+  else if (r.monodromy.size() > 2)
+    r.notes.push_back("a run was incomplete (listed) and further seeds ran; two complete runs agree");
 }
 
 }  // namespace

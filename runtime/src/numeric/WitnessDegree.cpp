@@ -197,6 +197,27 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
 
 }  // namespace
 
+std::string describe(const WitnessRun& w) {
+  char buf[64];
+  std::ostringstream out;
+  if (w.solutions)
+    out << w.solutions << " solutions over " << w.points << " image points (" << w.minGroup
+        << (w.minGroup == w.maxGroup ? "" : ".." + std::to_string(w.maxGroup)) << " each)";
+  else
+    out << w.points << " points";
+  out << ", " << w.loops << " loops (stopped " << w.stop << "), " << w.pathsTracked << " paths, " << w.failedPaths
+      << " failed";
+  for (const auto& [name, count] : w.statuses)
+    if (name != std::string("success")) out << " (" << count << " " << name << ")";
+  std::snprintf(buf, sizeof buf, "%.1e", w.traceResidual);
+  out << ", trace residual " << (w.traceTests ? buf : "not run") << ": "
+      << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
+  if (w.loopCollisions || w.nearCollisions)
+    out << "; " << w.loopCollisions << " path jumps, " << w.nearCollisions << " near collisions";
+  std::snprintf(buf, sizeof buf, " (%.2f s)", w.seconds);
+  return out.str() + buf;
+}
+
 WitnessRun witnessDegree(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup) {
   int64_t K = evaluationPointsFor(m, span);
   PullbackSystem s(m, randomSlice(m.param_count, dim, o.seed), K, o.seed);

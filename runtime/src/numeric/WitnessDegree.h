@@ -40,6 +40,10 @@ struct WitnessRun {
   int64_t solutions = 0, minGroup = 0, maxGroup = 0;
 };
 
+/// One line for a report: points (fibre runs: solutions per image point), loops, paths and how the failed ones
+/// ended, the trace residual, complete or a lower bound, near collisions, seconds.
+std::string describe(const WitnessRun& w);
+
 /// The chart and embedding a run used, for the report.
 struct WitnessSetup {
   int64_t dimension = 0, span = 0, evaluationPoints = 0, coordinates = 0;
