@@ -61,7 +61,11 @@ int64_t orbitDimension(const nag_model& m, const std::vector<double>& theta, dou
   return r;
 }
 
-Curvature curvature(const nag_model& m, Objective& f, const std::vector<double>& theta, double gn, double zeroTol) {
+// fibre: P - rank of the differential at theta when that rank is the generic
+// one (then the fibre {f_theta' = f_theta}, on which L is constant, is a
+// manifold of that dimension through theta), else -1.
+Curvature curvature(const nag_model& m, Objective& f, const std::vector<double>& theta, double gn, double zeroTol,
+                    int64_t fibre) {
   Curvature c;
   const int64_t P = m.param_count;
   if (P > kMaxHessian) {
@@ -91,17 +95,24 @@ Curvature curvature(const nag_model& m, Objective& f, const std::vector<double>&
     c.why = std::to_string(c.negative) + " negative eigenvalue" + (c.negative > 1 ? "s" : "") + " (the least " +
             jsonShort(c.minEigenvalue) + "): the loss decreases to second order along " +
             (c.negative > 1 ? "those directions" : "that direction");
-  } else if (c.zero <= c.orbitDimension) {
+  } else if (c.zero == 0) {
     c.classification = "minimum";
-    c.why = c.zero == 0 ? "the Hessian is positive definite: a strict local minimum"
-                        : "the " + std::to_string(c.zero) + " zero eigenvalues are the " +
-                              std::to_string(c.orbitDimension) +
-                              " directions of the symmetry orbit through theta and the Hessian is positive definite "
-                              "across it: a local minimum along a whole orbit of minima";
+    c.why = "the Hessian is positive definite: a strict local minimum";
+  } else if (c.zero <= std::max(c.orbitDimension, fibre)) {
+    // Morse-Bott: L is constant on a manifold through theta of that dimension
+    // and the Hessian is positive definite across it.
+    c.classification = "minimum";
+    c.why = "the " + std::to_string(c.zero) + " zero eigenvalues are the directions of " +
+            (c.zero <= c.orbitDimension ? "the symmetry orbit through theta (dimension " + std::to_string(c.orbitDimension)
+                                        : "the fibre through theta (dimension P - rank = " + std::to_string(fibre)) +
+            "), on which the loss is constant, and the Hessian is positive definite across it: a local minimum "
+            "along a manifold of minima";
   } else {
     c.classification = "degenerate";
     c.why = "no negative eigenvalue, but " + std::to_string(c.zero) + " zero eigenvalues where the symmetry orbit " +
-            "explains " + std::to_string(c.orbitDimension) + ": the second-order test does not decide";
+            "explains " + std::to_string(c.orbitDimension) +
+            (fibre >= 0 ? " and the fibre " + std::to_string(fibre) : std::string(" (theta is a critical point of the parameterization)")) +
+            ": the second-order test does not decide";
   }
   return c;
 }
@@ -246,7 +257,6 @@ QPoint rounded(const nag_model& m, const std::vector<double>& theta, const Subne
 Landscape analyse(const nag_model& m, Objective& f, const std::vector<double>& theta, double gradNorm,
                   const LandscapeOptions& o) {
   Landscape l;
-  l.curvature = curvature(m, f, theta, gradNorm, o.zeroTolerance);
   l.subnetwork = subnetwork(m, theta, o.zeroTolerance);
   QPoint q = rounded(m, theta, l.subnetwork, l.rounding);
   std::vector<double> qd(q.size());
@@ -268,6 +278,8 @@ Landscape analyse(const nag_model& m, Objective& f, const std::vector<double>& t
   d.floatAt = qd;
   df.floatRankRounded = measureDimension(m, d).floatRank;
   df.critical = df.floatRankRounded < df.floatGenericRank;
+  int64_t fibre = df.floatRank == df.floatGenericRank ? m.param_count - df.floatRank : -1;
+  l.curvature = curvature(m, f, theta, gradNorm, o.zeroTolerance, fibre);
   if (!o.exact) {
     l.singular.skipped = "not asked (--no-exact)";
   } else if (!m.jac_theta_mod || !m.eval_mod) {
