@@ -105,7 +105,7 @@ std::string generatorName(const nag_model& m, const nag_generator& g, int64_t k,
   }
   int64_t n = int64_t(std::llround(std::sqrt(double(count))));
   if (what.rfind("GL(", 0) == 0 && n * n == count)
-    return "entry (" + std::to_string(k / n) + ", " + std::to_string(k % n) + ")";
+    return "entry (" + std::to_string(k / n) + ", " + std::to_string(k % n) + ") of " + what;
   return "generator " + std::to_string(k);
 }
 

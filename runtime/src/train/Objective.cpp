@@ -182,7 +182,8 @@ DataSet readDataSet(const nag_model& m, const std::string& xSpec, const std::str
   if (d.x.rows < 0) d.x.rows = d.y.rows;  // a network without inputs: one target row per sample
   if (d.y.rows != d.x.rows)
     throw Error("train: --x has " + std::to_string(d.x.rows) + " samples but --y has " + std::to_string(d.y.rows) +
-                " rows (one target row of " + std::to_string(m.output.size) + " values per sample)");
+                " rows (--y needs one row of " + std::to_string(m.output.size) + (m.output.size == 1 ? " value" : " values") +
+                " per sample)");
   checkDataSet(m, d);
   return d;
 }

@@ -196,12 +196,13 @@ private:
   }
 
   // Newton-CG (Nocedal and Wright, Algorithm 7.1): CG on H p = -g with HVPs,
-  // to the relative residual min(1/2, sqrt|g|), stopped at negative curvature.
+  // to the relative residual min(1/100, |g|) (quadratic convergence near a
+  // nondegenerate minimum), stopped at negative curvature.
   bool newton() {
     std::vector<double> z(size_t(P_), 0.0), r = p_.g, d(static_cast<size_t>(P_)), hd(static_cast<size_t>(P_));
     for (size_t i = 0; i < d.size(); ++i) d[i] = -r[i];
-    double eps = std::min(0.5, std::sqrt(p_.gn)) * p_.gn;
-    for (int64_t j = 0; j < std::max<int64_t>(P_, 1); ++j) {
+    double eps = std::min(1e-2, p_.gn) * p_.gn;
+    for (int64_t j = 0; j < 2 * P_ + 1; ++j) {
       f_.hvp(s_.theta.data(), d.data(), hd.data());
       double c = dot(d, hd);
       if (!(c > 0)) {

@@ -4,6 +4,7 @@
 #include "CliSupport.h"
 #include "Dim.h"
 #include "train/Checkpoint.h"
+#include "nagrt_output.h"
 #include "train/Landscape.h"
 
 #include <unistd.h>
@@ -103,6 +104,9 @@ struct Run {
     checkpointPath = a.get("--checkpoint");
     if (a.has("--resume") && checkpointPath.empty()) throw Error("--resume needs --checkpoint FILE (the run to continue)");
     if (o.checkpointEvery && checkpointPath.empty()) throw Error("--checkpoint-every needs --checkpoint FILE");
+    for (const std::string& out : {trajectoryPath, outPath, checkpointPath})  // before the run, not after it
+      if (std::string problem = checkNotAnInput(out, {a.get("--x"), a.get("--y"), a.get("--theta")}); !problem.empty())
+        throw Error(problem);
     lo.zeroTolerance = positive(a, "--zero-tol", 1e-3);
     lo.exact = !a.has("--no-exact");
     lo.seed = a.has("--seed") ? parseSeed(a.get("--seed")) : 1;
