@@ -1,9 +1,8 @@
 """trainref.py — independent numpy references for the train tests: networks from their formulas, losses, checks.
 
-    trainref.py data NET SEED N X Y            random inputs and a target for NET (files X, Y)
     trainref.py fdgrad NET X Y THETA0 THETA1 LR   nagc's gradient (THETA0 - THETA1) / LR against central differences
-    trainref.py drift TRAJ P WIDTH_IN ...       relative drift of |w_in|^2 - r |w_out|^2 along a trajectory
-    trainref.py lstsq ...                       see below
+    trainref.py drift TRAJ D H R [BOUND]          the worst relative drift of |w_in|^2 - R |w_out|^2 over the H
+                                                  neurons of a (D, H, 1) network along a trajectory (.npy)
 
 The networks (parameter layouts as `info` prints them):
     p231   pmlp (2,3,1), t^2:             W1 (3x2), W2 (1x3)
