@@ -41,13 +41,17 @@ struct RowSum {
 void sumBlocks(void* ctx, int64_t begin, int64_t end) {
   auto* s = static_cast<RowSum*>(ctx);
   for (int64_t b = begin; b < end; ++b) {
-    double* acc = s->partial.data() + b * s->width;
-    std::fill(acc, acc + s->width, 0.0);
+    double* __restrict acc = s->partial.data() + b * s->width;
+    const int64_t width = s->width;
+    std::fill(acc, acc + width, 0.0);
     for (int64_t i = b * kBlock; i < std::min(s->n, (b + 1) * kBlock); ++i) {
-      const double* row = s->rows + i * s->width;
-      double w = s->w ? s->w[i * s->wStride] : 1.0;
-      if (w == 0) continue;
-      for (int64_t j = 0; j < s->width; ++j) acc[j] += w * row[j];
+      const double* __restrict row = s->rows + i * width;
+      if (!s->w) {
+        for (int64_t j = 0; j < width; ++j) acc[j] += row[j];
+        continue;
+      }
+      double w = s->w[i * s->wStride];
+      for (int64_t j = 0; j < width; ++j) acc[j] += w * row[j];
     }
   }
 }
@@ -178,7 +182,18 @@ DataSet readDataSet(const nag_model& m, const std::string& xSpec, const std::str
   }
   int64_t rows = d.x.rows;
   if (rows < 0 && randomY) throw Error("train --y random:SEED needs --samples N");
-  d.y = readData({ySpec, "y", m.output.size, randomY ? rows : -1, false});
+  try {
+    d.y = readData({ySpec, "y", m.output.size, randomY ? rows : -1, false});
+  } catch (const Error& first) {
+    // One output: a vector of N values (a 1-D .npy, one line) is N targets too.
+    if (m.output.size != 1 || rows < 1 || ySpec == "-") throw;
+    std::string why = first.what();
+    try {
+      d.y = readData({ySpec, "y", 1, rows, true});
+    } catch (const Error&) {
+      throw Error(why);
+    }
+  }
   if (d.x.rows < 0) d.x.rows = d.y.rows;  // a network without inputs: one target row per sample
   if (d.y.rows != d.x.rows)
     throw Error("train: --x has " + std::to_string(d.x.rows) + " samples but --y has " + std::to_string(d.y.rows) +
