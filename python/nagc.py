@@ -11,6 +11,8 @@
     v = m.jvp(theta, X, direction), u = m.vjp(theta, X, cotangent), m.hvp(...)
     m.dim(exact=True, floating=True, seed=1)        # the dimension report as a dict (span, bounds, ...)
     m.dim(at="theta.txt"), m.dim(kernel=True)       # rank at a point; the unexplained fibre directions
+    r = m.train(X, Y, optimizer="lbfgs", steps=500) # the `train --json` report as a dict; r["theta"] (numpy)
+    r = m.train(X, Y, flow=True, time=5, record=1)  # r["trajectory"]: (rows, columns) array, r["columns"]
 
 theta is a vector of P values (nagc's layout: the parameters in declaration
 order, row-major); X holds one sample per row (input_size values). Only
@@ -265,3 +267,55 @@ class Model:
         if text.startswith("error: "):
             raise RuntimeError(text[7:])
         return json.loads(text)
+
+    # ---- training
+    def train(self, X, Y, optimizer=None, flow=False, lr=None, steps=None, time=None, tol=None, theta=None, seed=None,
+              init_scale=None, record=None, zero_tol=None, exact=True, checkpoint=None, resume=False):
+        """Fits theta to (X, Y) by the squared loss L = 1/(2N) sum |f(x_i) - y_i|^2, as
+        `./model train --json` does (docs/training.md), and returns its report as a
+        dict: loss, gradient_norm, theta (a numpy array), hessian, differential,
+        singular, subnetwork, conserved, ... With record=K, also "trajectory": the
+        rows (step, time, loss, grad_norm, theta, Q) every K steps as an array, and
+        "columns" their names. theta: a starting point (P values), else
+        init_scale * uniform[-1, 1) from seed."""
+        x = self._x(X)
+        y = np.ascontiguousarray(Y, dtype=np.float64).reshape(x.shape[0], self.output_size)
+        args = ["--json"]
+        for flag, value in (("--optimizer", optimizer), ("--lr", lr), ("--steps", steps), ("--time", time),
+                            ("--tol", tol), ("--seed", seed), ("--init-scale", init_scale), ("--record", record),
+                            ("--zero-tol", zero_tol), ("--checkpoint", checkpoint)):
+            if value is not None:
+                args += [flag, repr(value) if isinstance(value, float) else str(value)]
+        if flow:
+            args.append("--flow")
+        if resume:
+            args.append("--resume")
+        if not exact:
+            args.append("--no-exact")
+        tmp = tempfile.mkdtemp(prefix="nagc-train-")
+        try:
+            if theta is not None:
+                start = os.path.join(tmp, "theta.txt")
+                np.savetxt(start, self._theta(theta), fmt="%.17g")
+                args += ["--theta", start]
+            trajectory = os.path.join(tmp, "trajectory.npy")
+            if record is not None:
+                args += ["--trajectory", trajectory]
+            argv = (ctypes.c_char_p * len(args))(*[a.encode() for a in args])
+            fn = self._lib.nagrt_train_report
+            fn.restype = ctypes.c_void_p
+            fn.argtypes = [ctypes.POINTER(_Model), _ptr, _ptr, _i64, ctypes.c_int, ctypes.c_char_p * len(args)]
+            raw = fn(ctypes.byref(self._m), self._p(x) if self.input_size else None, self._p(y), x.shape[0], len(args),
+                     argv)
+            text = ctypes.string_at(raw).decode()
+            self._lib.nagrt_free_string(ctypes.c_void_p(raw))
+            if text.startswith("error: "):
+                raise RuntimeError(text[7:])
+            report = json.loads(text)
+            report["theta"] = np.array(report["theta"])
+            if record is not None:
+                report["columns"] = report["trajectory"]["columns"]
+                report["trajectory"] = np.load(trajectory)
+            return report
+        finally:
+            shutil.rmtree(tmp, True)

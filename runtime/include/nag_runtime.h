@@ -177,6 +177,13 @@ int nagrt_main(const nag_model* model, int argc, char** argv);
 char* nagrt_dim_report(const nag_model* model, int argc, char** argv);
 void nagrt_free_string(char* s);
 
+/** `train` on data in memory (x: samples x input_size, y: samples x outputs,
+ * row-major; both null: --x and --y in argv), with the options of the
+ * command in argv: the JSON report (as `train --json` prints it), released
+ * with nagrt_free_string; on an error it begins with "error: ". */
+char* nagrt_train_report(const nag_model* model, const double* x, const double* y, int64_t samples, int argc,
+                         char** argv);
+
 /** Calls fn(ctx, begin, end) over [0, n) split across the worker threads. */
 void nagrt_parallel_for(int64_t n, void (*fn)(void* ctx, int64_t begin, int64_t end), void* ctx);
 

@@ -3,6 +3,7 @@
 #include "CliSupport.h"
 #include "Dim.h"
 #include "exact/Fibre.h"
+#include "train/Train.h"
 
 #include <unistd.h>
 #include "Runtime.h"
@@ -339,6 +340,15 @@ void usage(const char* prog) {
       "                       is f_T a singular point of the neurovariety? the rank of the\n"
       "                       differentials over verified points of the fibre through T\n"
       "                       against the dimension (verdict singular, smooth or undecided)\n"
+      "  train --x X --y Y [--optimizer gd|adam|lbfgs|newton] [--flow] [--lr R] [--steps N]\n"
+      "        [--time T] [--tol E] [--theta T | --seed S --init-scale C] [--samples N]\n"
+      "        [--record K --trajectory FILE] [--out FILE] [--checkpoint FILE [--resume]\n"
+      "        [--checkpoint-every N]] [--zero-tol E] [--no-exact] [--quiet] [--json]\n"
+      "                       fit theta to (X, Y) by the squared loss with the compiled gradient;\n"
+      "                       --flow integrates gradient flow with an adaptive step; then where\n"
+      "                       it ended: loss, gradient, Hessian eigenvalues (minimum, saddle,\n"
+      "                       degenerate), rank of the differential, singular-point verdict,\n"
+      "                       the subnetwork, and the quantities the symmetries conserve\n"
       "  expand --theta T [--json]\n"
       "                       f_theta as exact polynomials in x_1..x_n (T read exactly: 1/3, 0.5)\n"
       "  export [--format m2|singular]\n"
@@ -403,6 +413,8 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       return nagrt::degreeCommand(*model, argc, argv, 2);
     } else if (command == "equations") {
       return nagrt::equationsCommand(*model, argc, argv, 2);
+    } else if (command == "train") {
+      return nagrt::trainCommand(*model, argc, argv, 2);
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
                                      {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
@@ -421,7 +433,7 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       std::cout << (fibre ? nagrt::fibreReport(*model, a.get("--at"), seed, a.has("--json"), count)
                                        : nagrt::singularReport(*model, a.get("--at"), seed, a.has("--json")));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, fibre, singular, expand, export, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, fibre, singular, train, expand, export, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

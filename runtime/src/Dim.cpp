@@ -453,6 +453,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     std::vector<double> jac(static_cast<size_t>(r.points * O * P));
     std::vector<double> y(static_cast<size_t>(r.rows * P), 0.0);
     for (auto& v : theta) v = rng.uniform();  // theta = random:SEED, as the data commands read it
+    if (!o.floatAt.empty()) theta = o.floatAt;  // the same inputs, at the given theta
     for (auto& v : x) v = rng.uniform();
     jacFn->fn(theta.data(), x.data(), nullptr, nullptr, jac.data(), r.points);
     for (int64_t i = 0; i < r.points; ++i)

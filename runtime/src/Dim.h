@@ -23,6 +23,7 @@ struct DimOptions {
   bool kernel = false;    ///< a basis of the unexplained fibre directions
   int64_t spanLimit = 0;  ///< the largest evaluation matrix (functions) tried for the span; 0: a budget by P
   bool progress = false;  ///< phase lines with elapsed time on standard error (a terminal, not --quiet)
+  std::vector<double> floatAt;  ///< float: the Jacobian at this theta instead of a random one (same inputs)
 };
 
 /// One exact rank measurement: a prime, a seed, a rank.

@@ -243,15 +243,25 @@ std::string groupOrder(const Structure& s, std::string& formula) {
   return out;
 }
 
-}  // namespace
-
-std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json) {
-  if (at.empty()) throw Error("singular needs --at T (a parameter file, read exactly)");
-  Dimension d = measure(m, seed);
-  QPoint T = readPoint(at, d.P, "--at");
-  Exploration e = explore(m, d, T, seed, true);
-  int64_t tangent = std::max(e.rank1, e.rank2), rankT = std::max(e.rankT1, e.rankT2);
+/// The singular-point test at T, with what the report prints.
+struct SingularRun {
+  Dimension d;
+  Exploration e;
+  int64_t tangent = 0, rankT = 0;
   std::string verdict, reason;
+};
+
+SingularRun singularRun(const nag_model& m, const QPoint& T, uint64_t seed) {
+  SingularRun run;
+  run.d = measure(m, seed);
+  Dimension& d = run.d;
+  run.e = explore(m, d, T, seed, true);
+  Exploration& e = run.e;
+  int64_t tangent = std::max(e.rank1, e.rank2), rankT = std::max(e.rankT1, e.rankT2);
+  run.tangent = tangent;
+  run.rankT = rankT;
+  std::string& verdict = run.verdict;
+  std::string& reason = run.reason;
   if (d.certified && d.coordinate >= 0 && d.m == d.coordinate && rankT <= d.m && tangent <= d.m) {
     // V is then the whole coordinate space, a linear space: smooth everywhere
     // (no equation needed; the Jacobian criterion with the empty set).
@@ -282,6 +292,34 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
              " fibre points found has rank " + std::to_string(tangent) +
              " <= dim V: f_T may be smooth, or the fibre has points the structural moves do not reach";
   }
+  return run;
+}
+
+}  // namespace
+
+SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed) {
+  SingularRun run = singularRun(m, T, seed);
+  SingularResult r;
+  r.verdict = run.verdict;
+  r.reason = run.reason;
+  r.dimension = run.d.m;
+  r.certified = run.d.certified;
+  r.rankAt = run.rankT;
+  r.tangent = run.tangent;
+  r.points = int64_t(run.e.points.size());
+  r.primes = {run.d.p1, run.d.p2};
+  return r;
+}
+
+std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json) {
+  if (at.empty()) throw Error("singular needs --at T (a parameter file, read exactly)");
+  if (!m.jac_theta_mod || !m.eval_mod) measure(m, seed);  // refuses a non-algebraic network with the reason
+  QPoint T = readPoint(at, m.param_count, "--at");
+  SingularRun run = singularRun(m, T, seed);
+  const Dimension& d = run.d;
+  const Exploration& e = run.e;
+  int64_t tangent = run.tangent, rankT = run.rankT;
+  const std::string &verdict = run.verdict, &reason = run.reason;
   std::ostringstream out;
   if (json) {
     out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"verdict\": " << jsonString(verdict) << ",\n  \"reason\": "

@@ -122,6 +122,19 @@ struct FibreCountOptions {
 };
 std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed, bool json,
                         const FibreCountOptions& count = {});
+/// The verdict of the singular-point test at T and the numbers behind it.
+struct SingularResult {
+  std::string verdict;   ///< "singular", "smooth" or "undecided"
+  std::string reason;
+  int64_t dimension = -1;  ///< dim V (generic rank, two primes)
+  bool certified = false;  ///< dim V meets a proven upper bound
+  int64_t rankAt = -1;     ///< rank of dmu at T
+  int64_t tangent = -1;    ///< rank of the tangent span over the fibre points found
+  int64_t points = 0;      ///< fibre points stacked (T included)
+  std::vector<uint64_t> primes;
+};
+/// The singular-point test at T (FibreCli.cpp), as `singular --at` runs it.
+SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed);
 /// `singular --at T` (FibreCli.cpp): the tangent span over the fibre through T against the dimension.
 std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json);
 

@@ -1,0 +1,18 @@
+// Train.h — the generated program's `train` command and its in-memory entry for the Python module (runtime-internal).
+#pragma once
+
+#include "nag_runtime.h"
+
+#include <string>
+
+namespace nagrt {
+
+/// `train --x X --y Y [options]` (train/README.md), options from argv[first]; the exit status.
+int trainCommand(const nag_model& m, int argc, char** argv, int first);
+
+/// The same run on data in memory (x: samples x input_size, y: samples x
+/// outputs, row-major; null: read --x/--y from the options): the JSON report,
+/// or a message beginning with "error: ".
+std::string trainReport(const nag_model& m, const double* x, const double* y, int64_t samples, int argc, char** argv);
+
+}  // namespace nagrt
