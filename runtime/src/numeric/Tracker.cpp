@@ -37,6 +37,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // A Cauchy circle has closed when x is back this close (relative): far above the corrector's accuracy, far below
 // the distance between branches at the radii the endgame uses.
 constexpr double kClosure = 1e-6;
+// A singular endpoint estimate must make ||H(x, 1)|| this small against ||H(x, 1)|| where the endgame started.
+constexpr double kSingularResidual = 1e-6;
 
 // A curve t(u), u in [0, 1], of constant speed |dt/du|: a segment, or an arc of the circle |1 - t| = s.
 struct Curve {
@@ -75,6 +77,7 @@ private:
   double step_ = 0;  // current step length in |t|, carried from leg to leg
   double reached_ = 0;  // real part of t where the last leg stopped
   double reference_ = 0;  // ||Hx|| where the endgame started (see condition)
+  double drift_ = 0;      // ||H(x, 1)|| for x where the endgame started: how far H moves over the endgame zone
 
   double scale(const std::vector<cplx>& x) const { return std::max(1.0, normInf(x.data(), n_)); }
 
@@ -239,6 +242,8 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
   reference_ = 0;
   condition(x, 1.0 - s);
   reference_ = lu_.norm();
+  h_.evaluate(x.data(), 1.0, f_.data(), nullptr, nullptr);
+  drift_ = normInf(f_.data(), n_);
   double lastNorm = normInf(x.data(), n_), lastCondition = condition(x, 1.0 - s);
   int growing = 0;        // consecutive steps of s with a negative valuation estimate
   std::vector<cplx> estimate, previousEstimate;
@@ -285,7 +290,11 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
           std::vector<cplx> y(estimate);
           if (refine(y) && condition(y, 1.0) < o_.singularCondition) return finish(PathStatus::Success, y, 1.0, 1);
         }
-        return finish(PathStatus::Singular, estimate, 1.0, winding);
+        // Circles that enclose a branch point other than t = 1 give estimates that agree (Cauchy's theorem on
+        // the cover) but are no solution: accept only an estimate where H(., 1) is small against its drift.
+        h_.evaluate(estimate.data(), 1.0, f_.data(), nullptr, nullptr);
+        if (normInf(f_.data(), n_) <= kSingularResidual * drift_)
+          return finish(PathStatus::Singular, estimate, 1.0, winding);
       }
     }
     previousEstimate.swap(estimate);
