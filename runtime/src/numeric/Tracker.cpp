@@ -72,6 +72,7 @@ private:
   const int64_t n_;
   LuSolver lu_;
   std::vector<cplx> f_, fx_, ft_, dx_, xs_, xm_;
+  double sigma_ = 0;  // see predict
   std::vector<std::vector<cplx>> k_;  // RK4 stages
   int64_t steps_ = 0;
   double step_ = 0;  // current step length in |t|, carried from leg to leg
@@ -113,7 +114,8 @@ private:
     return false;
   }
 
-  // The RK4 prediction from (x, u) over du into xs_.
+  // The RK4 prediction from (x, u) over du into xs_; sigma_ is set to 1 / ||Hx^{-1}|| at (x, u), an estimate of the
+  // Jacobian's smallest singular value there.
   bool predict(const std::vector<cplx>& x, const Curve& c, double u, double du) {
     const double nodes[4] = {0, 0.5, 0.5, 1};
     for (int s = 0; s < 4; ++s) {
@@ -124,6 +126,7 @@ private:
       }
       double us = u + nodes[s] * du;
       if (!velocity(base, c.at(us), c.rate(us), k_[s].data())) return false;
+      if (s == 0) sigma_ = lu_.inverseCondition() * lu_.norm();
     }
     for (int64_t i = 0; i < n_; ++i)
       xs_[i] = x[i] + du / 6.0 * (k_[0][i] + 2.0 * k_[1][i] + 2.0 * k_[2][i] + k_[3][i]);
@@ -135,12 +138,22 @@ private:
     const double speed = c.speed();
     double u = 0;
     reached_ = c.at(0).real();
+    double lastSigma = -1, lastU = 0;  // sigma_ at the previous accepted point of this leg
     for (int64_t taken = 0; u < 1; ++taken) {
       if (steps_ >= o_.maxSteps || taken >= budget) return Leg::MaxSteps;
       ++steps_;
       double du = std::min(1.0 - u, std::min(step_, o_.maxStep) / speed);
       double first = kInf;
       bool ok = predict(x, c, u, du);
+      if (ok && lastSigma > 0 && sigma_ < lastSigma) {
+        // sigma falls toward zero at u + sigma / slope (linearly extrapolated): stay well short of it.
+        double reach = o_.approachGuard * sigma_ * (u - lastU) / (lastSigma - sigma_);
+        if (du > reach * 1.01) {
+          step_ = std::max(reach * speed, 0.0);
+          if (step_ < o_.minStep) return Leg::StepTooSmall;
+          continue;
+        }
+      }
       if (ok) {
         ok = correct(xs_, c.at(u + du), &first);
         if (ok) x.swap(xs_);
@@ -150,6 +163,8 @@ private:
         if (step_ < o_.minStep) return Leg::StepTooSmall;
         continue;
       }
+      lastSigma = sigma_;
+      lastU = u;
       u = (du >= 1.0 - u) ? 1.0 : u + du;
       reached_ = c.at(u).real();
       if (normInf(x.data(), n_) > o_.maxNorm) return Leg::Diverged;
