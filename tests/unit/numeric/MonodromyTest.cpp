@@ -48,6 +48,18 @@ TEST(Monodromy, CubeRootsOfEightFromOne) {
   EXPECT_EQ(r.pathsTracked, r.statusCounts[int(PathStatus::Success)]);
 }
 
+// A random triangle q0 -> q1 -> q2 winds around the one branch point q = 0 with probability about 1/4, so idle
+// loops that move nothing are common; they must not end the run. Twenty seeds, all three roots each time.
+TEST(Monodromy, CubeRootsForManySeeds) {
+  LambdaSystem system = rootFamily(3);
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    MonodromyOptions options;
+    options.seed = seed;
+    MonodromyResult r = monodromySolve(system, {8.0}, {{2.0}}, options);
+    EXPECT_EQ(r.solutions.size(), 3u) << "seed " << seed;
+  }
+}
+
 // x^2 + y^2 = q1, x y = q2: (x + y)^2 = q1 + 2 q2 and (x - y)^2 = q1 - 2 q2, two signs each: 4 solutions,
 // (x, y), (-x, -y), (y, x), (-y, -x).
 TEST(Monodromy, SumOfSquaresAndProductHasFourSolutions) {
