@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 
 namespace nagrt::numeric {
@@ -54,10 +55,12 @@ int64_t admit(const std::vector<cplx>& x, const KeyFn& key, KeyIndex& index, dou
   return added;
 }
 
-// A random parameter point of the scale of q0.
-std::vector<cplx> randomPoint(Random& rng, int64_t p, double scale) {
+// A random parameter point: scale times 10^(u decades), u uniform on [0, 1], times a complex number per parameter
+// with parts uniform on [-1, 1).
+std::vector<cplx> randomPoint(Random& rng, int64_t p, double scale, double decades) {
   std::vector<cplx> q(p);
-  for (cplx& v : q) v = scale * randomComplex(rng);
+  double radius = scale * std::pow(10.0, decades * 0.5 * (rng.uniform() + 1.0));
+  for (cplx& v : q) v = radius * randomComplex(rng);
   return q;
 }
 
@@ -101,7 +104,8 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       r.stop = MonodromyStop::LoopLimit;
       break;
     }
-    std::vector<cplx> q1 = randomPoint(rng, p, scale), q2 = randomPoint(rng, p, scale);
+    std::vector<cplx> q1 = randomPoint(rng, p, scale, options.radiusDecades),
+                      q2 = randomPoint(rng, p, scale, options.radiusDecades);
     SegmentHomotopy a(system, q0, q1), b(system, q1, q2), c(system, q2, q0);
     const int64_t count = int64_t(r.solutions.size());
     Loop loop{&r.solutions, {&a, &b, &c}, &options.tracker, std::vector<std::vector<cplx>>(count),
