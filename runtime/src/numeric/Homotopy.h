@@ -19,7 +19,7 @@ struct Homotopy {
   virtual ~Homotopy() = default;
   virtual int64_t size() const = 0;
   /// h = H(x,t) (n values); hx = dH/dx (n x n, row-major) and ht = dH/dt (n) when non-null. Must be thread-safe (const).
-  /// t is complex: the endgame tracks circles around t = 1. Must not call nagrt_parallel_for (the tracker already does).
+  /// t is complex: the endgame tracks circles around t = 1. May call nagrt_parallel_for: inside a tracker job it runs serially.
   virtual void evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const = 0;
 };
 

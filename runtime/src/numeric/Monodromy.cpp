@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <string>
 
 namespace nagrt::numeric {
@@ -21,7 +22,8 @@ struct Loop {
   const TrackerOptions* tracker;
   std::vector<std::vector<cplx>> endpoints;
   std::vector<std::array<PathStatus, 3>> statuses;
-  std::vector<int> legsRun;  // 3 when the path came back to q0
+  std::vector<int> legsRun;  // legs tracked: up to the first that failed
+  std::vector<char> back;    // all three legs succeeded: the endpoint is a solution at q0
 };
 
 void runLoop(void* ctx, int64_t begin, int64_t end) {
@@ -35,7 +37,8 @@ void runLoop(void* ctx, int64_t begin, int64_t end) {
       if (r.status != PathStatus::Success) break;
       x = std::move(r.x);
     }
-    loop.legsRun[k] = leg == 3 ? 3 : leg + 1;
+    loop.legsRun[k] = std::min(leg + 1, 3);
+    loop.back[k] = leg == 3;
     if (leg == 3) loop.endpoints[k] = std::move(x);
   }
 }
@@ -52,10 +55,12 @@ int64_t admit(const std::vector<cplx>& x, const KeyFn& key, KeyIndex& index, dou
   return added;
 }
 
-// A random parameter point of the scale of q0.
-std::vector<cplx> randomPoint(Random& rng, int64_t p, double scale) {
+// A random parameter point: scale times 10^(u decades), u uniform on [0, 1], times a complex number per parameter
+// with parts uniform on [-1, 1).
+std::vector<cplx> randomPoint(Random& rng, int64_t p, double scale, double decades) {
   std::vector<cplx> q(p);
-  for (cplx& v : q) v = scale * randomComplex(rng);
+  double radius = scale * std::pow(10.0, decades * 0.5 * (rng.uniform() + 1.0));
+  for (cplx& v : q) v = radius * randomComplex(rng);
   return q;
 }
 
@@ -91,7 +96,7 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       r.stop = MonodromyStop::SolutionLimit;
       break;
     }
-    if (r.idleLoops >= options.idleLoops || r.solutions.empty()) {
+    if (r.idleLoops >= options.idleLoops || r.quietLoops >= options.quietLoops || r.solutions.empty()) {
       r.stop = MonodromyStop::Idle;
       break;
     }
@@ -99,26 +104,30 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       r.stop = MonodromyStop::LoopLimit;
       break;
     }
-    std::vector<cplx> q1 = randomPoint(rng, p, scale), q2 = randomPoint(rng, p, scale);
+    std::vector<cplx> q1 = randomPoint(rng, p, scale, options.radiusDecades),
+                      q2 = randomPoint(rng, p, scale, options.radiusDecades);
     SegmentHomotopy a(system, q0, q1), b(system, q1, q2), c(system, q2, q0);
     const int64_t count = int64_t(r.solutions.size());
     Loop loop{&r.solutions, {&a, &b, &c}, &options.tracker, std::vector<std::vector<cplx>>(count),
-              std::vector<std::array<PathStatus, 3>>(count), std::vector<int>(count, 0)};
+              std::vector<std::array<PathStatus, 3>>(count), std::vector<int>(count, 0), std::vector<char>(count, 0)};
     nagrt_parallel_for(count, runLoop, &loop);
     // Serially, in path order: the same result whatever the threads did.
     std::vector<char> hit(count, 0);
-    const int64_t before = count;
+    bool moved = false;  // some solution came back as another: the loop acted as a non-identity permutation
     for (int64_t k = 0; k < count; ++k) {
       for (int leg = 0; leg < loop.legsRun[k]; ++leg) ++r.statusCounts[int(loop.statuses[k][leg])];
       r.pathsTracked += loop.legsRun[k];
-      if (loop.endpoints[k].empty() || full()) continue;  // a leg failed (the third one too: legsRun is 3 then)
+      if (!loop.back[k] || full()) continue;
       int64_t j = admit(loop.endpoints[k], key, index, options.tolerance, r);
+      moved = moved || j != k;
       if (j >= int64_t(hit.size())) hit.resize(j + 1, 0);
       if (hit[j]) ++r.loopCollisions;  // two solutions went to one: a path jumped
       hit[j] = 1;
     }
     ++r.loops;
-    r.idleLoops = int64_t(r.solutions.size()) > before ? 0 : r.idleLoops + 1;
+    bool found = int64_t(r.solutions.size()) > count;
+    r.idleLoops = found ? 0 : r.idleLoops + (moved ? 1 : 0);
+    r.quietLoops = found ? 0 : r.quietLoops + 1;
     r.rngState = rng.state();
     if (options.progress) options.progress(int64_t(r.solutions.size()), r.loops);
     if (options.checkpoint) options.checkpoint(r);

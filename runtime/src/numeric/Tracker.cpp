@@ -37,6 +37,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // A Cauchy circle has closed when x is back this close (relative): far above the corrector's accuracy, far below
 // the distance between branches at the radii the endgame uses.
 constexpr double kClosure = 1e-6;
+// A singular endpoint estimate must make ||H(x, 1)|| this small against ||H(x, 1)|| where the endgame started.
+constexpr double kSingularResidual = 1e-6;
 
 // A curve t(u), u in [0, 1], of constant speed |dt/du|: a segment, or an arc of the circle |1 - t| = s.
 struct Curve {
@@ -70,11 +72,13 @@ private:
   const int64_t n_;
   LuSolver lu_;
   std::vector<cplx> f_, fx_, ft_, dx_, xs_, xm_;
+  double sigma_ = 0;  // see predict
   std::vector<std::vector<cplx>> k_;  // RK4 stages
   int64_t steps_ = 0;
   double step_ = 0;  // current step length in |t|, carried from leg to leg
   double reached_ = 0;  // real part of t where the last leg stopped
   double reference_ = 0;  // ||Hx|| where the endgame started (see condition)
+  double drift_ = 0;      // ||H(x, 1)|| for x where the endgame started: how far H moves over the endgame zone
 
   double scale(const std::vector<cplx>& x) const { return std::max(1.0, normInf(x.data(), n_)); }
 
@@ -110,7 +114,8 @@ private:
     return false;
   }
 
-  // The RK4 prediction from (x, u) over du into xs_.
+  // The RK4 prediction from (x, u) over du into xs_; sigma_ is set to 1 / ||Hx^{-1}|| at (x, u), an estimate of the
+  // Jacobian's smallest singular value there.
   bool predict(const std::vector<cplx>& x, const Curve& c, double u, double du) {
     const double nodes[4] = {0, 0.5, 0.5, 1};
     for (int s = 0; s < 4; ++s) {
@@ -121,6 +126,7 @@ private:
       }
       double us = u + nodes[s] * du;
       if (!velocity(base, c.at(us), c.rate(us), k_[s].data())) return false;
+      if (s == 0) sigma_ = lu_.inverseCondition() * lu_.norm();
     }
     for (int64_t i = 0; i < n_; ++i)
       xs_[i] = x[i] + du / 6.0 * (k_[0][i] + 2.0 * k_[1][i] + 2.0 * k_[2][i] + k_[3][i]);
@@ -132,12 +138,22 @@ private:
     const double speed = c.speed();
     double u = 0;
     reached_ = c.at(0).real();
+    double lastSigma = -1, lastU = 0;  // sigma_ at the previous accepted point of this leg
     for (int64_t taken = 0; u < 1; ++taken) {
       if (steps_ >= o_.maxSteps || taken >= budget) return Leg::MaxSteps;
       ++steps_;
       double du = std::min(1.0 - u, std::min(step_, o_.maxStep) / speed);
       double first = kInf;
       bool ok = predict(x, c, u, du);
+      if (ok && lastSigma > 0 && sigma_ < lastSigma) {
+        // sigma falls toward zero at u + sigma / slope (linearly extrapolated): stay well short of it.
+        double reach = o_.approachGuard * sigma_ * (u - lastU) / (lastSigma - sigma_);
+        if (du > reach * 1.01) {
+          step_ = std::max(reach * speed, 0.0);
+          if (step_ < o_.minStep) return Leg::StepTooSmall;
+          continue;
+        }
+      }
       if (ok) {
         ok = correct(xs_, c.at(u + du), &first);
         if (ok) x.swap(xs_);
@@ -147,6 +163,8 @@ private:
         if (step_ < o_.minStep) return Leg::StepTooSmall;
         continue;
       }
+      lastSigma = sigma_;
+      lastU = u;
       u = (du >= 1.0 - u) ? 1.0 : u + du;
       reached_ = c.at(u).real();
       if (normInf(x.data(), n_) > o_.maxNorm) return Leg::Diverged;
@@ -239,6 +257,8 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
   reference_ = 0;
   condition(x, 1.0 - s);
   reference_ = lu_.norm();
+  h_.evaluate(x.data(), 1.0, f_.data(), nullptr, nullptr);
+  drift_ = normInf(f_.data(), n_);
   double lastNorm = normInf(x.data(), n_), lastCondition = condition(x, 1.0 - s);
   int growing = 0;        // consecutive steps of s with a negative valuation estimate
   std::vector<cplx> estimate, previousEstimate;
@@ -285,7 +305,11 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
           std::vector<cplx> y(estimate);
           if (refine(y) && condition(y, 1.0) < o_.singularCondition) return finish(PathStatus::Success, y, 1.0, 1);
         }
-        return finish(PathStatus::Singular, estimate, 1.0, winding);
+        // Circles that enclose a branch point other than t = 1 give estimates that agree (Cauchy's theorem on
+        // the cover) but are no solution: accept only an estimate where H(., 1) is small against its drift.
+        h_.evaluate(estimate.data(), 1.0, f_.data(), nullptr, nullptr);
+        if (normInf(f_.data(), n_) <= kSingularResidual * drift_)
+          return finish(PathStatus::Singular, estimate, 1.0, winding);
       }
     }
     previousEstimate.swap(estimate);

@@ -26,11 +26,15 @@ const char* statusName(PathStatus status);
 /// Norms are max-norms, relative to max(1, ||x||).
 struct TrackerOptions {
   double initialStep = 0.05;          ///< first step in t
-  double maxStep = 0.1;               ///< largest step in t
+  double maxStep = 0.2;               ///< largest step in t
   double minStep = 1e-14;             ///< a smaller step in |t| is a failure
   int64_t maxSteps = 20000;           ///< steps (accepted and rejected) per path, endgame included
-  double predictorTarget = 1e-7;      ///< step sizes aim at this first Newton correction (RK4 error ~ step^5)
+  double predictorTarget = 1e-5;      ///< step sizes aim at this first Newton correction (RK4 error ~ step^5)
   double maxCorrection = 1e-4;        ///< a larger first Newton correction rejects the step (path-jumping guard)
+  /// While the Jacobian's smallest singular value (estimated as 1 / ||Hx^{-1}||) decreases along the path, a step
+  /// covers at most this fraction of the distance at which its linear extrapolation reaches zero: the guard that
+  /// keeps paths from stepping across a near-singular region, where the tangent leads onto another path.
+  double approachGuard = 0.5;
   int maxNewtonIterations = 3;        ///< corrector iterations per step
   double correctorTolerance = 1e-10;  ///< a Newton update below this ends the correction
   double maxNorm = 1e12;              ///< a larger ||x|| is a divergence

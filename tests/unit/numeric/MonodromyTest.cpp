@@ -1,2 +1,203 @@
-// MonodromyTest.cpp — placeholder
+// MonodromyTest.cpp — monodromy on families with hand-counted solutions, keys that merge, limits, checkpoints,
+// and the trace test on complete and incomplete witness sets.
+#include "TestSystems.h"
+#include "numeric/Monodromy.h"
+
 #include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace nagrt::numeric {
+namespace {
+
+using testing::DensePolynomial;
+using testing::LambdaSystem;
+
+// x^k = q.
+LambdaSystem rootFamily(int k) {
+  return LambdaSystem(1, 1, [k](const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) {
+    cplx power = 1;
+    for (int i = 0; i < k - 1; ++i) power *= x[0];
+    f[0] = power * x[0] - q[0];
+    if (jx) jx[0] = double(k) * power;
+    if (jq) jq[0] = -1.0;
+  });
+}
+
+// True when some solution is within tol of the point.
+bool contains(const std::vector<std::vector<cplx>>& solutions, const std::vector<cplx>& point, double tol) {
+  for (const std::vector<cplx>& s : solutions) {
+    double gap = 0;
+    for (size_t i = 0; i < s.size(); ++i) gap = std::max(gap, std::abs(s[i] - point[i]));
+    if (gap <= tol) return true;
+  }
+  return false;
+}
+
+// HomotopyContinuation.jl #611 finds nothing new from x = 2 for x^3 = 8; the cube roots are 2, 2w, 2w^2.
+TEST(Monodromy, CubeRootsOfEightFromOne) {
+  LambdaSystem system = rootFamily(3);
+  MonodromyResult r = monodromySolve(system, {8.0}, {{2.0}});
+  ASSERT_EQ(r.solutions.size(), 3u);
+  for (int k = 0; k < 3; ++k)
+    EXPECT_TRUE(contains(r.solutions, {std::polar(2.0, 2 * M_PI * k / 3)}, 1e-12)) << "root " << k;
+  EXPECT_EQ(r.stop, MonodromyStop::Idle);
+  EXPECT_GE(r.loops, 5);  // at least the five idle loops
+  EXPECT_EQ(r.failedPaths(), 0);
+  EXPECT_EQ(r.loopCollisions, 0);
+  EXPECT_EQ(r.pathsTracked, r.statusCounts[int(PathStatus::Success)]);
+}
+
+// A random triangle q0 -> q1 -> q2 winds around the one branch point q = 0 with probability about 1/4, so idle
+// loops that move nothing are common; they must not end the run. Twenty seeds, all three roots each time.
+TEST(Monodromy, CubeRootsForManySeeds) {
+  LambdaSystem system = rootFamily(3);
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    MonodromyOptions options;
+    options.seed = seed;
+    MonodromyResult r = monodromySolve(system, {8.0}, {{2.0}}, options);
+    EXPECT_EQ(r.solutions.size(), 3u) << "seed " << seed;
+  }
+}
+
+// x^2 + y^2 = q1, x y = q2: (x + y)^2 = q1 + 2 q2 and (x - y)^2 = q1 - 2 q2, two signs each: 4 solutions,
+// (x, y), (-x, -y), (y, x), (-y, -x).
+TEST(Monodromy, SumOfSquaresAndProductHasFourSolutions) {
+  LambdaSystem system(2, 2, [](const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) {
+    f[0] = x[0] * x[0] + x[1] * x[1] - q[0];
+    f[1] = x[0] * x[1] - q[1];
+    if (jx) jx[0] = 2.0 * x[0], jx[1] = 2.0 * x[1], jx[2] = x[1], jx[3] = x[0];
+    if (jq) jq[0] = -1.0, jq[1] = 0.0, jq[2] = 0.0, jq[3] = -1.0;
+  });
+  const cplx x{0.3, -0.8}, y{1.1, 0.4};
+  MonodromyResult r = monodromySolve(system, {x * x + y * y, x * y}, {{x, y}});
+  ASSERT_EQ(r.solutions.size(), 4u);
+  for (const std::vector<cplx>& p : std::vector<std::vector<cplx>>{{x, y}, {-x, -y}, {y, x}, {-y, -x}})
+    EXPECT_TRUE(contains(r.solutions, p, 1e-12));
+  EXPECT_EQ(r.stop, MonodromyStop::Idle);
+  EXPECT_TRUE(r.nearCollisions.empty());
+}
+
+// x^4 = q has 4 roots; keyed by x^2 they fall in 2 classes (x^2 = +-sqrt(q)).
+TEST(Monodromy, KeyFunctionMergesSolutions) {
+  LambdaSystem system = rootFamily(4);
+  const cplx q{16.0, 0.0};
+  KeyFn square = [](const cplx* x) { return std::vector<cplx>{x[0] * x[0]}; };
+  MonodromyResult merged = monodromySolve(system, {q}, {{2.0}}, MonodromyOptions{}, square);
+  ASSERT_EQ(merged.solutions.size(), 2u);
+  cplx a = merged.solutions[0][0] * merged.solutions[0][0], b = merged.solutions[1][0] * merged.solutions[1][0];
+  EXPECT_NEAR(std::abs(a + b), 0.0, 1e-10);  // the two classes are x^2 = 4 and x^2 = -4
+  EXPECT_NEAR(std::abs(a * b + 16.0), 0.0, 1e-10);
+  MonodromyResult all = monodromySolve(system, {q}, {{2.0}});
+  EXPECT_EQ(all.solutions.size(), 4u);
+}
+
+TEST(Monodromy, StopsAtTheSolutionLimit) {
+  LambdaSystem system = rootFamily(5);
+  MonodromyOptions options;
+  options.maxSolutions = 2;
+  MonodromyResult r = monodromySolve(system, {1.0}, {{1.0}}, options);
+  EXPECT_EQ(r.stop, MonodromyStop::SolutionLimit);
+  EXPECT_EQ(r.solutions.size(), 2u);
+}
+
+TEST(Monodromy, StopsAtTheLoopLimitWhenIdleLoopsNeverEnd) {
+  LambdaSystem system = rootFamily(3);
+  MonodromyOptions options;
+  options.maxLoops = 7;
+  options.idleLoops = 100;
+  MonodromyResult r = monodromySolve(system, {8.0}, {{2.0}}, options);
+  EXPECT_EQ(r.stop, MonodromyStop::LoopLimit);
+  EXPECT_EQ(r.loops, 7);
+}
+
+// A run stopped after its second loop and resumed from the checkpoint ends with the same bits as an unbroken run;
+// the progress callback sees every loop.
+TEST(Monodromy, ResumedRunMatchesUnbrokenRun) {
+  LambdaSystem system = rootFamily(7);
+  const std::vector<cplx> q0{cplx(0.6, -0.9)};
+  const std::vector<std::vector<cplx>> start{{std::pow(cplx(0.6, -0.9), 1.0 / 7)}};
+  MonodromyOptions options;
+  options.seed = 42;
+  std::vector<int64_t> progressLoops;
+  MonodromyCheckpoint saved;
+  options.progress = [&](int64_t, int64_t loops) { progressLoops.push_back(loops); };
+  options.checkpoint = [&](const MonodromyCheckpoint& c) {
+    if (c.loops == 2) saved = c;
+  };
+  MonodromyResult unbroken = monodromySolve(system, q0, start, options);
+  ASSERT_EQ(unbroken.solutions.size(), 7u);
+  ASSERT_EQ(int64_t(progressLoops.size()), unbroken.loops);
+  for (size_t k = 0; k < progressLoops.size(); ++k) EXPECT_EQ(progressLoops[k], int64_t(k) + 1);
+  ASSERT_EQ(saved.loops, 2);
+
+  MonodromyOptions again;
+  again.seed = 42;
+  again.resume = &saved;
+  MonodromyResult resumed = monodromySolve(system, q0, {}, again);
+  EXPECT_EQ(resumed.loops, unbroken.loops);
+  EXPECT_EQ(resumed.pathsTracked, unbroken.pathsTracked);
+  ASSERT_EQ(resumed.solutions.size(), unbroken.solutions.size());
+  for (size_t k = 0; k < resumed.solutions.size(); ++k) EXPECT_EQ(resumed.solutions[k], unbroken.solutions[k]);
+}
+
+// Near collisions: the roots of x^2 = q at q = 1e-4 are +-0.01, closer than 1000 * tol (tol 1e-4) but not
+// within tol, so the second found is kept and reported. The branch point q = 0 lies inside the endgame's first
+// circles around q0: their agreeing estimate x = 0 is no solution and must not end the paths as singular.
+TEST(Monodromy, ReportsNearCollisions) {
+  LambdaSystem system = rootFamily(2);
+  MonodromyOptions options;
+  options.tolerance = 1e-4;
+  MonodromyResult r = monodromySolve(system, {1e-4}, {{0.01}}, options);
+  ASSERT_EQ(r.solutions.size(), 2u);
+  EXPECT_NEAR(std::abs(r.solutions[1][0] + 0.01), 0.0, 1e-12);
+  EXPECT_EQ(r.failedPaths(), 0);
+  ASSERT_EQ(r.nearCollisions.size(), 1u);
+  EXPECT_EQ(r.nearCollisions[0].first, 0);
+  EXPECT_EQ(r.nearCollisions[0].second, 1);
+  EXPECT_NEAR(r.nearCollisions[0].distance, 0.02, 1e-12);
+}
+
+// A plane cubic C(x, y) = C(x0, y0) cut by the lines a x + b y = q: 3 points (Bezout 3 x 1), whose coordinate
+// sums are affine in q (the trace of a witness set of a curve).
+struct CubicWitness {
+  DensePolynomial cubic;
+  cplx a{0.7, 0.2}, b{-0.4, 0.9}, x0{0.2, 0.5}, y0{-0.6, 0.3}, level;
+  LambdaSystem system;
+
+  explicit CubicWitness(Random rng)
+      : cubic(2, 3, rng), system(2, 1, [this](const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) {
+          f[0] = cubic.evaluate(x, jx) - level;
+          f[1] = a * x[0] + b * x[1] - q[0];
+          if (jx) jx[2] = a, jx[3] = b;
+          if (jq) jq[0] = 0.0, jq[1] = -1.0;
+        }) {
+    const cplx p[2] = {x0, y0};
+    level = cubic.evaluate(p, nullptr);
+  }
+  std::vector<cplx> q0() const { return {a * x0 + b * y0}; }
+};
+
+TEST(TraceTest, CompleteWitnessSetPassesIncompleteFails) {
+  CubicWitness w(Random(3));
+  MonodromyResult r = monodromySolve(w.system, w.q0(), {{w.x0, w.y0}});
+  ASSERT_EQ(r.solutions.size(), 3u);
+  TraceFn coordinates = [](const cplx* x) { return std::vector<cplx>{x[0], x[1]}; };
+  TraceTestResult complete = traceTest(w.system, w.q0(), {1.0}, r.solutions, coordinates);
+  EXPECT_EQ(complete.failedPaths, 0);
+  EXPECT_EQ(complete.pathsTracked, 6);
+  EXPECT_LT(complete.residual, 1e-10);
+  std::vector<std::vector<cplx>> two(r.solutions.begin(), r.solutions.begin() + 2);
+  TraceTestResult incomplete = traceTest(w.system, w.q0(), {1.0}, two, coordinates);
+  EXPECT_EQ(incomplete.failedPaths, 0);
+  EXPECT_GT(incomplete.residual, 1e-3);
+  // A second seed draws other pencil points and agrees.
+  TraceTestOptions other;
+  other.seed = 2;
+  TraceTestResult second = traceTest(w.system, w.q0(), {1.0}, r.solutions, coordinates, other);
+  EXPECT_NE(second.s1, complete.s1);
+  EXPECT_LT(second.residual, 1e-10);
+}
+
+}  // namespace
+}  // namespace nagrt::numeric

@@ -1,6 +1,7 @@
 // TrackerTest.cpp — the path tracker on systems whose solutions are known: Bezout counts, solutions at infinity,
 // singular endpoints, a path through a near-singular region, and results independent of the thread count.
 #include "TestSystems.h"
+#include "numeric/Monodromy.h"
 #include "numeric/Tracker.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include <unistd.h>
 
 namespace nagrt::numeric {
 namespace {
@@ -151,22 +154,24 @@ TEST(Endgame, BranchPointEndpointHasWindingTwo) {
   }
 }
 
-// x^2 = (t - 1/2)^2 + eps^2: the two paths pass within 2 eps of each other at t = 1/2 (branch points at
-// t = 1/2 +- i eps) but never meet on the real segment, so the positive root stays positive.
+// (x - c)^2 = (t - 1/2)^2 + eps^2: the two paths pass within 2 eps of each other at t = 1/2 (branch points at
+// t = 1/2 +- i eps) but never meet on the real segment, so the root above c stays above c. Every tangent there
+// points straight at the other path: a tracker that steps across t = 1/2 swaps them.
 TEST(Tracker, PathsThroughNearSingularRegionDoNotJump) {
-  for (double eps : {1e-2, 1e-3, 1e-4}) {
-    LambdaHomotopy h(1, [eps](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
-      v[0] = x[0] * x[0] - ((t - 0.5) * (t - 0.5) + eps * eps);
-      if (hx) hx[0] = 2.0 * x[0];
-      if (ht) ht[0] = -2.0 * (t - 0.5);
-    });
-    double end = std::sqrt(0.25 + eps * eps);
-    std::vector<PathResult> results = trackPaths(h, {{end}, {-end}}, TrackerOptions{});
-    for (int k = 0; k < 2; ++k) {
-      ASSERT_EQ(results[k].status, PathStatus::Success) << "eps " << eps << ": " << statusName(results[k].status);
-      EXPECT_NEAR(std::abs(results[k].x[0] - (k == 0 ? end : -end)), 0.0, 1e-12) << "eps " << eps;
+  for (double centre : {0.0, 1.0})
+    for (double eps : {1e-2, 1e-4, 1e-6, 1e-8}) {
+      LambdaHomotopy h(1, [eps, centre](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
+        v[0] = (x[0] - centre) * (x[0] - centre) - ((t - 0.5) * (t - 0.5) + eps * eps);
+        if (hx) hx[0] = 2.0 * (x[0] - centre);
+        if (ht) ht[0] = -2.0 * (t - 0.5);
+      });
+      double end = std::sqrt(0.25 + eps * eps);
+      std::vector<PathResult> results = trackPaths(h, {{centre + end}, {centre - end}}, TrackerOptions{});
+      for (int k = 0; k < 2; ++k) {
+        ASSERT_EQ(results[k].status, PathStatus::Success) << "eps " << eps << ": " << statusName(results[k].status);
+        EXPECT_NEAR(std::abs(results[k].x[0] - (centre + (k == 0 ? end : -end))), 0.0, 1e-12) << "eps " << eps;
+      }
     }
-  }
 }
 
 // dH/dt of the parameter segment is dF/dq (q1 - q0): compare with a central difference.
@@ -200,6 +205,61 @@ TEST(TotalDegree, StartSolutionsAreDistinctRootsOfUnity) {
     for (const std::vector<cplx>& s : starts) EXPECT_GT(std::abs(s[0] - x[0]) + std::abs(s[1] - x[1]), 0.5);
     starts.push_back(x);
   }
+}
+
+// Writes the endpoints of a total-degree solve and of a monodromy run, in hexadecimal floating point, to the file
+// named by NAGRT_NUMERIC_REPRO_OUT; skipped when it is not set (ThreadCountDoesNotChangeResults runs it).
+TEST(Reproducibility, WriteResultsForThreadComparison) {
+  const char* out = std::getenv("NAGRT_NUMERIC_REPRO_OUT");
+  if (!out) GTEST_SKIP() << "run by ThreadCountDoesNotChangeResults";
+  std::FILE* file = std::fopen(out, "w");
+  ASSERT_NE(file, nullptr);
+  DenseSystem system({2, 2, 3}, 21);
+  for (const PathResult& r : solveTotalDegree(system.degrees, system.function(), 22)) {
+    std::fprintf(file, "%s %lld", statusName(r.status), (long long)r.steps);
+    for (cplx z : r.x) std::fprintf(file, " %a %a", z.real(), z.imag());
+    std::fprintf(file, "\n");
+  }
+  // Monodromy for x^2 + y^2 = q1, x y = q2: its four solutions in the order found.
+  LambdaSystem family(2, 2, [](const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) {
+    f[0] = x[0] * x[0] + x[1] * x[1] - q[0];
+    f[1] = x[0] * x[1] - q[1];
+    if (jx) jx[0] = 2.0 * x[0], jx[1] = 2.0 * x[1], jx[2] = x[1], jx[3] = x[0];
+    if (jq) jq[0] = -1.0, jq[1] = 0.0, jq[2] = 0.0, jq[3] = -1.0;
+  });
+  const cplx x{0.3, -0.8}, y{1.1, 0.4};
+  MonodromyOptions options;
+  options.seed = 23;
+  MonodromyResult m = monodromySolve(family, {x * x + y * y, x * y}, {{x, y}}, options);
+  std::fprintf(file, "monodromy %lld loops %lld paths\n", (long long)m.loops, (long long)m.pathsTracked);
+  for (const std::vector<cplx>& solution : m.solutions) {
+    for (cplx z : solution) std::fprintf(file, " %a %a", z.real(), z.imag());
+    std::fprintf(file, "\n");
+  }
+  std::fclose(file);
+}
+
+// The same seed gives the same bits, in the same order, with NAG_THREADS=1 and NAG_THREADS=2 (the pool reads
+// NAG_THREADS once per process, so each count runs in a child process).
+TEST(Reproducibility, ThreadCountDoesNotChangeResults) {
+  char self[4096];
+  ssize_t length = readlink("/proc/self/exe", self, sizeof self - 1);
+  ASSERT_GT(length, 0);
+  self[length] = '\0';
+  std::string contents[2];
+  for (int threads = 1; threads <= 2; ++threads) {
+    std::string path = ::testing::TempDir() + "numeric_repro_" + std::to_string(threads) + ".txt";
+    std::string command = "NAG_THREADS=" + std::to_string(threads) + " NAGRT_NUMERIC_REPRO_OUT=" + path + " " + std::string(self) +
+                          " --gtest_filter=Reproducibility.WriteResultsForThreadComparison >/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    std::ifstream in(path);
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    contents[threads - 1] = buffer.str();
+    std::remove(path.c_str());
+  }
+  EXPECT_EQ(std::count(contents[0].begin(), contents[0].end(), '\n'), 12 + 1 + 4);  // 12 paths, 4 solutions
+  EXPECT_EQ(contents[0], contents[1]);
 }
 
 }  // namespace
