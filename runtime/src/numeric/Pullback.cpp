@@ -3,6 +3,8 @@
 
 #include "Runtime.h"
 
+#include <cblas.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -188,40 +190,29 @@ std::vector<cplx> PullbackSystem::startParameters() const {
 }
 
 void PullbackSystem::evaluate(const cplx* z, const cplx* b, cplx* f, cplx* jx, cplx* jq) const {
-  int64_t k = chart_.k, n = coordinates();
+  const int k = int(chart_.k), n = int(coordinates()), P = int(P_);
+  const cplx one(1), zero(0);
   std::vector<cplx> t = theta(z);
   if (f) {
+    // f = A y - b, y = μ_X(θ).
     std::vector<cplx> y(static_cast<size_t>(n));
     m_.eval_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()),
                     reinterpret_cast<double*>(y.data()), points_);
-    for (int64_t i = 0; i < k; ++i) {
-      cplx s = -b[i];
-      for (int64_t j = 0; j < n; ++j) s += a_[size_t(i * n + j)] * y[size_t(j)];
-      f[i] = s;
-    }
+    for (int i = 0; i < k; ++i) f[i] = -b[i];
+    cblas_zgemv(CblasRowMajor, CblasNoTrans, k, n, &one, a_.data(), n, y.data(), 1, &one, f, 1);
   }
   if (jx) {
-    // J: n x P (sample-major rows of O x P), then A J (k x P), then (A J) E (k x k).
-    std::vector<cplx> J(size_t(n * P_)), AJ(size_t(k * P_), cplx(0));
+    // J: n x P (sample-major rows of O x P), then A J (k x P), then (A J) E (k x k), on BLAS.
+    std::vector<cplx> J(static_cast<size_t>(n) * size_t(P)), AJ(static_cast<size_t>(k) * size_t(P));
     m_.jac_theta_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()),
                          nullptr, nullptr, reinterpret_cast<double*>(J.data()), points_);
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t j = 0; j < n; ++j) {
-        cplx a = a_[size_t(i * n + j)];
-        const cplx* row = &J[size_t(j * P_)];
-        cplx* out = &AJ[size_t(i * P_)];
-        for (int64_t c = 0; c < P_; ++c) out[c] += a * row[c];
-      }
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t c = 0; c < k; ++c) {
-        cplx s = 0;
-        for (int64_t p = 0; p < P_; ++p) s += AJ[size_t(i * P_ + p)] * chart_.basis[size_t(p * k + c)];
-        jx[i * k + c] = s;
-      }
+    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, P, n, &one, a_.data(), n, J.data(), P, &zero, AJ.data(), P);
+    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, k, P, &one, AJ.data(), P, chart_.basis.data(), k, &zero,
+                jx, k);
   }
   if (jq)
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t c = 0; c < k; ++c) jq[i * k + c] = i == c ? cplx(-1) : cplx(0);
+    for (int i = 0; i < k; ++i)
+      for (int c = 0; c < k; ++c) jq[i * k + c] = i == c ? cplx(-1) : cplx(0);
 }
 
 }  // namespace nagrt::numeric

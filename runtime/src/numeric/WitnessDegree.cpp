@@ -17,6 +17,8 @@ namespace nagrt::numeric {
 
 namespace {
 
+constexpr int kTraceAttempts = 3;
+
 int64_t evaluationPointsFor(const nag_model& m, int64_t span) {
   int64_t O = std::max<int64_t>(m.output.size, 1);
   return std::max<int64_t>(1, (span + 2 + O - 1) / O);
@@ -125,6 +127,7 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
   mo.idleLoops = o.idleLoops;
   mo.maxLoops = o.maxLoops;
   mo.maxSolutions = o.maxPoints;
+  mo.tracker.maxSteps = o.maxSteps;
   const char* what = fibre ? "fibre" : "degree";
   if (o.progress)
     mo.progress = [&](int64_t n, int64_t loops) {
@@ -151,6 +154,7 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
   };
   MonodromyResult r;
   MonodromyCheckpoint carry;
+  int64_t lastCount = 0;
   for (int round = 0; round < o.traceRounds; ++round) {
     r = monodromySolve(s, q0, {s.chart().start}, mo, key);
     if (o.progress) std::fprintf(stderr, "\n");
@@ -170,18 +174,30 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
       w.maxGroup = groups ? *std::max_element(size.begin(), size.end()) : 0;
     }
     w.points = int64_t(reps.size());
-    TraceTestOptions to;
-    to.seed = o.seed + 1000003 * uint64_t(round + 1);
-    to.tracker = mo.tracker;
-    TraceTestResult tr = traceTest(s, q0, v, reps, trace, to);
+    // A path of the pencil that fails says nothing about completeness: the
+    // test is repeated on other pencil points (up to kTraceAttempts).
+    TraceTestResult tr;
+    for (int attempt = 0; attempt < kTraceAttempts; ++attempt) {
+      TraceTestOptions to;
+      to.seed = o.seed + 1000003 * uint64_t(round + 1) + 7919 * uint64_t(attempt);
+      to.tracker = mo.tracker;
+      tr = traceTest(s, q0, v, reps, trace, to);
+      ++w.traceTests;
+      if (tr.failedPaths == 0) break;
+    }
     w.traceResidual = tr.residual;
-    ++w.traceTests;
     w.complete = r.stop == MonodromyStop::Idle && tr.failedPaths == 0 && tr.residual < o.traceTolerance;
     if (w.complete || r.stop != MonodromyStop::Idle || r.loops >= o.maxLoops) break;
-    // Not complete: more loops, with more patience.
+    // Not complete: more loops, each round ended by a trace test (it costs two
+    // thirds of a loop); one loop more patience after a round that found
+    // nothing new, the first patience again after one that did.
+    bool found = int64_t(r.solutions.size()) > lastCount;
+    lastCount = int64_t(r.solutions.size());
     carry = r;
+    carry.idleLoops = 0;
+    carry.quietLoops = 0;
     mo.resume = &carry;
-    mo.idleLoops *= 2;
+    mo.idleLoops = found ? o.idleLoops : mo.idleLoops + 1;
   }
   w.loops = r.loops;
   w.stop = stopName(r.stop);

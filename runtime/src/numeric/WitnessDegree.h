@@ -14,11 +14,13 @@ namespace nagrt::numeric {
 /// Settings of a numerical run.
 struct WitnessOptions {
   uint64_t seed = 1;
-  int64_t idleLoops = 5;       ///< loops without news before the trace test
+  int64_t idleLoops = 2;       ///< loops without news before the trace test (one more after each round without news)
   int64_t maxLoops = 200;      ///< in all (rounds after a failed trace test included)
   int64_t maxPoints = 0;       ///< stop at this many points (0: none): then a lower bound
   double traceTolerance = 1e-6;  ///< a complete witness set's trace residual is below this
-  int traceRounds = 3;         ///< monodromy rounds, each ended by a trace test
+  int traceRounds = 12;        ///< monodromy rounds, each ended by a trace test
+  int64_t maxSteps = 2000;     ///< per path: a path that needs more is near a singularity; the loop drops it
+                               ///< (regular paths of these systems take 30-100 steps)
   std::string checkpoint;      ///< file to save the state to after every loop ("" none)
   bool resume = false;         ///< start from `checkpoint` when it exists
   bool progress = false;       ///< a line on stderr per loop
