@@ -27,6 +27,7 @@ struct Options {
   unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
   Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
   NumberDomain domain = NumberDomain::Real;  ///< internal: set per function by buildModule
+  bool complexKernels = true;  ///< algebraic networks also get eval/jac_theta in complex doubles (the tracker)
   std::vector<std::string> inputs;  ///< files read by the compilation, which an output must not replace
 };
 

@@ -212,7 +212,7 @@ std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const 
   if (d.modularOk) emitAlso(NumberDomain::Modular, o.lanes, "mod");
   // Complex values take two vectors; the tracker's batches are small (the
   // evaluation points of one image point), so 8 lanes suffice.
-  if (d.cls.cls != ir::AlgebraicClass::NonAlgebraic) emitAlso(NumberDomain::Complex, std::min(o.lanes, 8u), "complex");
+  if (o.complexKernels && d.cls.cls != ir::AlgebraicClass::NonAlgebraic) emitAlso(NumberDomain::Complex, std::min(o.lanes, 8u), "complex");
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

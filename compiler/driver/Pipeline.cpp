@@ -151,6 +151,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     cg.targetCpu = options.targetCpu;
     cg.lanes = options.lanes;
     cg.precision = options.single ? codegen::Precision::F32 : codegen::Precision::F64;
+    cg.complexKernels = !options.onlyDimFunctions;  // sweeps measure dimensions: no tracker
     if (std::string problem = codegen::validate(cg); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 namespace nagrt::numeric {
@@ -155,7 +156,10 @@ ParameterChart gaugeChart(const nag_model& m, const Gauge& g, uint64_t seed) {
 PullbackSystem::PullbackSystem(const nag_model& m, ParameterChart chart, int64_t points, uint64_t seed)
     : m_(m), chart_(std::move(chart)), points_(points), outputs_(m.output.size), P_(m.param_count) {
   if (!m.eval_complex || !m.jac_theta_complex)
-    throw Error(std::string("network '") + m.name + "' has no complex kernels (it is " + m.algebraic_class + ")");
+    throw Error(std::string("network '") + m.name + "' has no complex kernels for the path tracker: " +
+                (std::strcmp(m.algebraic_class, "non-algebraic") == 0
+                     ? std::string("it is non-algebraic")
+                     : std::string("it was compiled with --only-dim-functions (as sweeps do); compile it without")));
   Random rng(seed * 0x9E3779B97F4A7C15ull + 0x7B);
   x_ = randomVector(rng, points_ * m.input_size);
   int64_t n = coordinates();
