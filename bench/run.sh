@@ -10,3 +10,4 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/eval_bench.p
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/jac_bench.py "$(pwd)/$build/bin/nagc" "$out"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/dim_bench.py "$(pwd)/$build/bin/nagc" "$out"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/algebra.py "$(pwd)/$build/bin/nagc" "$out"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/degree.py "$(pwd)/$build/bin/nagc" "$out"

@@ -1,6 +1,7 @@
 // WitnessDegree.cpp — pseudo-witness sets of a neurovariety: monodromy, trace test, fibre groups, checkpoints.
 #include "numeric/WitnessDegree.h"
 
+#include "numeric/KeyIndex.h"
 #include "numeric/Pullback.h"
 
 #include "Runtime.h"
@@ -93,25 +94,23 @@ double norm(const std::vector<cplx>& v) {
   return n;
 }
 
-// Groups solutions by image point (relative max-norm tolerance): index of the group of each.
+// Groups solutions by image point (relative max-norm tolerance, KeyIndex):
+// the index of the group of each.
 std::vector<int64_t> groupByImage(const PullbackSystem& s, const std::vector<std::vector<cplx>>& sols, double tol,
                                   int64_t& groups) {
-  std::vector<std::vector<cplx>> images;
+  KeyIndex index(0x5EED, tol);
   std::vector<int64_t> group(sols.size(), -1);
   for (size_t i = 0; i < sols.size(); ++i) {
     std::vector<cplx> y = s.image(sols[i].data());
-    double scale = std::max(1.0, norm(y));
-    for (size_t g = 0; g < images.size() && group[i] < 0; ++g) {
-      double d = 0;
-      for (size_t j = 0; j < y.size(); ++j) d = std::max(d, std::abs(y[j] - images[g][j]));
-      if (d <= tol * scale) group[i] = int64_t(g);
-    }
-    if (group[i] < 0) {
-      group[i] = int64_t(images.size());
-      images.push_back(std::move(y));
+    KeyIndex::Match m = index.nearest(y);
+    if (m.index >= 0 && m.distance <= tol) {
+      group[i] = m.index;
+    } else {
+      group[i] = index.size();
+      index.insert(y);
     }
   }
-  groups = int64_t(images.size());
+  groups = index.size();
   return group;
 }
 
