@@ -15,7 +15,9 @@ literature value. Not run by `make test`. Writes OUTDIR/degree.md and .json.
 """
 import json
 import os
+import pty
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -69,6 +71,35 @@ def timed(cmd, cwd, limit=None, env=None):
         return None, out, err, time.perf_counter() - s
 
 
+def timed_tty(cmd, cwd, limit):
+    """(returncode, output, seconds) of cmd on a pseudo-terminal, so that a program which buffers a pipe
+    (Macaulay2 does) writes line by line and the progress before a stop at `limit` is kept; None when stopped."""
+    master, slave = pty.openpty()
+    s = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    chunks, stopped = [], False
+    while True:
+        left = limit - (time.perf_counter() - s)
+        if left <= 0:
+            os.killpg(p.pid, signal.SIGKILL)  # the process group we started
+            stopped = True
+            break
+        if select.select([master], [], [], min(left, 1.0))[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the terminal closed: the program ended
+                break
+            if not data:
+                break
+            chunks.append(data)
+    rc = p.wait()
+    t = time.perf_counter() - s
+    os.close(master)
+    out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
+    return (None if stopped else rc), out, t
+
+
 def run_nagc(exe, work):
     rc, out, err, t = timed([exe, "degree", "--method", "monodromy", "--json"], work, NAGC_LIMIT)
     row = {"nagc_s": t}
@@ -93,9 +124,9 @@ def run_m2(exe, info, work, base):
     script = os.path.join(work, base + ".m2")
     with open(script, "w") as f:
         f.write(M2_TEMPLATE % (head, info["input_size"], info["P"]))
-    rc, out, err, t = timed(["M2", "--script", script], work, M2_LIMIT)
+    rc, out, t = timed_tty(["M2", "--script", script], work, M2_LIMIT)
     with open(os.path.join(work, base + ".m2.log"), "w") as f:
-        f.write(out + err)
+        f.write(out)
     found = [int(k) for k in re.findall(r"Points found: (\d+)", out)]
     row = {"m2_wall_s": t, "m2_points_found": found[-1] if found else None,
            "m2_failed_trace_tests": len(re.findall(r"Failed trace test", out)),
@@ -108,7 +139,7 @@ def run_m2(exe, info, work, base):
         row.update(m2_status="ok", m2_degree=int(m.group(1)), m2_s=float(m.group(2)))
     else:
         why = "signal %d" % -rc if rc < 0 else "exit %d" % rc
-        row.update(m2_status="failed (%s): %s" % (why, (out + err).strip()[-200:]), m2_degree=None, m2_s=None)
+        row.update(m2_status="failed (%s): %s" % (why, out.strip()[-200:]), m2_degree=None, m2_s=None)
     return row
 
 
@@ -118,10 +149,43 @@ def verdict(deg, expected, lower=False):
     return ("right" if deg == expected else "WRONG") + (" (lower bound)" if lower else "")
 
 
+def ratios(row):
+    """M2 time over nagc's whole command, and over nagc's first run alone ("> x" when M2 was stopped)."""
+    if row["nagc_status"] != "ok":
+        return "", ""
+    t1 = row["nagc_runs"][0]["seconds"] if row["nagc_runs"] else None
+    if row.get("m2_s") is not None:
+        return "%.1fx" % (row["m2_s"] / row["nagc_s"]), ("%.1fx" % (row["m2_s"] / t1) if t1 else "")
+    if row.get("m2_status") == "timeout":
+        return "> %.1fx" % (M2_LIMIT / row["nagc_s"]), ("> %.1fx" % (M2_LIMIT / t1) if t1 else "")
+    return "", ""
+
+
+def table_row(row, have_m2):
+    if row["nagc_status"] == "ok":
+        runs = ", ".join("%s in %.2f s" % (r["points"], r["seconds"]) for r in row["nagc_runs"])
+        ntext = "%s%s, %s (%.2f s; runs: %s)" % ("≥ " if row["nagc_lower_bound"] else "", row["nagc_degree"],
+                                                row["nagc_right"], row["nagc_s"], runs)
+        lost = sum(r["failed_paths"] or 0 for r in row["nagc_runs"])
+        if lost:
+            ntext += "; failed paths %d of %d" % (lost, sum(r["paths"] or 0 for r in row["nagc_runs"]))
+    else:
+        ntext = "%s (%.2f s)" % (row["nagc_status"], row["nagc_s"])
+    if row.get("m2_status") == "ok":
+        mtext = "%d, %s (%.2f s)" % (row["m2_degree"], row["m2_right"], row["m2_s"])
+    elif row.get("m2_status") == "timeout":
+        mtext = "> %d s (stopped; %s points found)" % (M2_LIMIT, row.get("m2_points_found") or "no")
+    else:
+        mtext = row["m2_status"]
+    if have_m2 and (row["m2_failed_trace_tests"] or row["m2_paths_lost"]):
+        mtext += "; failed trace tests %d, paths lost %d" % (row["m2_failed_trace_tests"], row["m2_paths_lost"])
+    return "| %s | %s | %s | %s | %s | %s |" % ((row["case"], row["expected_degree"], ntext, mtext) + ratios(row))
+
+
 def main():
     work = os.path.join(OUT, "degree-work")
     os.makedirs(work, exist_ok=True)
-    rows, data = [], []
+    data = []
     have_m2 = shutil.which("M2") is not None
     for name, src, defs, expected in CASES:
         base = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
@@ -138,38 +202,17 @@ def main():
             row["m2_right"] = verdict(row["m2_degree"], expected, row["m2_incomplete"])
         else:
             row.update(m2_status="Macaulay2 not installed", m2_degree=None, m2_s=None)
-        ratio = ""
-        if row["nagc_status"] == "ok":
-            if row.get("m2_s") is not None:
-                ratio = "%.1fx" % (row["m2_s"] / row["nagc_s"])
-            elif row.get("m2_status") == "timeout":
-                ratio = "> %.1fx" % (M2_LIMIT / row["nagc_s"])
-        row["ratio"] = ratio
+        row["ratio"], row["ratio_seed1"] = ratios(row)
         data.append(row)
-        if row["nagc_status"] == "ok":
-            runs = ", ".join("%s in %.2f s" % (r["points"], r["seconds"]) for r in row["nagc_runs"])
-            ntext = "%s%s, %s (%.2f s; runs: %s)" % ("≥ " if row["nagc_lower_bound"] else "", row["nagc_degree"],
-                                                    row["nagc_right"], row["nagc_s"], runs)
-        else:
-            ntext = "%s (%.2f s)" % (row["nagc_status"], row["nagc_s"])
-        if row.get("m2_status") == "ok":
-            mtext = "%d, %s (%.2f s)" % (row["m2_degree"], row["m2_right"], row["m2_s"])
-        elif row.get("m2_status") == "timeout":
-            mtext = "> %d s (stopped; %s points found)" % (M2_LIMIT, row.get("m2_points_found"))
-        else:
-            mtext = row["m2_status"]
-        if have_m2 and (row["m2_failed_trace_tests"] or row["m2_paths_lost"]):
-            mtext += "; failed trace tests %d, paths lost %d" % (row["m2_failed_trace_tests"], row["m2_paths_lost"])
-        rows.append("| %s | %s | %s | %s | %s |" % (name, expected, ntext, mtext, ratio))
-        print(rows[-1], flush=True)
+        print(table_row(row, have_m2), flush=True)
     load = os.getloadavg()
     lines = ["# degree by monodromy: nagc vs Macaulay2 numericalImageDegree on nagc's export",
              "", "nagc: `degree --method monodromy` (two seeds, whole command timed, default threads). "
              "Macaulay2: `numericalImageDegree` with its defaults (one run, one thread), timed inside M2 "
              "(start-up excluded); stopped at %d s per network (wall time). %d cores, load average at the end %.2f." % (
                  M2_LIMIT, os.cpu_count(), load[0]), "",
-             "| network | degree (literature) | nagc degree (seconds) | Macaulay2 degree (seconds) | M2 / nagc |",
-             "|---|---|---|---|---|"] + rows
+             "| network | degree (literature) | nagc degree (seconds) | Macaulay2 degree (seconds) | M2 / nagc | M2 / nagc seed-1 run |",
+             "|---|---|---|---|---|---|"] + [table_row(r, have_m2) for r in data]
     write_report(OUT, "degree", data, lines)
 
 
