@@ -60,6 +60,32 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
   Pencil pencil{&solutions, &toS1, &toS2, &options.tracker, std::vector<PathResult>(2 * count)};
   nagrt_parallel_for(2 * count, trackPencil, &pencil);
   r.pathsTracked = 2 * count;
+  // One failed path makes the test say nothing, and among 2 deg paths a few
+  // fail (a near-singular passage in double precision): each failed path is
+  // tracked again with careful steps, then around a detour through a random
+  // point of the pencil's plane, before it counts as failed.
+  TrackerOptions careful = options.tracker;
+  careful.maxStep = options.tracker.maxStep / 5;
+  careful.initialStep = std::min(options.tracker.initialStep, careful.maxStep);
+  careful.predictorTarget = options.tracker.predictorTarget / 10;
+  careful.maxSteps = std::max<int64_t>(options.tracker.maxSteps, 1) * 10;
+  for (int64_t k = 0; k < 2 * count; ++k) {
+    if (pencil.results[k].status == PathStatus::Success) continue;
+    const std::vector<cplx>& start = solutions[size_t(k % count)];
+    const std::vector<cplx>& target = k < count ? q1 : q2;
+    ++r.retriedPaths;
+    PathResult again = trackPath(SegmentHomotopy(system, q0, target), start.data(), careful);
+    for (int detour = 0; again.status != PathStatus::Success && detour < 2; ++detour) {
+      std::vector<cplx> mid(q0);
+      cplx s = 0.5 * (k < count ? r.s1 : r.s2) + 0.5 * pencilPoint(rng);
+      for (int64_t j = 0; j < p; ++j) mid[j] += s * direction[j] + 0.5 * randomComplex(rng) * direction[j] * cplx(0, 1);
+      PathResult half = trackPath(SegmentHomotopy(system, q0, mid), start.data(), careful);
+      if (half.status == PathStatus::Success)
+        again = trackPath(SegmentHomotopy(system, mid, target), half.x.data(), careful);
+    }
+    r.pathsTracked += 1;
+    if (again.status == PathStatus::Success) pencil.results[k] = std::move(again);
+  }
 
   // Sums of the trace over the three witness sets, and the sums of their sizes for the scale.
   std::vector<cplx>* sums[3] = {&r.trace0, &r.trace1, &r.trace2};

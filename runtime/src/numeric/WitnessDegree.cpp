@@ -185,6 +185,7 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
       if (tr.failedPaths == 0) break;
     }
     w.traceResidual = tr.residual;
+    w.traceRetried = tr.retriedPaths;
     w.complete = r.stop == MonodromyStop::Idle && tr.failedPaths == 0 && tr.residual < o.traceTolerance;
     if (w.complete || r.stop != MonodromyStop::Idle || r.loops >= o.maxLoops) break;
     // Not complete: more loops, each round ended by a trace test (it costs two
@@ -225,7 +226,9 @@ std::string describe(const WitnessRun& w) {
   for (const auto& [name, count] : w.statuses)
     if (name != std::string("success")) out << " (" << count << " " << name << ")";
   std::snprintf(buf, sizeof buf, "%.1e", w.traceResidual);
-  out << ", trace residual " << (w.traceTests ? buf : "not run") << ": "
+  out << ", trace residual " << (w.traceTests ? buf : "not run");
+  if (w.traceRetried) out << " (" << w.traceRetried << " pencil paths retried)";
+  out << ": "
       << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
   if (w.loopCollisions || w.nearCollisions)
     out << "; " << w.loopCollisions << " path jumps, " << w.nearCollisions << " near collisions";
