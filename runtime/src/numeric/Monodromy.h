@@ -99,7 +99,8 @@ struct TraceTestResult {
   std::vector<cplx> trace0, trace1, trace2;  ///< tr(0), tr(s1), tr(s2)
   int64_t pathsTracked = 0;
   int64_t failedPaths = 0;  ///< paths that did not end at a regular solution (after their retries)
-  int64_t retriedPaths = 0; ///< paths tracked again (careful steps, then detours) after a first failure
+  int64_t retriedPaths = 0; ///< paths tracked again (careful steps, then detours) after a failure or a jump
+  int64_t jumpedPaths = 0;  ///< pairs of paths of one pencil point that ended at one solution (then retracked)
 };
 
 /// The trace test for a family whose parameters are offsets of parallel linear slices: moves q along q0 + s v for

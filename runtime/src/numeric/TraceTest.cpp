@@ -1,4 +1,5 @@
 // TraceTest.cpp — traceTest: move parallel slices along a pencil and check that the trace of the witness set is affine.
+#include "numeric/KeyIndex.h"
 #include "numeric/Monodromy.h"
 
 #include "Runtime.h"
@@ -85,6 +86,48 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
     }
     r.pathsTracked += 1;
     if (again.status == PathStatus::Success) pencil.results[k] = std::move(again);
+  }
+  // Two paths of one pencil point ending at one solution jumped (dense
+  // solution sets, large degrees): both are tracked again with careful steps;
+  // a jump that remains voids the test.
+  for (int which = 0; which < 2; ++which) {
+    for (int pass = 0; pass < 2; ++pass) {
+      KeyIndex seen(options.seed + 17 * uint64_t(which), 1e-8);
+      std::vector<int64_t> owner;
+      std::vector<int64_t> jumped;
+      for (int64_t i = 0; i < count; ++i) {
+        const PathResult& res = pencil.results[size_t(which * count + i)];
+        if (res.status != PathStatus::Success) continue;
+        KeyIndex::Match m = seen.nearest(res.x);
+        if (m.index >= 0 && m.distance <= 1e-8) {
+          jumped.push_back(owner[size_t(m.index)]);
+          jumped.push_back(i);
+        } else {
+          seen.insert(res.x);
+          owner.push_back(i);
+        }
+      }
+      if (jumped.empty()) break;
+      r.jumpedPaths += int64_t(jumped.size()) / 2;
+      const std::vector<cplx>& target = which == 0 ? q1 : q2;
+      for (int64_t i : jumped) {
+        PathResult again = trackPath(SegmentHomotopy(system, q0, target), solutions[size_t(i)].data(), careful);
+        ++r.retriedPaths;
+        ++r.pathsTracked;
+        pencil.results[size_t(which * count + i)] = std::move(again);
+      }
+      if (pass == 1) {
+        // Still the same solution twice: count the pair as failed.
+        KeyIndex check(options.seed + 29, 1e-8);
+        for (int64_t i = 0; i < count; ++i) {
+          PathResult& res = pencil.results[size_t(which * count + i)];
+          if (res.status != PathStatus::Success) continue;
+          KeyIndex::Match m = check.nearest(res.x);
+          if (m.index >= 0 && m.distance <= 1e-8) res.status = PathStatus::StepTooSmall;
+          else check.insert(res.x);
+        }
+      }
+    }
   }
 
   // Sums of the trace over the three witness sets, and the sums of their sizes for the scale.
