@@ -21,7 +21,7 @@ unit_failed=$(grep -oE '[0-9]+ tests failed' "$unit_out" | grep -oE '^[0-9]+' ||
 rm -f "$unit_out"
 
 # A short fuzz run of each libFuzzer target (tests/fuzz/README.md); NAGC_FUZZ_SECONDS=0 skips it.
-fuzz_seconds=${NAGC_FUZZ_SECONDS:-30}
+fuzz_seconds=${NAGC_FUZZ_SECONDS:-15}
 fuzz_passed=0 fuzz_failed=0 fuzz_status=0
 if [ "$fuzz_seconds" != 0 ]; then
   echo
