@@ -8,7 +8,6 @@
 #include "CliSupport.h"
 #include "Dim.h"
 #include "exact/Fibre.h"
-#include "exact/Interpolate.h"
 #include "numeric/Pullback.h"
 #include "numeric/WitnessDegree.h"
 
@@ -391,19 +390,18 @@ PointCount countPoints(const nag_model& m, const Dimension& d, int64_t unexplain
   }
   c.ran = true;
   c.stabilizer = g.stabilizer;
-  // Seeds until two runs are complete, as for `degree` (AlgebraCli, kMaxWitnessRuns).
-  std::vector<int64_t> complete;
-  int64_t most = 0;
-  bool uniform = true;
-  for (uint64_t k = 0; k < kMaxWitnessRuns && complete.size() < 2; ++k) {
-    if (k >= 2 && o.maxPoints) break;
+  c.runs = numeric::runSeeds(seed, o.maxPoints > 0, [&](uint64_t s) {
     numeric::WitnessOptions w;
-    w.seed = seed + k;
+    w.seed = s;
     w.maxLoops = o.maxLoops;
     w.maxPoints = o.maxPoints;
     w.progress = o.progress;
-    c.runs.push_back(numeric::fibrePoints(m, d.m, span, w, c.setup));
-    const numeric::WitnessRun& run = c.runs.back();
+    return numeric::fibrePoints(m, d.m, span, w, c.setup);
+  });
+  std::vector<int64_t> complete;
+  int64_t most = 0;
+  bool uniform = true;
+  for (const numeric::WitnessRun& run : c.runs) {
     most = std::max(most, run.maxGroup);
     if (!run.complete) continue;
     uniform = uniform && run.minGroup == run.maxGroup;

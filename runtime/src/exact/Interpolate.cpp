@@ -387,19 +387,19 @@ void interpolationRoute(const nag_model& m, const DegreeOptions& o, DegreeResult
                       " mod " + std::to_string(p2) + "); a generic projection has a 1-dimensional kernel at its degree");
 }
 
-// The numerical route: seeds until two runs are complete (at most
-// kMaxWitnessRuns); `r` gets every run and the verdict.
+// The numerical route: seeds until two runs are complete (numeric::runSeeds);
+// `r` gets every run and the verdict.
 void monodromyRoute(const nag_model& m, const DegreeOptions& o, int64_t spanBound, DegreeResult& r) {
+  r.monodromy = numeric::runSeeds(o.seed, o.witness.maxPoints > 0, [&](uint64_t seed) {
+    numeric::WitnessOptions w = o.witness;
+    w.seed = seed;
+    w.progress = o.progress;
+    if (!w.checkpoint.empty()) w.checkpoint += "." + std::to_string(seed);
+    return numeric::witnessDegree(m, r.dimension, spanBound, w, r.witness);
+  });
   std::vector<int64_t> complete;
   int64_t most = 0;
-  for (uint64_t k = 0; k < kMaxWitnessRuns && complete.size() < 2; ++k) {
-    if (k >= 2 && o.witness.maxPoints) break;  // a point limit makes every run a lower bound
-    numeric::WitnessOptions w = o.witness;
-    w.seed = o.seed + k;
-    w.progress = o.progress;
-    if (!w.checkpoint.empty()) w.checkpoint += "." + std::to_string(w.seed);
-    r.monodromy.push_back(numeric::witnessDegree(m, r.dimension, spanBound, w, r.witness));
-    const numeric::WitnessRun& run = r.monodromy.back();
+  for (const numeric::WitnessRun& run : r.monodromy) {
     if (run.complete) complete.push_back(run.points);
     most = std::max(most, run.points);
   }

@@ -95,11 +95,6 @@ struct DegreeOptions {
 /// degree found has at most this many columns (seconds of FFLAS rank).
 constexpr int64_t kAutoCheckColumns = 3000;
 
-/// Monodromy runs (seeds) tried until two are complete: an incomplete run
-/// (a path failure near a bad slice, a failed trace test) is listed, and the
-/// next seed runs.
-constexpr uint64_t kMaxWitnessRuns = 4;
-
 /// One interpolation run: a prime, a seed, the matrices tried.
 struct DegreeRun {
   uint64_t prime = 0, seed = 0;

@@ -217,6 +217,17 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
 
 }  // namespace
 
+std::vector<WitnessRun> runSeeds(uint64_t seed, bool pointLimit, const std::function<WitnessRun(uint64_t)>& run) {
+  std::vector<WitnessRun> runs;
+  int complete = 0;
+  for (uint64_t k = 0; k < kMaxWitnessRuns && complete < 2; ++k) {
+    if (k >= 2 && pointLimit) break;
+    runs.push_back(run(seed + k));
+    complete += runs.back().complete ? 1 : 0;
+  }
+  return runs;
+}
+
 std::string describe(const WitnessRun& w) {
   char buf[64];
   std::ostringstream out;

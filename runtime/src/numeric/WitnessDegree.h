@@ -43,6 +43,13 @@ struct WitnessRun {
   int64_t solutions = 0, minGroup = 0, maxGroup = 0;
 };
 
+/// Runs seeds until two runs are complete (an incomplete run, from a path
+/// failure near a bad slice or a failed trace test, is kept and the next seed
+/// runs): run(seed) for seed, seed + 1, ..., at most kMaxWitnessRuns, and only
+/// two with a point limit (every run is then a lower bound). All runs, in order.
+constexpr uint64_t kMaxWitnessRuns = 4;
+std::vector<WitnessRun> runSeeds(uint64_t seed, bool pointLimit, const std::function<WitnessRun(uint64_t)>& run);
+
 /// One line for a report: points (fibre runs: solutions per image point), loops, paths and how the failed ones
 /// ended, the trace residual, complete or a lower bound, near collisions, seconds.
 std::string describe(const WitnessRun& w);
