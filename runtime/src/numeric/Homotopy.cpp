@@ -20,26 +20,37 @@ cplx integerPower(cplx z, int k) {
 
 }  // namespace
 
-SegmentHomotopy::SegmentHomotopy(const ParametricSystem& system, std::vector<cplx> q0, std::vector<cplx> q1)
-    : system_(system), q0_(std::move(q0)), dq_(std::move(q1)) {
+SegmentHomotopy::SegmentHomotopy(const ParametricSystem& system, std::vector<cplx> q0, std::vector<cplx> q1, cplx g0,
+                                 cplx g1)
+    : system_(system), q0_(std::move(q0)), dq_(std::move(q1)), g0_(g0), g1_(g1), straight_(g0 == g1) {
   int64_t p = system_.parameters();
   if (int64_t(q0_.size()) != p || int64_t(dq_.size()) != p)
     throw Error("internal error: SegmentHomotopy needs " + std::to_string(p) + " parameters at each end, got " +
                 std::to_string(q0_.size()) + " and " + std::to_string(dq_.size()));
+  if (g0 == 0.0 || g1 == 0.0) throw Error("internal error: SegmentHomotopy needs nonzero gammas");
   for (int64_t j = 0; j < p; ++j) dq_[j] -= q0_[j];
 }
 
 void SegmentHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const {
   const int64_t n = system_.unknowns(), p = system_.parameters();
-  std::vector<cplx> q(p), jq(ht ? n * p : 0);
-  for (int64_t j = 0; j < p; ++j) q[j] = q0_[j] + t * dq_[j];
+  // w(t) = t g1 / d, d = t g1 + (1-t) g0, w'(t) = g0 g1 / d^2.
+  cplx w = t, dw = 1.0;
+  if (!straight_) {
+    const cplx d = t * g1_ + (1.0 - t) * g0_;
+    w = t * g1_ / d;
+    dw = g0_ * g1_ / (d * d);
+  }
+  thread_local std::vector<cplx> q, jq;  // reused: the tracker calls this millions of times
+  q.resize(size_t(p));
+  if (ht) jq.resize(size_t(n * p));
+  for (int64_t j = 0; j < p; ++j) q[j] = q0_[j] + w * dq_[j];
   system_.evaluate(x, q.data(), h, hx, ht ? jq.data() : nullptr);
   if (!ht) return;
-  // dH/dt = dF/dq . dq/dt
+  // dH/dt = dF/dq . dq/dw . dw/dt
   for (int64_t i = 0; i < n; ++i) {
     cplx s = 0;
     for (int64_t j = 0; j < p; ++j) s += jq[i * p + j] * dq_[j];
-    ht[i] = s;
+    ht[i] = s * dw;
   }
 }
 

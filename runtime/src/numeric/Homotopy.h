@@ -32,19 +32,24 @@ struct ParametricSystem {
   virtual void evaluate(const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) const = 0;
 };
 
-/// The parameter homotopy F(x; (1-t) q0 + t q1) = 0. With q0, q1 complex and random the segment misses the
-/// discriminant with probability one (the gamma trick for parameter homotopies). Keeps references: the system
-/// must outlive it.
+/// The parameter homotopy F(x; q0 + w(t) (q1 - q0)) = 0 with w(t) = t g1 / (t g1 + (1-t) g0): for g0 = g1 the
+/// segment (1-t) q0 + t q1; otherwise an arc of the complex line through q0 and q1 from w = 0 to w = 1, the same
+/// ends by another way (two arcs q0 -> q1 -> q0 with different g's are a loop around the branch points between
+/// them: the edges of a monodromy graph). With q0, q1 complex and random the path misses the discriminant with
+/// probability one (the gamma trick for parameter homotopies). Keeps references: the system must outlive it.
 class SegmentHomotopy : public Homotopy {
 public:
-  /// The segment from q0 to q1 (each of system.parameters() values).
-  SegmentHomotopy(const ParametricSystem& system, std::vector<cplx> q0, std::vector<cplx> q1);
+  /// The path from q0 to q1 (each of system.parameters() values); g0, g1 nonzero.
+  SegmentHomotopy(const ParametricSystem& system, std::vector<cplx> q0, std::vector<cplx> q1, cplx g0 = 1.0,
+                  cplx g1 = 1.0);
   int64_t size() const override { return system_.unknowns(); }
   void evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const override;
 
 private:
   const ParametricSystem& system_;
-  std::vector<cplx> q0_, dq_;  ///< q(t) = q0 + t dq
+  std::vector<cplx> q0_, dq_;  ///< q(t) = q0 + w(t) dq
+  cplx g0_, g1_;
+  bool straight_;              ///< g0 == g1: w(t) = t
 };
 
 /// f = F(x) (n values) and, when jx is non-null, jx = dF/dx (n x n, row-major). Thread-safe.

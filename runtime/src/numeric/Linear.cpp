@@ -13,6 +13,9 @@ namespace {
 // std::complex<double> and LAPACK's complex double share their layout (two doubles, real part first).
 lapack_complex_double* lapackData(std::vector<cplx>& v) { return reinterpret_cast<lapack_complex_double*>(v.data()); }
 
+// |z| without hypot's overflow guard (entries here are far below 1e150).
+double modulus(cplx z) { return std::sqrt(z.real() * z.real() + z.imag() * z.imag()); }
+
 }  // namespace
 
 static_assert(sizeof(lapack_int) == sizeof(int), "LuSolver keeps pivots as int (LP64 LAPACK)");
@@ -24,7 +27,7 @@ bool LuSolver::factor(const cplx* a) {
   norm_ = 0;
   for (int64_t i = 0; i < n_; ++i) {
     double row = 0;
-    for (int64_t j = 0; j < n_; ++j) row += std::abs(a[i * n_ + j]);
+    for (int64_t j = 0; j < n_; ++j) row += modulus(a[i * n_ + j]);
     norm_ = std::max(norm_, row);
   }
   std::copy(a, a + n_ * n_, lu_.begin());
@@ -50,9 +53,10 @@ double LuSolver::inverseCondition() {
 }
 
 double normInf(const cplx* v, int64_t n) {
+  // The largest |v_i|^2, one square root: std::abs (hypot, guarded against overflow) was 7% of a run.
   double m = 0;
-  for (int64_t i = 0; i < n; ++i) m = std::max(m, std::abs(v[i]));
-  return m;
+  for (int64_t i = 0; i < n; ++i) m = std::max(m, v[i].real() * v[i].real() + v[i].imag() * v[i].imag());
+  return std::sqrt(m);
 }
 
 }  // namespace nagrt::numeric

@@ -1,4 +1,4 @@
-// Monodromy.cpp — monodromySolve: triangle loops in parameter space, deduplication by key after Newton refinement.
+// Monodromy.cpp — monodromySolve: a graph of parameter points whose arcs track every solution once, deduplication by key.
 #include "numeric/Monodromy.h"
 
 #include "Runtime.h"
@@ -15,44 +15,21 @@ namespace nagrt::numeric {
 
 namespace {
 
-// One loop's work for the threads: solution k goes around the three legs; its endpoint and how each leg ended.
-struct Loop {
-  const std::vector<std::vector<cplx>>* solutions;
-  const SegmentHomotopy* legs[3];
+// One wave's work for the threads: path k starts at solution `source[k]` of node `from[k]` and follows edge
+// `edge[k]`; its endpoint and how it ended.
+struct Wave {
+  const std::vector<std::vector<cplx>>* starts;
+  const std::vector<int64_t>* edgeOf;
+  const std::vector<SegmentHomotopy>* arcs;
   const TrackerOptions* tracker;
-  std::vector<std::vector<cplx>> endpoints;
-  std::vector<std::array<PathStatus, 3>> statuses;
-  std::vector<int> legsRun;  // legs tracked: up to the first that failed
-  std::vector<char> back;    // all three legs succeeded: the endpoint is a solution at q0
+  std::vector<PathResult> results;
 };
 
-void runLoop(void* ctx, int64_t begin, int64_t end) {
-  Loop& loop = *static_cast<Loop*>(ctx);
-  for (int64_t k = begin; k < end; ++k) {
-    std::vector<cplx> x = (*loop.solutions)[k];
-    int leg = 0;
-    for (; leg < 3; ++leg) {
-      PathResult r = trackPath(*loop.legs[leg], x.data(), *loop.tracker);
-      loop.statuses[k][leg] = r.status;
-      if (r.status != PathStatus::Success) break;
-      x = std::move(r.x);
-    }
-    loop.legsRun[k] = std::min(leg + 1, 3);
-    loop.back[k] = leg == 3;
-    if (leg == 3) loop.endpoints[k] = std::move(x);
-  }
-}
-
-// Adds x unless its key is known; records near collisions. Returns the index of the solution x is (new or old).
-int64_t admit(const std::vector<cplx>& x, const KeyFn& key, KeyIndex& index, double tolerance, MonodromyResult& r) {
-  std::vector<cplx> k = key ? key(x.data()) : x;
-  KeyIndex::Match m = index.nearest(k);
-  if (m.index >= 0 && m.distance <= tolerance) return m.index;
-  int64_t added = index.size();
-  if (m.index >= 0) r.nearCollisions.push_back(NearCollision{m.index, added, m.distance});
-  index.insert(k);
-  r.solutions.push_back(x);
-  return added;
+void runWave(void* ctx, int64_t begin, int64_t end) {
+  Wave& wave = *static_cast<Wave*>(ctx);
+  for (int64_t k = begin; k < end; ++k)
+    wave.results[size_t(k)] = trackPath((*wave.arcs)[size_t((*wave.edgeOf)[size_t(k)])],
+                                        (*wave.starts)[size_t(k)].data(), *wave.tracker);
 }
 
 // A random parameter point: scale times 10^(u decades), u uniform on [0, 1], times a complex number per parameter
@@ -64,6 +41,71 @@ std::vector<cplx> randomPoint(Random& rng, int64_t p, double scale, double decad
   return q;
 }
 
+// The graph of a run: node parameters, solutions and key indices (node 0 is q0 and holds r.solutions).
+class Graph {
+public:
+  Graph(const std::vector<cplx>& q0, MonodromyResult& r, const MonodromyOptions& o, const KeyFn& key)
+      : q0_(q0), r_(r), o_(o), key_(key) {}
+
+  std::vector<cplx>& parameters(int64_t node) { return node == 0 ? q0_ : r_.nodes[size_t(node - 1)]; }
+  std::vector<std::vector<cplx>>& solutions(int64_t node) {
+    return node == 0 ? r_.solutions : r_.nodeSolutions[size_t(node - 1)];
+  }
+  int64_t nodes() const { return 1 + int64_t(r_.nodes.size()); }
+
+  /// Rebuilds the key indices from the solutions (a fresh or resumed run).
+  void index() {
+    indices_.clear();
+    for (int64_t v = 0; v < nodes(); ++v) {
+      indices_.emplace_back(o_.seed + 7919 * uint64_t(v), o_.tolerance);
+      for (const std::vector<cplx>& x : solutions(v)) indices_.back().insert(keyOf(x));
+    }
+  }
+
+  /// Adds x to node v unless its key is known there; records near collisions at q0. The index of the solution x is.
+  int64_t admit(int64_t v, const std::vector<cplx>& x) {
+    std::vector<cplx> k = keyOf(x);
+    KeyIndex& index = indices_[size_t(v)];
+    KeyIndex::Match m = index.nearest(k);
+    if (m.index >= 0 && m.distance <= o_.tolerance) return m.index;
+    int64_t added = index.size();
+    if (m.index >= 0 && v == 0) r_.nearCollisions.push_back(NearCollision{m.index, added, m.distance});
+    index.insert(k);
+    solutions(v).push_back(x);
+    return added;
+  }
+
+  /// A new node at a random point, joined both ways to q0 and to the previous node (if any).
+  void addNode(Random& rng, double scale) {
+    const int64_t p = int64_t(q0_.size());
+    const int64_t v = nodes();
+    r_.nodes.push_back(randomPoint(rng, p, scale, o_.radiusDecades));
+    r_.nodeSolutions.emplace_back();
+    indices_.emplace_back(o_.seed + 7919 * uint64_t(v), o_.tolerance);
+    std::vector<int64_t> neighbours{0};
+    if (v >= 2) neighbours.push_back(v - 1);
+    for (int64_t u : neighbours)
+      for (int way = 0; way < 2; ++way) {
+        MonodromyEdge e;
+        e.from = way == 0 ? u : v;
+        e.to = way == 0 ? v : u;
+        e.g0 = randomUnitComplex(rng);
+        e.g1 = randomUnitComplex(rng);
+        r_.edges.push_back(std::move(e));
+      }
+    ++r_.loops;
+  }
+
+private:
+  std::vector<cplx> keyOf(const std::vector<cplx>& x) const { return key_ ? key_(x.data()) : x; }
+
+  std::vector<cplx> q0_;
+  MonodromyResult& r_;
+  const MonodromyOptions& o_;
+  const KeyFn& key_;
+  std::vector<KeyIndex> indices_;
+};
+
 }  // namespace
 
 MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector<cplx>& q0,
@@ -74,61 +116,92 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
     throw Error("internal error: monodromySolve got " + std::to_string(q0.size()) + " parameters, the system has " +
                 std::to_string(p));
   MonodromyResult r;
-  KeyIndex index(options.seed, options.tolerance);
+  Graph graph(q0, r, options, key);
   Random rng(options.seed);
+  const double scale = std::max(1.0, normInf(q0.data(), p));
   if (options.resume) {
     static_cast<MonodromyCheckpoint&>(r) = *options.resume;
     rng = Random(r.rngState);
-    for (const std::vector<cplx>& x : r.solutions) index.insert(key ? key(x.data()) : x);
+    graph.index();
   } else {
+    graph.index();
     for (const std::vector<cplx>& x : start) {
       if (int64_t(x.size()) != n)
         throw Error("internal error: a start solution has " + std::to_string(x.size()) + " values, the system " +
                     std::to_string(n) + " unknowns");
-      admit(x, key, index, options.tolerance, r);
+      graph.admit(0, x);
     }
+    // The triangle q0, q1, q2 with its six arcs (one node and its two arcs under a loop limit of 1).
+    for (int64_t v = 0; v < std::min<int64_t>(2, std::max<int64_t>(options.maxLoops, 1)); ++v) graph.addNode(rng, scale);
     r.rngState = rng.state();
   }
-  const double scale = std::max(1.0, normInf(q0.data(), p));
   auto full = [&] { return options.maxSolutions > 0 && int64_t(r.solutions.size()) >= options.maxSolutions; };
   for (;;) {
     if (full()) {
       r.stop = MonodromyStop::SolutionLimit;
       break;
     }
-    if (r.idleLoops >= options.idleLoops || r.quietLoops >= options.quietLoops || r.solutions.empty()) {
+    if (r.solutions.empty()) {
       r.stop = MonodromyStop::Idle;
       break;
     }
-    if (r.loops >= options.maxLoops) {
-      r.stop = MonodromyStop::LoopLimit;
-      break;
+    if (r.closed) {
+      if (r.loops >= options.maxLoops) {
+        r.stop = MonodromyStop::LoopLimit;
+        break;
+      }
+      graph.addNode(rng, scale);
+      r.rngState = rng.state();
+      r.closed = false;
+      if (options.checkpoint) options.checkpoint(r);
+      continue;
     }
-    std::vector<cplx> q1 = randomPoint(rng, p, scale, options.radiusDecades),
-                      q2 = randomPoint(rng, p, scale, options.radiusDecades);
-    SegmentHomotopy a(system, q0, q1), b(system, q1, q2), c(system, q2, q0);
-    const int64_t count = int64_t(r.solutions.size());
-    Loop loop{&r.solutions, {&a, &b, &c}, &options.tracker, std::vector<std::vector<cplx>>(count),
-              std::vector<std::array<PathStatus, 3>>(count), std::vector<int>(count, 0), std::vector<char>(count, 0)};
-    nagrt_parallel_for(count, runLoop, &loop);
-    // Serially, in path order: the same result whatever the threads did.
-    std::vector<char> hit(count, 0);
-    bool moved = false;  // some solution came back as another: the loop acted as a non-identity permutation
-    for (int64_t k = 0; k < count; ++k) {
-      for (int leg = 0; leg < loop.legsRun[k]; ++leg) ++r.statusCounts[int(loop.statuses[k][leg])];
-      r.pathsTracked += loop.legsRun[k];
-      if (!loop.back[k] || full()) continue;
-      int64_t j = admit(loop.endpoints[k], key, index, options.tolerance, r);
-      moved = moved || j != k;
-      if (j >= int64_t(hit.size())) hit.resize(j + 1, 0);
-      if (hit[j]) ++r.loopCollisions;  // two solutions went to one: a path jumped
-      hit[j] = 1;
+    // One wave: every pending path of every edge, in parallel; endpoints admitted serially in task order, so the
+    // result does not depend on the threads.
+    std::vector<std::vector<cplx>> starts;  // copies: admitting endpoints appends to the nodes' vectors
+    std::vector<int64_t> edgeOf;
+    std::vector<SegmentHomotopy> arcs;
+    arcs.reserve(r.edges.size());
+    for (const MonodromyEdge& e : r.edges)
+      arcs.emplace_back(system, graph.parameters(e.from), graph.parameters(e.to), e.g0, e.g1);
+    for (size_t i = 0; i < r.edges.size(); ++i) {
+      MonodromyEdge& e = r.edges[i];
+      const std::vector<std::vector<cplx>>& from = graph.solutions(e.from);
+      for (int64_t k = e.done; k < int64_t(from.size()); ++k) {
+        starts.push_back(from[size_t(k)]);
+        edgeOf.push_back(int64_t(i));
+      }
+      e.done = int64_t(from.size());
     }
-    ++r.loops;
-    bool found = int64_t(r.solutions.size()) > count;
-    r.idleLoops = found ? 0 : r.idleLoops + (moved ? 1 : 0);
-    r.quietLoops = found ? 0 : r.quietLoops + 1;
-    r.rngState = rng.state();
+    if (starts.empty()) {
+      // Closed: the stopping rule looks at q0's count since the last closure.
+      r.closed = true;
+      bool found = int64_t(r.solutions.size()) > r.lastCount;
+      r.idleLoops = found ? 0 : r.idleLoops + 1;
+      r.lastCount = int64_t(r.solutions.size());
+      if (options.checkpoint) options.checkpoint(r);
+      if (r.idleLoops >= options.idleLoops) {
+        r.stop = MonodromyStop::Idle;
+        break;
+      }
+      continue;
+    }
+    Wave wave{&starts, &edgeOf, &arcs, &options.tracker, std::vector<PathResult>(starts.size())};
+    nagrt_parallel_for(int64_t(starts.size()), runWave, &wave);
+    for (size_t k = 0; k < starts.size(); ++k) {
+      const PathResult& res = wave.results[k];
+      ++r.statusCounts[int(res.status)];
+      ++r.pathsTracked;
+      if (res.status != PathStatus::Success) continue;
+      // Every endpoint is admitted, also past maxSolutions: a checkpoint of a run stopped there resumes with
+      // nothing lost.
+      MonodromyEdge& e = r.edges[size_t(edgeOf[k])];
+      int64_t j = graph.admit(e.to, res.x);
+      if (j >= int64_t(e.hit.size())) e.hit.resize(size_t(j + 1), 0);
+      if (e.hit[size_t(j)]) ++r.loopCollisions;  // two paths of one edge went to one solution: a path jumped
+      e.hit[size_t(j)] = 1;
+    }
+    ++r.waves;
     if (options.progress) options.progress(int64_t(r.solutions.size()), r.loops);
     if (options.checkpoint) options.checkpoint(r);
   }

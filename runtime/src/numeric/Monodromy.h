@@ -22,62 +22,77 @@ struct NearCollision {
 
 /// Why monodromySolve stopped.
 enum class MonodromyStop {
-  Idle,           ///< idleLoops (or quietLoops) consecutive loops found nothing new
-  LoopLimit,      ///< maxLoops loops ran: the count is a lower bound
-  SolutionLimit,  ///< maxSolutions solutions were found: the count is a lower bound
+  Idle,           ///< the graph closed and idleLoops nodes added since the last news found nothing new
+  LoopLimit,      ///< maxLoops nodes were added: the count is a lower bound
+  SolutionLimit,  ///< maxSolutions solutions were found at q0: the count is a lower bound
+};
+
+/// A directed edge of the monodromy graph: the arc from node `from` to node `to` with gammas g0, g1 (see
+/// SegmentHomotopy); the solutions of `from` with index below `done` have been tracked along it.
+struct MonodromyEdge {
+  int64_t from = 0, to = 0;
+  cplx g0 = 1.0, g1 = 1.0;
+  int64_t done = 0;
+  std::vector<char> hit;  ///< hit[j]: some path of this edge ended at solution j of `to` (a second one jumped)
 };
 
 /// The state of a monodromy run, as plain data: the result so far plus what a resumed run needs (the caller writes
 /// it to a file; passing it back through MonodromyOptions::resume continues with the same bits as an unbroken run).
 struct MonodromyCheckpoint {
-  std::vector<std::vector<cplx>> solutions;  ///< in the order found
-  int64_t loops = 0;                         ///< loops completed
-  int64_t idleLoops = 0;                     ///< consecutive loops without a new solution that moved one (see options)
-  int64_t quietLoops = 0;                    ///< consecutive loops without a new solution, all counted
-  uint64_t rngState = 0;                     ///< the generator of the loops' parameter points, before the next loop
-  int64_t pathsTracked = 0;                  ///< segments tracked (three per solution and loop)
-  std::array<int64_t, kPathStatusCount> statusCounts{};  ///< segments by how they ended
-  int64_t loopCollisions = 0;                ///< endpoints of one loop that were the same solution (path jumps)
-  std::vector<NearCollision> nearCollisions;
+  std::vector<std::vector<cplx>> solutions;  ///< at q0 (node 0), in the order found
+  std::vector<std::vector<cplx>> nodes;      ///< the parameters of nodes 1, 2, ...
+  std::vector<std::vector<std::vector<cplx>>> nodeSolutions;  ///< the solutions known at nodes 1, 2, ...
+  std::vector<MonodromyEdge> edges;
+  int64_t loops = 0;                         ///< nodes besides q0 (each adds loops through q0 and its neighbour)
+  bool closed = false;                       ///< every edge has tracked every solution of its source
+  int64_t idleLoops = 0;                     ///< nodes added since the last closure that found a new solution at q0
+  int64_t lastCount = 0;                     ///< solutions at q0 at the last closure
+  int64_t waves = 0;                         ///< rounds of tracking (every pending path of every edge, in parallel)
+  uint64_t rngState = 0;                     ///< the generator of nodes and gammas, before the next node
+  int64_t pathsTracked = 0;                  ///< paths tracked along edges
+  std::array<int64_t, kPathStatusCount> statusCounts{};  ///< paths by how they ended
+  int64_t loopCollisions = 0;                ///< two paths of one edge that ended at one solution (path jumps)
+  std::vector<NearCollision> nearCollisions; ///< among the solutions at q0
 };
 
-/// Called after every loop with the state (save it to resume later).
+/// Called after every wave with the state (save it to resume later).
 using CheckpointFn = std::function<void(const MonodromyCheckpoint&)>;
 
 /// Stopping rules, tolerances and hooks of monodromySolve.
 struct MonodromyOptions {
   uint64_t seed = 1;          ///< fixes every random choice, independently of the thread count
-  /// Stop after this many consecutive loops without a new solution, counting only loops that moved some solution
-  /// to another: a loop that brings every solution back to itself (it encircles no branch point, often the case
-  /// for x^k = q, where a random triangle winds around q = 0 with probability ~1/4) is no evidence of completeness.
-  int64_t idleLoops = 5;
-  /// Stop also after this many consecutive loops without a new solution, identity loops included (a family with a
-  /// single solution, or whose loops all act trivially on the solutions known, ends here).
-  int64_t quietLoops = 30;
-  int64_t maxLoops = 1000;    ///< stop after this many loops (in all, a resumed run's included)
-  int64_t maxSolutions = 0;   ///< stop once this many solutions are known (0: no limit)
+  /// After the graph closes (every solution of every node tracked along every edge out of it), stop once this
+  /// many nodes have been added, each followed by a closure, without a new solution at q0 (0: stop at the first
+  /// closure; a caller that runs the trace test after each stop resumes with 0 to add one node).
+  int64_t idleLoops = 3;
+  int64_t maxLoops = 1000;    ///< stop after this many nodes besides q0 (a resumed run's included)
+  int64_t maxSolutions = 0;   ///< stop after the wave in which this many solutions became known at q0 (0: no limit)
   double tolerance = 1e-8;    ///< keys within tolerance * max(1, ||key||) (max-norm) are the same solution
-  /// The loops' points have size max(1, ||q0||) 10^(u radiusDecades), u uniform on [0, 1] per point: loops of
+  /// The nodes' points have size max(1, ||q0||) 10^(u radiusDecades), u uniform on [0, 1] per point: loops of
   /// several sizes reach solutions whose branch points lie far out (measured: with all points of size ||q0||,
   /// monodromy stalled at 123 of the 128 solutions of 7 random quadrics with moving constant terms).
   double radiusDecades = 1.5;
-  TrackerOptions tracker;     ///< for every segment
-  ProgressFn progress;        ///< optional
-  CheckpointFn checkpoint;    ///< optional
+  TrackerOptions tracker;     ///< for every path
+  ProgressFn progress;        ///< optional, after every wave
+  CheckpointFn checkpoint;    ///< optional, after every wave and every new node
   const MonodromyCheckpoint* resume = nullptr;  ///< continue this run instead of starting from the start solutions
 };
 
 /// What monodromySolve found: the checkpoint fields plus why it stopped.
 struct MonodromyResult : MonodromyCheckpoint {
   MonodromyStop stop = MonodromyStop::Idle;
-  /// Segments that ended otherwise than at a regular solution (they are not counted as solutions).
+  /// Paths that ended otherwise than at a regular solution (they are not counted as solutions).
   int64_t failedPaths() const { return pathsTracked - statusCounts[int(PathStatus::Success)]; }
 };
 
-/// Solutions of F(x; q0) = 0 by monodromy: each loop draws two parameter points q1, q2 (complex random, of the scale
-/// of q0 and up to radiusDecades decades beyond, from the seed), tracks every solution known at its start along q0 -> q1 -> q2 -> q0, Newton-refines the
-/// endpoints and keeps those whose key(x) (default: x) is new, in path order. The start solutions (each
-/// system.unknowns() values) must solve F(x; q0) = 0; duplicates among them are merged.
+/// Solutions of F(x; q0) = 0 by monodromy on a graph of parameter points (after HomotopyContinuation.jl): node 0
+/// is q0, nodes 1 and 2 random points (complex, of the scale of q0 and up to radiusDecades decades beyond, from
+/// the seed), and each pair joined by two arcs, one each way, with their own gammas: the triangle's six arcs
+/// contain many independent loops. Every solution known at a node is tracked once along every edge out of it
+/// (Newton-refined endpoints, kept at the target when their key(x), default x, is new there) until nothing is
+/// pending: the graph is closed, and each path costs once, not once per loop. Then nodes are added, each joined
+/// to q0 and to the previous node both ways, until idleLoops of them found nothing new at q0. The start
+/// solutions (each system.unknowns() values) must solve F(x; q0) = 0; duplicates among them are merged.
 MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector<cplx>& q0,
                                const std::vector<std::vector<cplx>>& start, const MonodromyOptions& options = {},
                                const KeyFn& key = {});

@@ -28,30 +28,89 @@ int64_t evaluationPointsFor(const nag_model& m, int64_t span) {
 // ---- checkpoints: plain text, numbers as C99 hex floats (exact).
 
 std::string checkpointHeader(const nag_model& m, const PullbackSystem& s, uint64_t seed, bool fibre) {
-  return std::string("nagc monodromy checkpoint 1 ") + m.name + " P=" + std::to_string(m.param_count) +
+  return std::string("nagc monodromy checkpoint 2 ") + m.name + " P=" + std::to_string(m.param_count) +
          " k=" + std::to_string(s.unknowns()) + " points=" + std::to_string(s.coordinates()) +
          " seed=" + std::to_string(seed) + (fibre ? " fibre" : " degree");
 }
 
+void writeVector(std::ostringstream& out, const std::vector<cplx>& x) {
+  char buf[64];
+  for (const cplx& v : x) {
+    std::snprintf(buf, sizeof buf, "%a %a ", v.real(), v.imag());
+    out << buf;
+  }
+  out << "\n";
+}
+
+void writeVectors(std::ostringstream& out, const std::vector<std::vector<cplx>>& xs) {
+  out << xs.size() << "\n";
+  for (const auto& x : xs) writeVector(out, x);
+}
+
+// The run's graph: counters, node 0's solutions, then each node's parameters and solutions, then the edges.
 void saveCheckpoint(const std::string& path, const std::string& header, const MonodromyCheckpoint& c) {
   std::ostringstream out;
-  char buf[64];
-  out << header << "\n" << c.loops << " " << c.idleLoops << " " << c.rngState << " " << c.pathsTracked << " "
-      << c.loopCollisions << "\n";
+  out << header << "\n" << c.loops << " " << c.closed << " " << c.idleLoops << " " << c.lastCount << " " << c.waves
+      << " " << c.rngState << " " << c.pathsTracked << " " << c.loopCollisions << "\n";
   for (int64_t n : c.statusCounts) out << n << " ";
-  out << "\n" << c.solutions.size() << "\n";
-  for (const auto& x : c.solutions) {
-    for (const cplx& v : x) {
-      std::snprintf(buf, sizeof buf, "%a %a ", v.real(), v.imag());
-      out << buf;
-    }
-    out << "\n";
+  out << "\n";
+  writeVectors(out, c.solutions);
+  out << c.nodes.size() << "\n";
+  for (size_t v = 0; v < c.nodes.size(); ++v) {
+    writeVector(out, c.nodes[v]);
+    writeVectors(out, c.nodeSolutions[v]);
+  }
+  out << c.edges.size() << "\n";
+  for (const MonodromyEdge& e : c.edges) {
+    std::vector<cplx> g{e.g0, e.g1};
+    out << e.from << " " << e.to << " " << e.done << " ";
+    writeVector(out, g);
+    std::string hit(e.hit.size(), '0');
+    for (size_t j = 0; j < e.hit.size(); ++j) hit[j] = e.hit[j] ? '1' : '0';
+    out << (hit.empty() ? "-" : hit) << "\n";
   }
   std::string error = writeOutput(path, out.str());
   if (!error.empty()) throw Error("--checkpoint: " + error);
 }
 
-bool loadCheckpoint(const std::string& path, const std::string& header, int64_t k, MonodromyCheckpoint& c) {
+class CheckpointReader {
+public:
+  CheckpointReader(std::ifstream& in, const std::string& path) : in_(in), path_(path) {}
+  [[noreturn]] void damaged(const std::string& what) {
+    throw Error("--resume: " + path_ + " is damaged (" + what + " does not read)");
+  }
+  size_t count() {
+    size_t n = 0;
+    in_ >> n;
+    if (!in_ || n > (size_t(1) << 32)) damaged("a count");
+    return n;
+  }
+  std::vector<cplx> vector(size_t k) {
+    std::vector<cplx> x(k);
+    for (cplx& v : x) {
+      std::string re, im;
+      in_ >> re >> im;
+      char* e1 = nullptr;
+      char* e2 = nullptr;
+      double r = std::strtod(re.c_str(), &e1), i = std::strtod(im.c_str(), &e2);
+      if (!in_ || *e1 || *e2 || !std::isfinite(r) || !std::isfinite(i)) damaged("a number");
+      v = cplx(r, i);
+    }
+    return x;
+  }
+  std::vector<std::vector<cplx>> vectors(size_t k) {
+    std::vector<std::vector<cplx>> xs(count());
+    for (auto& x : xs) x = vector(k);
+    return xs;
+  }
+
+private:
+  std::ifstream& in_;
+  std::string path_;
+};
+
+bool loadCheckpoint(const std::string& path, const std::string& header, int64_t k, int64_t p,
+                    MonodromyCheckpoint& c) {
   std::ifstream in(path);
   if (!in) return false;
   std::string line;
@@ -59,23 +118,35 @@ bool loadCheckpoint(const std::string& path, const std::string& header, int64_t 
   if (line != header)
     throw Error("--resume: " + path + " is the checkpoint of another run ('" + line + "'; this run is '" + header +
                 "')");
-  size_t count = 0;
-  in >> c.loops >> c.idleLoops >> c.rngState >> c.pathsTracked >> c.loopCollisions;
+  CheckpointReader read(in, path);
+  in >> c.loops >> c.closed >> c.idleLoops >> c.lastCount >> c.waves >> c.rngState >> c.pathsTracked >>
+      c.loopCollisions;
   for (int64_t& n : c.statusCounts) in >> n;
-  in >> count;
-  if (!in || count > (size_t(1) << 32)) throw Error("--resume: " + path + " is damaged (its counts do not read)");
-  c.solutions.assign(count, std::vector<cplx>(static_cast<size_t>(k)));
-  for (auto& x : c.solutions)
-    for (cplx& v : x) {
-      std::string re, im;
-      in >> re >> im;
-      char* e1 = nullptr;
-      char* e2 = nullptr;
-      double r = std::strtod(re.c_str(), &e1), i = std::strtod(im.c_str(), &e2);
-      if (!in || *e1 || *e2 || !std::isfinite(r) || !std::isfinite(i))
-        throw Error("--resume: " + path + " is damaged (a solution does not read)");
-      v = cplx(r, i);
-    }
+  if (!in) read.damaged("the counters");
+  c.solutions = read.vectors(size_t(k));
+  size_t nodes = read.count();
+  c.nodes.clear();
+  c.nodeSolutions.clear();
+  for (size_t v = 0; v < nodes; ++v) {
+    c.nodes.push_back(read.vector(size_t(p)));
+    c.nodeSolutions.push_back(read.vectors(size_t(k)));
+  }
+  size_t edges = read.count();
+  c.edges.assign(edges, MonodromyEdge{});
+  for (MonodromyEdge& e : c.edges) {
+    in >> e.from >> e.to >> e.done;
+    std::vector<cplx> g = read.vector(2);
+    std::string hit;
+    in >> hit;
+    if (!in || e.from < 0 || e.to < 0 || e.from > int64_t(nodes) || e.to > int64_t(nodes) || e.done < 0 ||
+        g[0] == 0.0 || g[1] == 0.0)
+      read.damaged("an edge");
+    e.g0 = g[0];
+    e.g1 = g[1];
+    if (hit != "-")
+      for (char ch : hit) e.hit.push_back(ch == '1');
+  }
+  if (int64_t(nodes) != c.loops) read.damaged("the node count");
   return true;
 }
 
@@ -130,14 +201,14 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
   const char* what = fibre ? "fibre" : "degree";
   if (o.progress)
     mo.progress = [&](int64_t n, int64_t loops) {
-      std::fprintf(stderr, "\r%s: monodromy (seed %llu): %lld %s after loop %lld   ", what,
+      std::fprintf(stderr, "\r%s: monodromy (seed %llu): %lld %s, %lld nodes   ", what,
                    (unsigned long long)o.seed, (long long)n, fibre ? "solutions" : "points", (long long)loops);
     };
   if (!o.checkpoint.empty()) mo.checkpoint = [&](const MonodromyCheckpoint& c) { saveCheckpoint(o.checkpoint, header, c); };
   KeyFn key;
   if (!fibre) key = [&s](const cplx* z) { return s.image(z); };
   MonodromyCheckpoint resumed;
-  if (o.resume && !o.checkpoint.empty() && loadCheckpoint(o.checkpoint, header, s.unknowns(), resumed)) mo.resume = &resumed;
+  if (o.resume && !o.checkpoint.empty() && loadCheckpoint(o.checkpoint, header, s.unknowns(), s.parameters(), resumed)) mo.resume = &resumed;
   // The trace: two random linear functions of the image point.
   Random rng(o.seed * 0x2545F4914F6CDD1Dull + 0x11);
   int64_t n = s.coordinates();
@@ -199,7 +270,6 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
     lastCount = int64_t(r.solutions.size());
     carry = r;
     carry.idleLoops = 0;
-    carry.quietLoops = 0;
     mo.resume = &carry;
     mo.idleLoops = found ? o.idleLoops : mo.idleLoops + 1;
   }

@@ -14,8 +14,10 @@ namespace nagrt::numeric {
 /// Settings of a numerical run.
 struct WitnessOptions {
   uint64_t seed = 1;
-  int64_t idleLoops = 2;       ///< loops without news before the trace test (one more after each round without news)
-  int64_t maxLoops = 200;      ///< in all (rounds after a failed trace test included)
+  /// Nodes added after the monodromy graph closes, each without news, before a trace test: 0 tests at the first
+  /// closure (the trace test, not idle loops, decides completeness); one more after each round without news.
+  int64_t idleLoops = 0;
+  int64_t maxLoops = 200;      ///< nodes of the monodromy graph besides q0, in all
   int64_t maxPoints = 0;       ///< stop at this many points (0: none): then a lower bound
   double traceTolerance = 1e-6;  ///< a complete witness set's trace residual is below this
   int traceRounds = 12;        ///< monodromy rounds, each ended by a trace test

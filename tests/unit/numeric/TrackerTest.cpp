@@ -192,6 +192,33 @@ TEST(SegmentHomotopy, TimeDerivativeMatchesFiniteDifference) {
   EXPECT_NEAR(std::abs(value - (cplx(1, 2) * x * x + cplx(-1, 0.5) * cplx(-1, 0.5))), 0.0, 1e-15);
 }
 
+// An arc (gammas g0 != g1) has the segment's ends, passes through q0 + w (q1 - q0) with w = t g1 / (t g1 +
+// (1 - t) g0) off the real segment, and its dH/dt matches a central difference.
+TEST(SegmentHomotopy, ArcKeepsTheEndsAndItsTimeDerivativeMatchesFiniteDifference) {
+  LambdaSystem system(1, 1, [](const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) {
+    f[0] = x[0] * x[0] * x[0] - q[0];
+    if (jx) jx[0] = 3.0 * x[0] * x[0];
+    if (jq) jq[0] = -1.0;
+  });
+  const cplx q0{1, 2}, q1{0.3, -1}, g0 = std::polar(1.0, 0.7), g1 = std::polar(1.0, -2.1);
+  SegmentHomotopy h(system, {q0}, {q1}, g0, g1);
+  const cplx x{0.7, -0.2};
+  cplx value, ht, hx, plus, minus;
+  h.evaluate(&x, 0.0, &value, nullptr, nullptr);
+  EXPECT_NEAR(std::abs(value - (x * x * x - q0)), 0.0, 1e-15);
+  h.evaluate(&x, 1.0, &value, nullptr, nullptr);
+  EXPECT_NEAR(std::abs(value - (x * x * x - q1)), 0.0, 1e-15);
+  const cplx t{0.4, 0.1};
+  h.evaluate(&x, t, &value, &hx, &ht);
+  const cplx w = t * g1 / (t * g1 + (1.0 - t) * g0);
+  EXPECT_NEAR(std::abs(value - (x * x * x - (q0 + w * (q1 - q0)))), 0.0, 1e-15);
+  EXPECT_GT(std::abs(w - t), 0.05);  // not the segment
+  const double d = 1e-6;
+  h.evaluate(&x, t + d, &plus, nullptr, nullptr);
+  h.evaluate(&x, t - d, &minus, nullptr, nullptr);
+  EXPECT_NEAR(std::abs(ht - (plus - minus) / (2 * d)), 0.0, 1e-8);
+}
+
 // The start solutions of the total-degree homotopy are roots of unity, all prod d_i of them, distinct.
 TEST(TotalDegree, StartSolutionsAreDistinctRootsOfUnity) {
   TotalDegreeHomotopy h({3, 2}, [](const cplx*, cplx* f, cplx*) { f[0] = f[1] = 0; }, 1.0);
