@@ -32,7 +32,7 @@ public:
     genTy_ = StructType::get(ctx_, {i32_, i64_, ptr_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
                                       i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_,
-                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_});
+                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_});
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -81,7 +81,7 @@ public:
     Function* eval = m_.getFunction(evalSymbol(g));
     NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
     Constant* fields[] = {
-        ConstantInt::get(i32_, 3),  // NAG_ABI_VERSION
+        ConstantInt::get(i32_, 4),  // NAG_ABI_VERSION
         str(g.name),
         str(d.source),
         ConstantInt::get(i32_, args.size()),
@@ -120,6 +120,7 @@ public:
         array(genTy_, gens, "generators"),
         orNull(m_.getFunction(suffixedSymbol(g, "eval", "complex"))),
         orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "complex"))),
+        orNull(m_.getFunction(suffixedSymbol(g, "hess_theta", "complex"))),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");
@@ -200,19 +201,22 @@ std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const 
   for (const ir::DerivedFunction& f : d.derived) emitFunction(*m, f.graph, o, functionSymbol(g, f.name), true);
   // Algebraic networks also get f and its θ-Jacobian in exact arithmetic mod
   // p (the dimension report) and in complex doubles (the path tracker).
-  auto emitAlso = [&](NumberDomain domain, unsigned lanes, const char* suffix) {
+  auto emitAlso = [&](NumberDomain domain, unsigned lanes, const char* suffix, std::vector<std::string> derived) {
     Options other = o;
     other.domain = domain;
     other.precision = Precision::F64;
     other.lanes = lanes;
     emitFunction(*m, g, other, suffixedSymbol(g, "eval", suffix), false);
     for (const ir::DerivedFunction& f : d.derived)
-      if (f.name == "jac_theta") emitFunction(*m, f.graph, other, suffixedSymbol(g, f.name, suffix), true);
+      if (std::find(derived.begin(), derived.end(), f.name) != derived.end())
+        emitFunction(*m, f.graph, other, suffixedSymbol(g, f.name, suffix), true);
   };
-  if (d.modularOk) emitAlso(NumberDomain::Modular, o.lanes, "mod");
+  if (d.modularOk) emitAlso(NumberDomain::Modular, o.lanes, "mod", {"jac_theta"});
   // Complex values take two vectors; the tracker's batches are small (the
-  // evaluation points of one image point), so 8 lanes suffice.
-  if (o.complexKernels && d.cls.cls != ir::AlgebraicClass::NonAlgebraic) emitAlso(NumberDomain::Complex, std::min(o.lanes, 8u), "complex");
+  // evaluation points of one image point), so 8 lanes suffice. The Hessian
+  // serves the critical-point equations (their Jacobian is second order).
+  if (o.complexKernels && d.cls.cls != ir::AlgebraicClass::NonAlgebraic)
+    emitAlso(NumberDomain::Complex, std::min(o.lanes, 8u), "complex", {"jac_theta", "hess_theta"});
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NAG_ABI_VERSION 3
+#define NAG_ABI_VERSION 4
 
 /** A named tensor: an input, a parameter or the output. */
 typedef struct nag_tensor_info {
@@ -159,6 +159,9 @@ typedef struct nag_model {
   /* Since ABI 3: complex doubles (see above); null when not algebraic. */
   nag_eval_fn eval_complex;
   nag_derived_fn jac_theta_complex;
+  /* Since ABI 4: the θ-Hessian of sum_o a_o f_o per sample (a: outputs complex weights), complex; null when not
+   * algebraic, compiled with --only-dim-functions or --no-derivatives. */
+  nag_derived_fn hess_theta_complex;
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */

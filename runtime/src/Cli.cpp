@@ -349,6 +349,12 @@ void usage(const char* prog) {
       "                       it ended: loss, gradient, Hessian eigenvalues (minimum, saddle,\n"
       "                       degenerate), rank of the differential, singular-point verdict,\n"
       "                       the subnetwork, and the quantities the symmetries conserve\n"
+      "  critical [--x X --y Y | --metric identity|random:SEED [--target random:SEED]] [--seed S]\n"
+      "           [--max-loops N] [--quiet] [--json]\n"
+      "                       all complex critical points of the squared loss on (X, Y), or of the\n"
+      "                       squared distance to a target (default: random:1 in the span, metric\n"
+      "                       random:1, the generic ED degree), counted by a witness set of the ED\n"
+      "                       correspondence and its trace test; the real ones classified"
       "  expand --theta T [--json]\n"
       "                       f_theta as exact polynomials in x_1..x_n (T read exactly: 1/3, 0.5)\n"
       "  export [--format m2|singular]\n"
@@ -415,6 +421,8 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       return nagrt::equationsCommand(*model, argc, argv, 2);
     } else if (command == "train") {
       return nagrt::trainCommand(*model, argc, argv, 2);
+    } else if (command == "critical") {
+      return nagrt::criticalCommand(*model, argc, argv, 2);
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
                                      {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
@@ -433,7 +441,7 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       std::cout << (fibre ? nagrt::fibreReport(*model, a.get("--at"), seed, a.has("--json"), count)
                                        : nagrt::singularReport(*model, a.get("--at"), seed, a.has("--json")));
     } else {
-      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, fibre, singular, train, expand, export, help)");
+      throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, fibre, singular, train, critical, expand, export, help)");
     }
   } catch (const nagrt::Error& e) {
     std::fprintf(stderr, "%s: error: %s\n", prog, e.what());

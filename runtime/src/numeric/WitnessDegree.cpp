@@ -33,6 +33,19 @@ std::string checkpointHeader(const nag_model& m, const PullbackSystem& s, uint64
          " seed=" + std::to_string(seed) + (fibre ? " fibre" : " degree");
 }
 
+// The witness problem of a pullback system: its image points are μ_X(θ(z)).
+WitnessProblem pullbackProblem(const nag_model& m, const PullbackSystem& s, uint64_t seed, bool fibre) {
+  WitnessProblem p;
+  p.system = &s;
+  p.q0 = s.startParameters();
+  p.start = s.chart().start;
+  p.image = [&s](const cplx* z) { return s.image(z); };
+  p.coordinates = s.coordinates();
+  p.header = checkpointHeader(m, s, seed, fibre);
+  p.what = fibre ? "fibre" : "degree";
+  return p;
+}
+
 void writeVector(std::ostringstream& out, const std::vector<cplx>& x) {
   char buf[64];
   for (const cplx& v : x) {
@@ -167,7 +180,7 @@ double norm(const std::vector<cplx>& v) {
 
 // Groups solutions by image point (relative max-norm tolerance, KeyIndex):
 // the index of the group of each.
-std::vector<int64_t> groupByImage(const PullbackSystem& s, const std::vector<std::vector<cplx>>& sols, double tol,
+std::vector<int64_t> groupByImage(const WitnessProblem& s, const std::vector<std::vector<cplx>>& sols, double tol,
                                   int64_t& groups) {
   KeyIndex index(0x5EED, tol);
   std::vector<int64_t> group(sols.size(), -1);
@@ -185,20 +198,24 @@ std::vector<int64_t> groupByImage(const PullbackSystem& s, const std::vector<std
   return group;
 }
 
-// Monodromy rounds ended by trace tests, on `s` from its chart's start point.
-WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions& o, bool fibre) {
+}  // namespace
+
+// Monodromy rounds ended by trace tests, from the problem's start point.
+WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fibre,
+                      std::vector<std::vector<cplx>>* points) {
   auto t0 = std::chrono::steady_clock::now();
   WitnessRun w;
   w.seed = o.seed;
-  std::vector<cplx> q0 = s.startParameters();
-  std::string header = checkpointHeader(m, s, o.seed, fibre);
+  const std::vector<cplx>& q0 = s.q0;
+  const std::string& header = s.header;
+  const ParametricSystem& system = *s.system;
   MonodromyOptions mo;
   mo.seed = o.seed;
   mo.idleLoops = o.idleLoops;
   mo.maxLoops = o.maxLoops;
   mo.maxSolutions = o.maxPoints;
   mo.tracker.maxSteps = o.maxSteps;
-  const char* what = fibre ? "fibre" : "degree";
+  const char* what = s.what.c_str();
   if (o.progress)
     mo.progress = [&](int64_t n, int64_t loops) {
       std::fprintf(stderr, "\r%s: monodromy (seed %llu): %lld %s, %lld nodes   ", what,
@@ -206,12 +223,12 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
     };
   if (!o.checkpoint.empty()) mo.checkpoint = [&](const MonodromyCheckpoint& c) { saveCheckpoint(o.checkpoint, header, c); };
   KeyFn key;
-  if (!fibre) key = [&s](const cplx* z) { return s.image(z); };
+  if (!fibre) key = s.image;
   MonodromyCheckpoint resumed;
-  if (o.resume && !o.checkpoint.empty() && loadCheckpoint(o.checkpoint, header, s.unknowns(), s.parameters(), resumed)) mo.resume = &resumed;
+  if (o.resume && !o.checkpoint.empty() && loadCheckpoint(o.checkpoint, header, system.unknowns(), system.parameters(), resumed)) mo.resume = &resumed;
   // The trace: two random linear functions of the image point.
   Random rng(o.seed * 0x2545F4914F6CDD1Dull + 0x11);
-  int64_t n = s.coordinates();
+  int64_t n = s.coordinates;
   std::vector<cplx> c(size_t(2 * n)), v(q0.size());
   for (cplx& x : c) x = randomComplex(rng);
   double qscale = std::max(1.0, norm(q0));
@@ -223,13 +240,14 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
     return t;
   };
   MonodromyResult r;
+  std::vector<std::vector<cplx>> reps;
   MonodromyCheckpoint carry;
   int64_t lastCount = 0;
   for (int round = 0; round < o.traceRounds; ++round) {
-    r = monodromySolve(s, q0, {s.chart().start}, mo, key);
+    r = monodromySolve(system, q0, {s.start}, mo, key);
     if (o.progress) std::fprintf(stderr, "\n");
     // Fibre runs test the trace on one solution per image point.
-    std::vector<std::vector<cplx>> reps = r.solutions;
+    reps = r.solutions;
     if (fibre) {
       int64_t groups = 0;
       std::vector<int64_t> g = groupByImage(s, r.solutions, 1e-8, groups);
@@ -251,7 +269,7 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
       TraceTestOptions to;
       to.seed = o.seed + 1000003 * uint64_t(round + 1) + 7919 * uint64_t(attempt);
       to.tracker = mo.tracker;
-      tr = traceTest(s, q0, v, reps, trace, to);
+      tr = traceTest(system, q0, v, reps, trace, to);
       ++w.traceTests;
       if (tr.failedPaths == 0) break;
     }
@@ -273,6 +291,7 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
     mo.resume = &carry;
     mo.idleLoops = found ? o.idleLoops : mo.idleLoops + 1;
   }
+  if (points) *points = fibre ? r.solutions : reps;
   w.loops = r.loops;
   w.stop = stopName(r.stop);
   w.pathsTracked = r.pathsTracked;
@@ -284,8 +303,6 @@ WitnessRun run(const nag_model& m, const PullbackSystem& s, const WitnessOptions
   w.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return w;
 }
-
-}  // namespace
 
 std::vector<WitnessRun> runSeeds(uint64_t seed, bool pointLimit, const std::function<WitnessRun(uint64_t)>& run) {
   std::vector<WitnessRun> runs;
@@ -325,7 +342,7 @@ WitnessRun witnessDegree(const nag_model& m, int64_t dim, int64_t span, const Wi
   int64_t K = evaluationPointsFor(m, span);
   PullbackSystem s(m, randomSlice(m.param_count, dim, o.seed), K, o.seed);
   setup = {dim, span, K, s.coordinates(), s.chart().description};
-  return run(m, s, o, false);
+  return witnessRun(pullbackProblem(m, s, o.seed, false), o, false);
 }
 
 WitnessRun fibrePoints(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup) {
@@ -338,7 +355,7 @@ WitnessRun fibrePoints(const nag_model& m, int64_t dim, int64_t span, const Witn
                 std::to_string(dim) + "; the fibre is positive-dimensional beyond the known symmetries");
   PullbackSystem s(m, chart, K, o.seed);
   setup = {dim, span, K, s.coordinates(), s.chart().description};
-  return run(m, s, o, true);
+  return witnessRun(pullbackProblem(m, s, o.seed, true), o, true);
 }
 
 }  // namespace nagrt::numeric

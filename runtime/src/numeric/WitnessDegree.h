@@ -45,6 +45,24 @@ struct WitnessRun {
   int64_t solutions = 0, minGroup = 0, maxGroup = 0;
 };
 
+/// A parametric system whose solutions are counted by their image points (the degree's pullback system, the
+/// critical-point system): what witnessRun needs.
+struct WitnessProblem {
+  const ParametricSystem* system = nullptr;
+  std::vector<cplx> q0;     ///< the start parameters
+  std::vector<cplx> start;  ///< a solution at q0
+  std::function<std::vector<cplx>(const cplx*)> image;  ///< a solution's image point (thread-safe)
+  int64_t coordinates = 0;  ///< values of an image point
+  std::string header;       ///< identifies the run in checkpoints
+  std::string what;         ///< "degree", "fibre", "critical": progress lines
+};
+
+/// Monodromy rounds (graph closures) ended by trace tests on the image points, until a test passes or a limit
+/// stops the run. Without `byFibre`, one solution per image point is kept (a pseudo-witness set); with it, all
+/// solutions, grouped by image point for the test. `points` (optional) gets the solutions kept.
+WitnessRun witnessRun(const WitnessProblem& problem, const WitnessOptions& o, bool byFibre,
+                      std::vector<std::vector<cplx>>* points = nullptr);
+
 /// Runs seeds until two runs are complete (an incomplete run, from a path
 /// failure near a bad slice or a failed trace test, is kept and the next seed
 /// runs): run(seed) for seed, seed + 1, ..., at most kMaxWitnessRuns, and only

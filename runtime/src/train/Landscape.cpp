@@ -254,6 +254,10 @@ QPoint rounded(const nag_model& m, const std::vector<double>& theta, const Subne
 
 }  // namespace
 
+Subnetwork subnetworkAt(const nag_model& m, const std::vector<double>& theta, double tol) {
+  return subnetwork(m, theta, tol);
+}
+
 Landscape analyse(const nag_model& m, Objective& f, const std::vector<double>& theta, double gradNorm,
                   const LandscapeOptions& o) {
   Landscape l;

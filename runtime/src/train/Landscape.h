@@ -73,6 +73,9 @@ struct LandscapeOptions {
   uint64_t seed = 1;
 };
 
+/// The subnetwork theta sits on (zero neurons and rescaled copies, relative tolerance tol).
+Subnetwork subnetworkAt(const nag_model& m, const std::vector<double>& theta, double tol);
+
 /// The analysis at theta (with its loss gradient norm gradNorm).
 Landscape analyse(const nag_model& m, Objective& f, const std::vector<double>& theta, double gradNorm,
                   const LandscapeOptions& o);

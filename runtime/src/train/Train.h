@@ -10,6 +10,10 @@ namespace nagrt {
 /// `train --x X --y Y [options]` (train/README.md), options from argv[first]; the exit status.
 int trainCommand(const nag_model& m, int argc, char** argv, int first);
 
+/// `critical [--x X --y Y | --metric M --target U] [options]`: the complex critical points of the squared loss
+/// (or distance) on the neurovariety, counted by homotopy, the real ones classified (docs/training.md); the exit status.
+int criticalCommand(const nag_model& m, int argc, char** argv, int first);
+
 /// The same run on data in memory (x: samples x input_size, y: samples x
 /// outputs, row-major; null: read --x/--y from the options): the JSON report,
 /// or a message beginning with "error: ".

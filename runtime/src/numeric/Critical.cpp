@@ -1,0 +1,412 @@
+// Critical.cpp — the ED correspondence as a parametric system, its witness set by monodromy, and the homotopy that
+// moves the witness slice to the target's fibre.
+#include "numeric/Critical.h"
+
+#include "numeric/KeyIndex.h"
+#include "numeric/Linear.h"
+
+#include "Runtime.h"
+
+#include <cblas.h>
+#include <lapacke.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace nagrt::numeric {
+
+namespace {
+
+double realNorm(const std::vector<cplx>& v, double* imaginary) {
+  double n = 0, im = 0;
+  for (const cplx& c : v) {
+    n = std::max(n, std::abs(c));
+    im = std::max(im, std::abs(c.imag()));
+  }
+  if (imaginary) *imaginary = im / std::max(1.0, n);
+  return n;
+}
+
+}  // namespace
+
+void requireCriticalKernels(const nag_model& m) {
+  if (!m.eval_complex || !m.jac_theta_complex || !m.hess_theta_complex)
+    throw Error(std::string("network '") + m.name + "' has no complex Hessian kernel for the critical-point " +
+                "equations: " +
+                (std::strcmp(m.algebraic_class, "non-algebraic") == 0
+                     ? std::string("it is non-algebraic")
+                     : std::string("it was compiled with --only-dim-functions or --no-derivatives; compile it "
+                                   "without")));
+}
+
+CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSetup& setup, uint64_t seed)
+    : m_(m), k_(dim), n_(setup.K * std::max<int64_t>(m.output.size, 1)), K_(setup.K),
+      O_(std::max<int64_t>(m.output.size, 1)), P_(m.param_count) {
+  requireCriticalKernels(m);
+  if (int64_t(setup.metric.size()) != n_ * n_ || int64_t(setup.target.size()) != n_ ||
+      int64_t(setup.points.size()) != K_ * m.input_size)
+    throw Error("internal error: CriticalSystem got a setup of the wrong sizes");
+  Random rng(seed * 0x9E3779B97F4A7C15ull + 0xC1);
+  // A real slice: real targets then have real critical points with real parameters on it.
+  base_.resize(size_t(P_));
+  for (cplx& c : base_) c = rng.uniform();
+  basis_.resize(size_t(P_ * k_));
+  for (cplx& c : basis_) c = rng.uniform() / std::sqrt(double(std::max<int64_t>(P_, 1)));
+  x_.assign(setup.points.begin(), setup.points.end());
+  M_.assign(setup.metric.begin(), setup.metric.end());
+  S_.resize(size_t(n_ * n_));
+  U_.resize(size_t(n_ * n_));
+  const double w = 1.0 / std::sqrt(double(2 * n_));
+  for (int64_t r = 0; r < n_; ++r)
+    for (int64_t c = 0; c < n_; ++c) {
+      cplx ay = w * randomComplex(rng), au = w * randomComplex(rng);
+      S_[size_t(r * n_ + c)] = ay + au;
+      U_[size_t(r * n_ + c)] = au;
+    }
+}
+
+std::vector<cplx> CriticalSystem::theta(const cplx* x) const {
+  std::vector<cplx> t = base_;
+  for (int64_t i = 0; i < P_; ++i)
+    for (int64_t j = 0; j < k_; ++j) t[size_t(i)] += basis_[size_t(i * k_ + j)] * x[j];
+  return t;
+}
+
+std::vector<cplx> CriticalSystem::image(const cplx* x) const {
+  std::vector<cplx> t = theta(x), key(size_t(2 * n_));
+  m_.eval_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()),
+                  reinterpret_cast<double*>(key.data()), K_);
+  std::copy(x + k_, x + k_ + n_, key.begin() + n_);
+  return key;
+}
+
+void CriticalSystem::normality(const cplx* x, std::vector<cplx>& y, std::vector<cplx>& J, cplx* f, cplx* jx,
+                               int64_t stride, bool hessian) const {
+  const int k = int(k_), n = int(n_), P = int(P_);
+  const cplx one(1), zero(0);
+  thread_local std::vector<cplx> jt, c, H, Ho, HB;
+  std::vector<cplx> t = theta(x);
+  y.resize(size_t(n));
+  J.resize(size_t(n * k));
+  m_.eval_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()),
+                  reinterpret_cast<double*>(y.data()), K_);
+  jt.resize(size_t(n * P));
+  m_.jac_theta_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()), nullptr,
+                       nullptr, reinterpret_cast<double*>(jt.data()), K_);
+  cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, k, P, &one, jt.data(), P, basis_.data(), k, &zero,
+              J.data(), k);
+  // c = M v; f = J^T c.
+  const cplx* v = x + k_;
+  c.resize(size_t(n));
+  cblas_zgemv(CblasRowMajor, CblasNoTrans, n, n, &one, M_.data(), n, v, 1, &zero, c.data(), 1);
+  if (f) cblas_zgemv(CblasRowMajor, CblasTrans, n, k, &one, J.data(), k, c.data(), 1, &zero, f, 1);
+  if (!jx) return;
+  // d/dv: J^T M (k x n), into columns k..k+n.
+  for (int i = 0; i < k; ++i)
+    for (int s = 0; s < n; ++s) {
+      cplx sum = 0;
+      for (int r = 0; r < n; ++r) sum += J[size_t(r * k + i)] * M_[size_t(r * n + s)];
+      jx[i * stride + k + s] = sum;
+    }
+  for (int i = 0; i < k; ++i)
+    for (int j = 0; j < k; ++j) jx[i * stride + j] = 0.0;
+  if (!hessian) return;
+  // d/dz: B^T (Σ_r c_r ∇²μ_r) B, one output at a time (the kernel's weights are shared by the batch).
+  const int O = int(O_);
+  H.assign(size_t(P * P), cplx(0));
+  Ho.resize(size_t(K_ * P * P));
+  std::vector<cplx> weights(size_t(O), cplx(0));
+  for (int o = 0; o < O; ++o) {
+    std::fill(weights.begin(), weights.end(), cplx(0));
+    weights[size_t(o)] = 1.0;
+    m_.hess_theta_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()),
+                          reinterpret_cast<const double*>(weights.data()), nullptr,
+                          reinterpret_cast<double*>(Ho.data()), K_);
+    for (int64_t p = 0; p < K_; ++p) {
+      cplx w = c[size_t(p * O + o)];
+      const cplx* hp = &Ho[size_t(p * P * P)];
+      for (int e = 0; e < P * P; ++e) H[size_t(e)] += w * hp[e];
+    }
+  }
+  HB.resize(size_t(P * k));
+  cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, P, k, P, &one, H.data(), P, basis_.data(), k, &zero,
+              HB.data(), k);
+  cblas_zgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, k, P, &one, basis_.data(), k, HB.data(), k, &zero, jx,
+              int(stride));
+}
+
+void CriticalSystem::evaluate(const cplx* x, const cplx* b, cplx* f, cplx* jx, cplx* jq) const {
+  const int64_t k = k_, n = n_, N = k_ + n_;
+  thread_local std::vector<cplx> y, J, rows;
+  rows.resize(size_t(k));
+  normality(x, y, J, f ? f : rows.data(), jx, N, jx != nullptr);
+  const cplx* v = x + k;
+  if (f)
+    for (int64_t r = 0; r < n; ++r) {
+      cplx s = -b[r];
+      for (int64_t c = 0; c < n; ++c) s += S_[size_t(r * n + c)] * y[size_t(c)] + U_[size_t(r * n + c)] * v[c];
+      f[k + r] = s;
+    }
+  if (jx)
+    for (int64_t r = 0; r < n; ++r) {
+      for (int64_t j = 0; j < k; ++j) {
+        cplx s = 0;
+        for (int64_t c = 0; c < n; ++c) s += S_[size_t(r * n + c)] * J[size_t(c * k + j)];
+        jx[(k + r) * N + j] = s;
+      }
+      for (int64_t c = 0; c < n; ++c) jx[(k + r) * N + k + c] = U_[size_t(r * n + c)];
+    }
+  if (jq)
+    for (int64_t i = 0; i < N; ++i)
+      for (int64_t c = 0; c < n; ++c) jq[i * n + c] = (i >= k && i - k == c) ? cplx(-1) : cplx(0);
+}
+
+void CriticalSystem::start(std::vector<cplx>& x, std::vector<cplx>& b) const {
+  const int64_t k = k_, n = n_;
+  x.assign(size_t(k + n), cplx(0));
+  std::vector<cplx> y, J;
+  normality(x.data(), y, J, nullptr, nullptr, 0, false);
+  // v = r - J (J^T M J)^{-1} J^T M r for a random r: J^T M v = 0.
+  Random rng(0x5EEDC1ull ^ uint64_t(n * 131 + k));
+  double scale = std::max(1.0, normInf(y.data(), n));
+  std::vector<cplx> r(static_cast<size_t>(n)), Mr(size_t(n), 0.0), MJ(size_t(n * k), 0.0), G(size_t(k * k), 0.0),
+      g(size_t(k), 0.0);
+  for (cplx& c : r) c = scale * randomComplex(rng);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j) Mr[size_t(i)] += M_[size_t(i * n + j)] * r[size_t(j)];
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      for (int64_t s = 0; s < n; ++s) MJ[size_t(i * k + j)] += M_[size_t(i * n + s)] * J[size_t(s * k + j)];
+  for (int64_t a = 0; a < k; ++a) {
+    for (int64_t c = 0; c < k; ++c)
+      for (int64_t i = 0; i < n; ++i) G[size_t(a * k + c)] += J[size_t(i * k + a)] * MJ[size_t(i * k + c)];
+    for (int64_t i = 0; i < n; ++i) g[size_t(a)] += J[size_t(i * k + a)] * Mr[size_t(i)];
+  }
+  LuSolver lu(k);
+  if (k > 0 && (!lu.factor(G.data()) || lu.inverseCondition() < 1e-12))
+    throw Error("critical: the evaluation coordinates (" + std::to_string(n) +
+                " values) do not see all of the neurovariety: J^T M J is singular at a random point of the slice "
+                "(too few samples for the dimension " + std::to_string(k) + "?)");
+  if (k > 0) lu.solve(g.data());
+  x.assign(size_t(k), cplx(0));
+  for (int64_t i = 0; i < n; ++i) {
+    cplx s = r[size_t(i)];
+    for (int64_t j = 0; j < k; ++j) s -= J[size_t(i * k + j)] * g[size_t(j)];
+    x.push_back(s);
+  }
+  b.assign(size_t(n), cplx(0));
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t c = 0; c < n; ++c)
+      b[size_t(i)] += S_[size_t(i * n + c)] * y[size_t(c)] + U_[size_t(i * n + c)] * x[size_t(k + c)];
+}
+
+std::vector<cplx> CriticalSystem::lossHessian(const cplx* x, std::vector<cplx>& J) const {
+  const int64_t k = k_, n = n_, N = k_ + n_;
+  std::vector<cplx> y, jx(size_t(k * N));
+  normality(x, y, J, nullptr, jx.data(), N, true);
+  std::vector<cplx> h(size_t(k * k));
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t c = 0; c < k; ++c) {
+      cplx s = -jx[size_t(a * N + c)];
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j)
+          s += J[size_t(i * k + a)] * M_[size_t(i * n + j)] * J[size_t(j * k + c)];
+      h[size_t(a * k + c)] = s;
+    }
+  return h;
+}
+
+namespace {
+
+// The index of a real critical point y of the distance on V from the loss Hessian Hz in the slice's coordinates z
+// (complex when the preimage is), with J = dy/dz: the tangent space col(J) is real at a real smooth point, so
+// J = T C for a real orthonormal basis T (SVD of [Re J, Im J]) and a complex C = T^T J, and at a critical point
+// Hz = C^T H C with H the real Hessian in T's coordinates. Its eigenvalue signs, or false when H is not real.
+bool realIndex(const std::vector<cplx>& Hz, const std::vector<cplx>& J, int64_t n, int64_t k, CriticalPoint& c) {
+  std::vector<double> A(static_cast<size_t>(n * 2 * k)), s(static_cast<size_t>(2 * k)), U(size_t(n * n)), VT(size_t(4 * k * k)),
+      super(size_t(2 * k));
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < k; ++j) {
+      A[size_t(i * 2 * k + j)] = J[size_t(i * k + j)].real();
+      A[size_t(i * 2 * k + k + j)] = J[size_t(i * k + j)].imag();
+    }
+  if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'A', 'N', lapack_int(n), lapack_int(2 * k), A.data(), lapack_int(2 * k),
+                     s.data(), U.data(), lapack_int(n), VT.data(), lapack_int(2 * k), super.data()) != 0)
+    return false;
+  // col(J) is real (y a real smooth point) when [Re J, Im J] has rank k.
+  if (k < std::min(n, 2 * k) && s[size_t(k)] > 1e-8 * s[0]) return false;
+  // C = T^T J, T = the first k columns of U.
+  std::vector<cplx> C(size_t(k * k), 0.0);
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t j = 0; j < k; ++j)
+      for (int64_t i = 0; i < n; ++i) C[size_t(a * k + j)] += U[size_t(i * n + a)] * J[size_t(i * k + j)];
+  // H = C^{-T} Hz C^{-1}: X = C^{-T} Hz (solve C^T X = Hz), H = X C^{-1} (solve C^T H^T = X^T; H symmetric).
+  std::vector<cplx> Ct(size_t(k * k));
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t b = 0; b < k; ++b) Ct[size_t(a * k + b)] = C[size_t(b * k + a)];
+  LuSolver lu(k);
+  if (!lu.factor(Ct.data())) return false;
+  std::vector<cplx> X(static_cast<size_t>(k * k)), col(static_cast<size_t>(k));
+  for (int64_t j = 0; j < k; ++j) {
+    for (int64_t i = 0; i < k; ++i) col[size_t(i)] = Hz[size_t(i * k + j)];
+    lu.solve(col.data());
+    for (int64_t i = 0; i < k; ++i) X[size_t(i * k + j)] = col[size_t(i)];
+  }
+  std::vector<cplx> H(size_t(k * k));
+  for (int64_t j = 0; j < k; ++j) {  // column j of H^T = row j of H: solve C^T h = (row j of X)^T
+    for (int64_t i = 0; i < k; ++i) col[size_t(i)] = X[size_t(j * k + i)];
+    lu.solve(col.data());
+    for (int64_t i = 0; i < k; ++i) H[size_t(j * k + i)] = col[size_t(i)];
+  }
+  double big = 0, imag = 0;
+  for (const cplx& h : H) {
+    big = std::max(big, std::abs(h));
+    imag = std::max(imag, std::abs(h.imag()));
+  }
+  if (imag > 1e-6 * std::max(big, 1e-300)) return false;
+  std::vector<double> R(size_t(k * k)), eig(static_cast<size_t>(k));
+  for (int64_t a = 0; a < k; ++a)
+    for (int64_t b = 0; b < k; ++b) R[size_t(a * k + b)] = 0.5 * (H[size_t(a * k + b)].real() + H[size_t(b * k + a)].real());
+  if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'N', 'U', lapack_int(k), R.data(), lapack_int(k), eig.data()) != 0) return false;
+  double top = 0;
+  for (double l : eig) top = std::max(top, std::abs(l));
+  double tol = 1e-8 * std::max(top, 1e-300);
+  for (double l : eig) (l > tol ? c.positive : l < -tol ? c.negative : c.zero) += 1;
+  c.kind = c.zero ? "degenerate" : c.negative == 0 ? "minimum" : c.positive == 0 ? "maximum" : "saddle";
+  return true;
+}
+
+}  // namespace
+
+TargetHomotopy::TargetHomotopy(const CriticalSystem& s, std::vector<cplx> b0, std::vector<cplx> target, cplx gamma)
+    : s_(s), b0_(std::move(b0)), u_(std::move(target)), gamma_(gamma) {}
+
+void TargetHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const {
+  const int64_t k = s_.dimension(), n = s_.coordinates(), N = k + n;
+  const std::vector<cplx>&S = s_.sliceS(), &U = s_.sliceU();
+  thread_local std::vector<cplx> y, J;
+  s_.normality(x, y, J, h, hx, N, hx != nullptr);
+  const cplx* v = x + k;
+  const cplx a = gamma_ * (1.0 - t);
+  for (int64_t r = 0; r < n; ++r) {
+    cplx slice = -b0_[size_t(r)];
+    for (int64_t c = 0; c < n; ++c) slice += S[size_t(r * n + c)] * y[size_t(c)] + U[size_t(r * n + c)] * v[c];
+    cplx goal = y[size_t(r)] + v[r] - u_[size_t(r)];
+    h[k + r] = a * slice + t * goal;
+    if (ht) ht[k + r] = -gamma_ * slice + goal;
+  }
+  if (ht)
+    for (int64_t i = 0; i < k; ++i) ht[i] = 0.0;
+  if (!hx) return;
+  for (int64_t r = 0; r < n; ++r) {
+    for (int64_t j = 0; j < k; ++j) {
+      cplx s = 0;
+      for (int64_t c = 0; c < n; ++c) s += S[size_t(r * n + c)] * J[size_t(c * k + j)];
+      hx[(k + r) * N + j] = a * s + t * J[size_t(r * k + j)];
+    }
+    for (int64_t c = 0; c < n; ++c)
+      hx[(k + r) * N + k + c] = a * U[size_t(r * n + c)] + (r == c ? t : cplx(0));
+  }
+}
+
+CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& o) {
+  CriticalSystem s(m, dim, setup, o.seed);
+  WitnessProblem p;
+  p.system = &s;
+  s.start(p.start, p.q0);
+  p.image = [&s](const cplx* x) { return s.image(x); };
+  p.coordinates = 2 * s.coordinates();
+  p.header = std::string("nagc monodromy checkpoint 2 ") + m.name + " P=" + std::to_string(m.param_count) +
+             " critical k=" + std::to_string(dim) + " n=" + std::to_string(s.coordinates()) + " metric=" +
+             setup.metricName + " seed=" + std::to_string(o.seed);
+  p.what = "critical";
+  CriticalRun run;
+  std::vector<std::vector<cplx>> witness;
+  run.witness = witnessRun(p, o, false, &witness);
+  // The witness points, tracked from their slice to u = target.
+  Random rng(o.seed * 0xD1B54A32D192ED03ull + 0x77);
+  std::vector<cplx> u(setup.target.begin(), setup.target.end());
+  TargetHomotopy h(s, p.q0, u, randomUnitComplex(rng));
+  TrackerOptions to;
+  to.maxSteps = std::max<int64_t>(o.maxSteps * 2, 4000);
+  std::vector<PathResult> ends = trackPaths(h, witness, to);
+  // A failed path is tracked again, the same path with careful steps (its endpoint is the same point). Most paths
+  // go to infinity (deg E exceeds the count): one whose step size collapses near t = 1 while ||x|| grew past 1e3
+  // times its start's is counted as going to infinity, by growth, and reported apart.
+  TrackerOptions careful = to;
+  careful.maxStep = to.maxStep / 5;
+  careful.initialStep = std::min(to.initialStep, careful.maxStep);
+  careful.predictorTarget = to.predictorTarget / 10;
+  careful.maxSteps = to.maxSteps * 2;
+  careful.approachGuard = 1e9;  // paths toward infinity shrink sigma all along: the guard would stall them
+  for (size_t i = 0; i < ends.size(); ++i) {
+    if (!isFailure(ends[i].status)) continue;
+    ++run.retried;
+    PathResult again = trackPath(h, witness[i].data(), careful);
+    if (!isFailure(again.status) || again.t > ends[i].t) ends[i] = std::move(again);
+  }
+  KeyIndex seen(o.seed + 3, 1e-6);
+  const int64_t k = s.dimension(), n = s.coordinates();
+  for (const PathResult& e : ends) {
+    if (e.status == PathStatus::Diverged) {
+      ++run.atInfinity;
+      continue;
+    }
+    if (e.status == PathStatus::Singular) {
+      ++run.singular;
+      continue;
+    }
+    const double startNorm = std::max(1.0, normInf(witness[size_t(&e - ends.data())].data(), int64_t(e.x.size())));
+    if (e.status == PathStatus::StepTooSmall && e.t > 1.0 - 1e-3 &&
+        normInf(e.x.data(), int64_t(e.x.size())) > 1e3 * startNorm) {
+      ++run.atInfinity;
+      ++run.byGrowth;
+      continue;
+    }
+    if (e.status != PathStatus::Success) {
+      ++run.failed;
+      if (std::getenv("NAGC_DEBUG_CRITICAL"))
+        std::fprintf(stderr, "failed: %s t=%g norm=%g steps=%lld\n", statusName(e.status), e.t,
+                     normInf(e.x.data(), int64_t(e.x.size())), (long long)e.steps);
+      continue;
+    }
+    std::vector<cplx> key = s.image(e.x.data());
+    key.resize(size_t(n));  // the function: y
+    KeyIndex::Match hit = seen.nearest(key);
+    if (hit.index >= 0 && hit.distance <= 1e-6) {
+      ++run.merged;
+      continue;
+    }
+    seen.insert(key);
+    ++run.finite;
+    CriticalPoint c;
+    c.y = key;
+    c.condition = e.condition;
+    realNorm(c.y, &c.imaginary);
+    c.real = c.imaginary <= 1e-8;
+    std::vector<cplx> zv(e.x.begin(), e.x.begin() + k), th = s.theta(e.x.data());
+    double zIm = 0;
+    realNorm(zv, &zIm);
+    c.realTheta = c.real && zIm <= 1e-8;
+    for (const cplx& t : th) c.theta.push_back(t.real());
+    cplx loss = 0;
+    const std::vector<cplx>& M = s.metric();
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < n; ++j) loss += e.x[size_t(k + i)] * M[size_t(i * n + j)] * e.x[size_t(k + j)];
+    c.loss = 0.5 * loss.real();
+    if (c.real && k > 0) {
+      std::vector<cplx> J, Hz = s.lossHessian(e.x.data(), J);
+      realIndex(Hz, J, n, k, c);
+    }
+    run.points.push_back(std::move(c));
+  }
+  std::sort(run.points.begin(), run.points.end(),
+            [](const CriticalPoint& a, const CriticalPoint& b) { return a.loss < b.loss; });
+  run.complete = run.witness.complete && run.failed == 0 && run.singular == 0;
+  return run;
+}
+
+}  // namespace nagrt::numeric

@@ -1,0 +1,382 @@
+// CriticalCli.cpp — `critical`: the complex critical points of a squared distance (the loss on data, or the
+// distance to a target under a chosen metric) on the neurovariety, counted and the real ones classified.
+#include "train/Train.h"
+
+#include "CliSupport.h"
+#include "Dim.h"
+#include "Runtime.h"
+#include "numeric/Critical.h"
+#include "train/Landscape.h"
+
+#include <lapacke.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace nagrt {
+
+namespace {
+
+using numeric::CriticalRun;
+using numeric::DistanceSetup;
+
+constexpr int64_t kMaxCoordinates = 400;  // the system has dim + n unknowns and dense n x n blocks
+
+std::vector<int64_t> degreeList(const nag_model& m) {
+  std::vector<int64_t> out;
+  std::string s = m.degree_set ? m.degree_set : "";
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) out.push_back(std::stoll(item));
+  return out;
+}
+
+// Exponent vectors of the monomials in `vars` variables of total degree d.
+void monomials(int64_t vars, int64_t d, std::vector<int64_t>& current, std::vector<std::vector<int64_t>>& out) {
+  if (int64_t(current.size()) == vars - 1) {
+    current.push_back(d);
+    out.push_back(current);
+    current.pop_back();
+    return;
+  }
+  for (int64_t e = d; e >= 0; --e) {
+    current.push_back(e);
+    monomials(vars, d - e, current, out);
+    current.pop_back();
+  }
+}
+
+std::vector<double> randomPoints(int64_t K, int64_t inputs, uint64_t seed) {
+  Random rng(seed * 0xA0761D6478BD642Full + 0x3D);
+  std::vector<double> x(size_t(K * inputs));
+  for (double& v : x) v = rng.uniform();
+  return x;
+}
+
+// The Euclidean metric on the coefficients of f: at K unisolvent points (K = number of monomials), c_o = V^{-1}
+// y_o, so |c|^2 = sum_o y_o^T (V V^T)^{-1} y_o.
+void coefficientMetric(const nag_model& m, uint64_t seed, DistanceSetup& s) {
+  if (std::string(m.algebraic_class) != "polynomial" || degreeList(m).empty())
+    throw Error(std::string("critical --metric identity: network '") + m.name + "' is " + m.algebraic_class +
+                "; the Euclidean metric on coefficients needs a polynomial network (use --metric random:SEED)");
+  const int64_t I = m.input_size, O = std::max<int64_t>(m.output.size, 1);
+  std::vector<std::vector<int64_t>> mons;
+  for (int64_t d : degreeList(m)) {
+    std::vector<int64_t> cur;
+    if (I == 0) {
+      if (d == 0) mons.push_back({});
+    } else {
+      monomials(I, d, cur, mons);
+    }
+  }
+  const int64_t K = int64_t(mons.size());
+  if (K * O > kMaxCoordinates)
+    throw Error("critical --metric identity: f has " + std::to_string(K * O) + " coefficients; at most " +
+                std::to_string(kMaxCoordinates) + " are supported (use --metric random:SEED)");
+  for (uint64_t attempt = 0; attempt < 4; ++attempt) {
+    std::vector<double> x = randomPoints(K, I, seed + 101 * attempt), V(size_t(K * K)), G(size_t(K * K), 0.0);
+    for (int64_t p = 0; p < K; ++p)
+      for (int64_t a = 0; a < K; ++a) {
+        double v = 1;
+        for (int64_t i = 0; i < I; ++i) v *= std::pow(x[size_t(p * I + i)], double(mons[size_t(a)][size_t(i)]));
+        V[size_t(p * K + a)] = v;
+      }
+    for (int64_t p = 0; p < K; ++p)
+      for (int64_t q = 0; q < K; ++q)
+        for (int64_t a = 0; a < K; ++a) G[size_t(p * K + q)] += V[size_t(p * K + a)] * V[size_t(q * K + a)];
+    double anorm = 0;
+    for (int64_t p = 0; p < K; ++p) {
+      double row = 0;
+      for (int64_t q = 0; q < K; ++q) row += std::abs(G[size_t(p * K + q)]);
+      anorm = std::max(anorm, row);
+    }
+    double rcond = 0;
+    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', lapack_int(K), G.data(), lapack_int(K)) != 0) continue;
+    if (LAPACKE_dpocon(LAPACK_ROW_MAJOR, 'U', lapack_int(K), G.data(), lapack_int(K), anorm, &rcond) != 0 ||
+        rcond < 1e-13)
+      continue;
+    if (LAPACKE_dpotri(LAPACK_ROW_MAJOR, 'U', lapack_int(K), G.data(), lapack_int(K)) != 0) continue;
+    for (int64_t p = 0; p < K; ++p)
+      for (int64_t q = 0; q < p; ++q) G[size_t(p * K + q)] = G[size_t(q * K + p)];
+    const int64_t n = K * O;
+    s.K = K;
+    s.points = x;
+    s.metric.assign(size_t(n * n), 0.0);
+    for (int64_t p = 0; p < K; ++p)
+      for (int64_t q = 0; q < K; ++q)
+        for (int64_t o = 0; o < O; ++o) s.metric[size_t((p * O + o) * n + q * O + o)] = G[size_t(p * K + q)];
+    s.metricName = "identity (Euclidean on the " + std::to_string(n) + " coefficients of f, through its values at " +
+                   std::to_string(K) + " unisolvent points)";
+    return;
+  }
+  throw Error("critical --metric identity: the monomial evaluation matrix stayed ill-conditioned at four random "
+              "point sets");
+}
+
+void randomMetric(const nag_model& m, int64_t span, uint64_t seed, DistanceSetup& s) {
+  const int64_t O = std::max<int64_t>(m.output.size, 1);
+  const int64_t K = std::max<int64_t>(1, (span + 2 + O - 1) / O), n = K * O;
+  if (n > kMaxCoordinates)
+    throw Error("critical: " + std::to_string(n) + " evaluation coordinates (span " + std::to_string(span) +
+                "); at most " + std::to_string(kMaxCoordinates) + " are supported");
+  s.K = K;
+  s.points = randomPoints(K, m.input_size, seed);
+  Random rng(seed * 0x9FB21C651E98DF25ull + 0x5);
+  std::vector<double> R(size_t(n * n));
+  for (double& v : R) v = rng.uniform();
+  s.metric.assign(size_t(n * n), 0.0);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j) {
+      double sum = i == j ? 0.1 : 0.0;
+      for (int64_t l = 0; l < n; ++l) sum += R[size_t(i * n + l)] * R[size_t(j * n + l)] / double(n);
+      s.metric[size_t(i * n + j)] = sum;
+    }
+  s.metricName = "random:" + std::to_string(seed) + " (a random positive definite metric on the values at " +
+                 std::to_string(K) + " random points: the generic ED degree)";
+}
+
+// A random real point of the span: a random combination of span + 2 functions f_theta at random real theta.
+void spanTarget(const nag_model& m, int64_t span, uint64_t seed, DistanceSetup& s) {
+  const int64_t n = int64_t(s.metric.size() > 0 ? std::llround(std::sqrt(double(s.metric.size()))) : 0);
+  Random rng(seed * 0x8CB92BA72F3D8DD7ull + 0x29);
+  std::vector<std::complex<double>> theta(static_cast<size_t>(m.param_count)), y(static_cast<size_t>(n)),
+      x(s.points.begin(), s.points.end());
+  s.target.assign(size_t(n), 0.0);
+  for (int64_t j = 0; j < span + 2; ++j) {
+    for (auto& t : theta) t = rng.uniform();
+    m.eval_complex(reinterpret_cast<const double*>(theta.data()), reinterpret_cast<const double*>(x.data()),
+                   reinterpret_cast<double*>(y.data()), s.K);
+    double r = rng.uniform();
+    for (int64_t i = 0; i < n; ++i) s.target[size_t(i)] += r * y[size_t(i)].real();
+  }
+  s.targetName = "random:" + std::to_string(seed) + " (a random real point of the span)";
+}
+
+// A whole number in [lo, hi] for flag, or a message.
+uint64_t number(const std::string& text, const std::string& flag, uint64_t lo, uint64_t hi) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (text.empty() || text[0] == '-' || *end || errno == ERANGE || v < lo || v > hi)
+    throw Error(flag + " expects a whole number from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                ", got '" + text + "'");
+  return v;
+}
+
+std::string fmt(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// JSON numbers: every digit.
+std::string num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+struct Verdict {
+  int64_t count = 0;
+  bool complete = false, agree = false;
+  std::vector<std::string> notes;
+};
+
+Verdict decide(const std::vector<CriticalRun>& runs) {
+  Verdict v;
+  std::vector<int64_t> complete;
+  for (const CriticalRun& r : runs) {
+    v.count = std::max(v.count, r.finite);
+    if (r.complete) complete.push_back(r.finite);
+  }
+  v.complete = complete.size() >= 2 && complete[0] == complete[1] && v.count == complete[0];
+  v.agree = complete.size() < 2 || complete[0] == complete[1];
+  if (!v.agree)
+    v.notes.push_back("the complete runs disagree (" + std::to_string(complete[0]) + " and " +
+                      std::to_string(complete[1]) + " critical points)");
+  else if (!v.complete)
+    v.notes.push_back("fewer than two runs are complete (witness set through the trace test, every path to the "
+                      "target finished): the count is a lower bound");
+  return v;
+}
+
+}  // namespace
+
+int criticalCommand(const nag_model& m, int argc, char** argv, int first) {
+  Args a(argc, argv, first, {"--x", "--y", "--metric", "--target", "--seed", "--max-loops"}, {"--json", "--quiet"});
+  if (!m.eval_mod)
+    throw Error(std::string("critical: network '") + m.name + "' is " + m.algebraic_class +
+                (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
+                "; critical points by homotopy need a polynomial or rational network");
+  numeric::requireCriticalKernels(m);
+  uint64_t seed = a.has("--seed") ? number(a.get("--seed"), "--seed", 0, UINT64_MAX) : 1;
+  bool data = a.has("--x") || a.has("--y");
+  std::string metric = a.get("--metric", data ? "data" : "random:1");
+  if (data && metric != "data")
+    throw Error("critical: --x/--y give the data's metric (the loss itself); --metric " + metric +
+                " goes with --target instead");
+  if (!data && metric == "data") throw Error("critical --metric data needs the data: --x X --y Y");
+  if (data && a.has("--target")) throw Error("critical: --target and --y both give the target; use one");
+  DimOptions d;
+  d.seed = seed;
+  DimReport dr = measureDimension(m, d);
+  const int64_t dim = dr.exactRank;
+  if (dim <= 0) throw Error("critical: the neurovariety has dimension 0");
+  DistanceSetup s;
+  const int64_t O = std::max<int64_t>(m.output.size, 1);
+  if (data) {
+    if (m.input_size > 0 && !a.has("--x")) throw Error("critical needs --x with --y (the inputs of the data)");
+    if (!a.has("--y")) throw Error("critical needs --y with --x (the targets of the data)");
+    Matrix y = readData({a.get("--y"), "y", O, -1, false});
+    Matrix x;
+    if (m.input_size > 0) x = readData({a.get("--x"), "x", m.input_size, y.rows, false});
+    s.K = y.rows;
+    s.points = x.data;
+    const int64_t n = s.K * O;
+    if (n > kMaxCoordinates)
+      throw Error("critical: " + std::to_string(n) + " data values; at most " + std::to_string(kMaxCoordinates) +
+                  " are supported");
+    if (n < dim)
+      throw Error("critical: " + std::to_string(s.K) + " samples give " + std::to_string(n) +
+                  " values, fewer than the dimension " + std::to_string(dim) +
+                  " of the neurovariety: the loss has positive-dimensional critical sets");
+    s.metric.assign(size_t(n * n), 0.0);
+    for (int64_t i = 0; i < n; ++i) s.metric[size_t(i * n + i)] = 1.0;
+    s.target = y.data;
+    s.metricName = "data (the squared loss on " + std::to_string(s.K) + " samples: ½ Σ |f(x_i) - y_i|²)";
+    s.targetName = "the data's targets";
+  } else {
+    if (!dr.span.known)
+      throw Error("critical: the span of the function space is not known (" + dr.span.method +
+                  "); a target in it and evaluation coordinates need it");
+    const int64_t span = dr.span.value;
+    std::string err;
+    uint64_t mseed = 0;
+    if (metric == "identity") coefficientMetric(m, seed, s);
+    else if (parseRandomSpec(metric, mseed, err)) randomMetric(m, span, mseed, s);
+    else throw Error("--metric expects data, identity or random:SEED, got '" + metric + "'");
+    std::string target = a.get("--target", "random:1");
+    uint64_t tseed = 0;
+    if (!parseRandomSpec(target, tseed, err))
+      throw Error("--target expects random:SEED (a random real point of the span), got '" + target + "'");
+    spanTarget(m, span, tseed, s);
+  }
+  numeric::WitnessOptions w;
+  if (a.has("--max-loops")) w.maxLoops = int64_t(number(a.get("--max-loops"), "--max-loops", 1, 100000));
+  w.progress = ::isatty(2) && !a.has("--quiet");
+  // Two seeds; a third when their counts differ (each run costs a witness set and deg E paths to the target).
+  std::vector<CriticalRun> runs;
+  for (uint64_t k = 0; k < 3; ++k) {
+    if (k == 2 && runs[0].finite == runs[1].finite) break;
+    numeric::WitnessOptions wo = w;
+    wo.seed = seed + k;
+    runs.push_back(numeric::criticalRun(m, dim, s, wo));
+  }
+  Verdict v = decide(runs);
+  const CriticalRun& best = *std::max_element(runs.begin(), runs.end(), [](const CriticalRun& x, const CriticalRun& y) {
+    return x.finite < y.finite;
+  });
+  int64_t real = 0, minima = 0, saddles = 0, maxima = 0, degenerate = 0, unclassified = 0;
+  for (const auto& c : best.points) {
+    if (!c.real) continue;
+    ++real;
+    if (c.kind == "minimum") ++minima;
+    else if (c.kind == "saddle") ++saddles;
+    else if (c.kind == "maximum") ++maxima;
+    else if (c.kind == "degenerate") ++degenerate;
+    else ++unclassified;
+  }
+  auto subnet = [&](const numeric::CriticalPoint& c) {
+    if (!c.realTheta) return std::string();
+    train::Subnetwork sub = train::subnetworkAt(m, c.theta, 1e-6);
+    return sub.on ? sub.description : std::string();
+  };
+  std::ostringstream out;
+  if (a.has("--json")) {
+    out << "{\"count\": " << v.count << ", \"lower_bound\": " << (v.complete ? "false" : "true")
+        << ", \"complete\": " << (v.complete ? "true" : "false") << ", \"agree\": " << (v.agree ? "true" : "false")
+        << ", \"dimension\": " << dim << ", \"metric\": " << jsonString(s.metricName)
+        << ", \"target\": " << jsonString(s.targetName) << ", \"coordinates\": " << s.K * O
+        << ",\n \"real\": {\"count\": " << real << ", \"minima\": " << minima << ", \"saddles\": " << saddles
+        << ", \"maxima\": " << maxima << ", \"degenerate\": " << degenerate << ", \"unclassified\": " << unclassified
+        << "},\n \"points\": [";
+    for (size_t i = 0; i < best.points.size(); ++i) {
+      const auto& c = best.points[i];
+      out << (i ? ",\n  " : "\n  ") << "{\"real\": " << (c.real ? "true" : "false") << ", \"loss\": " << num(c.loss)
+          << ", \"imaginary\": " << fmt(c.imaginary) << ", \"kind\": " << jsonString(c.kind)
+          << ", \"pure\": true, \"hessian\": {\"negative\": " << c.negative << ", \"zero\": " << c.zero
+          << ", \"positive\": " << c.positive << "}, \"subnetwork\": " << jsonString(subnet(c)) << ", \"theta\": ";
+      if (c.realTheta) {
+        out << "[";
+        for (size_t j = 0; j < c.theta.size(); ++j) out << (j ? ", " : "") << num(c.theta[j]);
+        out << "]";
+      } else {
+        out << "null";
+      }
+      out << "}";
+    }
+    out << "],\n \"evidence\": {\"notes\": [";
+    for (size_t i = 0; i < v.notes.size(); ++i) out << (i ? ", " : "") << jsonString(v.notes[i]);
+    out << "], \"runs\": [";
+    for (size_t i = 0; i < runs.size(); ++i) {
+      const CriticalRun& r = runs[i];
+      out << (i ? ",\n  " : "\n  ") << "{\"seed\": " << r.witness.seed << ", \"witness_points\": " << r.witness.points
+          << ", \"loops\": " << r.witness.loops << ", \"paths\": " << r.witness.pathsTracked
+          << ", \"failed_paths\": " << r.witness.failedPaths << ", \"trace_residual\": "
+          << (r.witness.traceTests ? fmt(r.witness.traceResidual) : "null")
+          << ", \"witness_complete\": " << (r.witness.complete ? "true" : "false") << ", \"finite\": " << r.finite
+          << ", \"at_infinity\": " << r.atInfinity << ", \"singular\": " << r.singular << ", \"failed\": " << r.failed
+          << ", \"merged\": " << r.merged << ", \"complete\": " << (r.complete ? "true" : "false")
+          << ", \"seconds\": " << fmt(r.witness.seconds) << "}";
+    }
+    out << "]}}\n";
+  } else {
+    out << "critical points of the squared distance on the neurovariety of " << m.name << "\n"
+        << "  count       " << (v.complete ? "" : ">= ") << v.count
+        << (v.complete ? "  (complex, finite; two complete runs agree)" : "  (lower bound)") << "\n"
+        << "  metric      " << s.metricName << "\n"
+        << "  target      " << s.targetName << "\n"
+        << "  dimension   " << dim << " (exact rank mod p); the slice: a random real affine slice of parameter space "
+        << "of that dimension\n"
+        << "  method      a witness set of the ED correspondence {(y, u): y in V, u - y normal to V at y} by "
+           "monodromy and the trace test, moved to u = target\n";
+    for (const CriticalRun& r : runs) {
+      char res[32];
+      std::snprintf(res, sizeof res, "%.1e", r.witness.traceResidual);
+      out << "  seed " << r.witness.seed << "      " << r.witness.points << " witness points (" << r.witness.loops
+          << " loops, " << r.witness.pathsTracked << " paths, trace residual " << (r.witness.traceTests ? res : "-")
+          << (r.witness.complete ? ", complete" : ", INCOMPLETE") << "); at the target: " << r.finite << " finite, "
+          << r.atInfinity << " at infinity, " << r.singular << " singular, " << r.failed << " failed"
+          << (r.complete ? "" : " (lower bound)") << "\n";
+    }
+    for (const std::string& note : v.notes) out << "  note        " << note << "\n";
+    out << "  real        " << real << ": " << minima << " minima, " << saddles << " saddles, " << maxima
+        << " maxima, " << degenerate << " degenerate" << (unclassified ? ", " + std::to_string(unclassified) +
+                                                                            " without a real preimage on the slice"
+                                                                      : std::string())
+        << " (all pure: the differential has full rank there)\n";
+    int shown = 0;
+    for (const auto& c : best.points) {
+      if (!c.real) continue;
+      ++shown;
+      out << "  point " << shown << (shown < 10 ? "     " : "    ") << "loss " << fmt(c.loss) << ", "
+          << (c.kind.empty() ? "not classified" : c.kind);
+      std::string sub = subnet(c);
+      if (!sub.empty()) out << "; " << sub;
+      out << "\n";
+      if (shown >= 20) break;
+    }
+  }
+  std::cout << out.str();
+  return v.agree ? 0 : 1;
+}
+
+}  // namespace nagrt
