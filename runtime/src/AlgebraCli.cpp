@@ -246,7 +246,7 @@ std::string equationsJson(const EquationResult& r) {
     firstKey = false;
   }
   out << "},\n  \"verified\": " << (r.verified ? "true" : "false") << ",\n  \"cone\": " << (r.cone ? "true" : "false")
-      << ",\n  \"searched_degree\": " << r.lastDegree << ",\n  \"stopped\": " << jsonString(r.stopped)
+      << ",\n  \"searched_degree\": " << r.lastDegree << ",\n  \"stopped\": " << jsonString(r.stopped) << ",\n  \"fills\": " << (r.fills ? "true" : "false")
       << ",\n  \"zero_coordinates\": [";
   for (size_t i = 0; i < r.zero.size(); ++i) out << (i ? ", " : "") << jsonString(r.coordinates[size_t(r.zero[i])].name);
   out << "],\n  \"coordinates\": {";
