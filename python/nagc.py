@@ -11,6 +11,10 @@
     v = m.jvp(theta, X, direction), u = m.vjp(theta, X, cotangent), m.hvp(...)
     m.dim(exact=True, floating=True, seed=1)        # the dimension report as a dict (span, bounds, ...)
     m.dim(at="theta.txt"), m.dim(kernel=True)       # rank at a point; the unexplained fibre directions
+    m.degree(method="auto", seed=1)                 # the `degree --json` report: degree, lower_bound, method, evidence
+    m.equations(max_degree=3)                       # the `equations --json` report: equations, count_by_degree, verified
+    m.fibre(), m.fibre(at="theta.txt")              # the `fibre --json` report: fibre dimension, symmetries, points
+    m.singular(at="theta.txt")                      # the `singular --json` report: verdict singular, smooth or undecided
     r = m.train(X, Y, optimizer="lbfgs", steps=500) # the `train --json` report as a dict; r["theta"] (numpy)
     r = m.train(X, Y, flow=True, time=5, record=1)  # r["trajectory"]: (rows, columns) array, r["columns"]
 
@@ -233,6 +237,92 @@ class Model:
         x = self._x(X)
         return self._call("hvp_" + wrt, theta, x, self._weights(output), self._direction(direction, wrt, x.shape[0]))
 
+    # ---- the reports of the runtime (dim, degree, equations, fibre, singular)
+    def _report(self, entry, args):
+        """Calls the runtime's nagrt_ENTRY_report(model, argc, argv) and returns
+        its JSON as a dict; its errors ("error: ...") as RuntimeError."""
+        argv = (ctypes.c_char_p * len(args))(*[a.encode() for a in args])
+        fn = getattr(self._lib, "nagrt_%s_report" % entry)
+        fn.restype = ctypes.c_void_p
+        fn.argtypes = [ctypes.POINTER(_Model), ctypes.c_int, ctypes.c_char_p * len(args)]
+        raw = fn(ctypes.byref(self._m), len(args), argv)
+        text = ctypes.string_at(raw).decode()
+        self._lib.nagrt_free_string(ctypes.c_void_p(raw))
+        if text.startswith("error: "):
+            raise RuntimeError(text[7:])
+        return json.loads(text)
+
+    @staticmethod
+    def _options(pairs):
+        args = []
+        for flag, value in pairs:
+            if value is not None:
+                args += [flag, str(value)]
+        return args
+
+    def _point(self, at, tmp):
+        """--at: a parameter file as it is, or P values written to a file in tmp
+        (integers and fractions.Fraction exactly; floats as the decimals of
+        their shortest repr, which `--at` reads exactly)."""
+        if isinstance(at, (str, os.PathLike)):
+            return os.fspath(at)
+        values = list(np.asarray(at, dtype=object).reshape(-1))
+        if len(values) != self.P:
+            raise ValueError("at has %d values; %s has P = %d" % (len(values), self.name, self.P))
+        path = os.path.join(tmp, "at.txt")
+        with open(path, "w") as f:
+            f.write(" ".join(repr(float(v)) if isinstance(v, (float, np.floating)) else str(v) for v in values) + "\n")
+        return path
+
+    def degree(self, method="auto", seed=1, max_columns=None, max_loops=None, max_points=None, checkpoint=None,
+               resume=False):
+        """The degree of the neurovariety as `degree --json` reports it (docs/algebra.md):
+        degree (None when undecided), lower_bound (an unfinished monodromy run),
+        method, cone, dimension, span, evidence (primes, seeds, matrices, monodromy
+        runs and trace residuals). method: interpolation, monodromy or auto."""
+        args = ["--json", "--method", method, "--seed", str(seed)]
+        args += self._options((("--max-columns", max_columns), ("--max-loops", max_loops),
+                               ("--max-points", max_points), ("--checkpoint", checkpoint)))
+        if resume:
+            args.append("--resume")
+        return self._report("degree", args)
+
+    def equations(self, max_degree=None, max_columns=None, seed=1):
+        """The lowest-degree equations of the neurovariety (every new generator up to
+        max_degree when given) over Q, as `equations --json` reports them: equations
+        (degree, terms [coefficient, monomial in c_o_a...]), count_by_degree,
+        verified, zero_coordinates, fills, stopped, evidence."""
+        args = ["--json", "--seed", str(seed)]
+        args += self._options((("--max-degree", max_degree), ("--max-columns", max_columns)))
+        return self._report("equations", args)
+
+    def fibre(self, at=None, seed=1, count=True, max_loops=None, max_points=None):
+        """The generic fibre as `fibre --json` reports it (docs/fibres-and-singular-points.md):
+        fibre_dimension, symmetry_dimension, unexplained_fibre_dimension, the known
+        finite group, points (by monodromy, unless count=False); with at (a file, or
+        P values), the fibre's dimension through that point between bounds."""
+        tmp = tempfile.mkdtemp(prefix="nagc-fibre-")
+        try:
+            args = ["--json", "--seed", str(seed)]
+            if at is not None:
+                args += ["--at", self._point(at, tmp)]
+            if not count:
+                args.append("--no-count")
+            args += self._options((("--max-loops", max_loops), ("--max-points", max_points)))
+            return self._report("fibre", args)
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def singular(self, at, seed=1):
+        """Whether f_at is a singular point of the neurovariety, as `singular --json`
+        reports it: verdict (singular, smooth or undecided), reason, the ranks.
+        at: a parameter file (read exactly) or P values."""
+        tmp = tempfile.mkdtemp(prefix="nagc-singular-")
+        try:
+            return self._report("singular", ["--json", "--seed", str(seed), "--at", self._point(at, tmp)])
+        finally:
+            shutil.rmtree(tmp, True)
+
     # ---- the dimension report
     def dim(self, exact=True, floating=False, seed=1, prime=None, points=None, at=None, kernel=False,
             span_limit=None):
@@ -257,16 +347,7 @@ class Model:
             args.append("--kernel")
         if span_limit:
             args += ["--span-limit", str(span_limit)]
-        argv = (ctypes.c_char_p * len(args))(*[a.encode() for a in args])
-        report = self._lib.nagrt_dim_report
-        report.restype = ctypes.c_void_p
-        report.argtypes = [ctypes.POINTER(_Model), ctypes.c_int, ctypes.c_char_p * len(args)]
-        raw = report(ctypes.byref(self._m), len(args), argv)
-        text = ctypes.string_at(raw).decode()
-        self._lib.nagrt_free_string(ctypes.c_void_p(raw))
-        if text.startswith("error: "):
-            raise RuntimeError(text[7:])
-        return json.loads(text)
+        return self._report("dim", args)
 
     # ---- training
     def train(self, X, Y, optimizer=None, flow=False, lr=None, steps=None, time=None, tol=None, theta=None, seed=None,

@@ -11,15 +11,24 @@ const char* helpText() {
        nagc run FILE.nag [options] -- COMMAND [ARGS]   compile in memory (JIT) and
                                                      run the program's COMMAND
        nagc sweep FILE.nag -D a=[v1,v2,...] -D b=lo..hi ... [--jobs N] [--timeout S]
-                  [--out results.csv] [--float] [--cache DIR]
-                            the dimension report of every combination, one CSV
-                            row each (cached, resumable); --emit-jobs DIR writes
-                            a job list (Slurm array, GNU parallel) instead, and
-                            nagc sweep --merge DIR -o results.csv gathers it
+                  [-o results.csv] [--float] [--cache DIR] [--no-cache]
+                  [--degree [--degree-method interpolation|monodromy|auto]]
+                  [--equations [--max-degree K]] [-O.. --lanes N --target-cpu CPU
+                  --precision P]
+                            the dimension report of every combination (with
+                            --degree its degree, with --equations its lowest
+                            equations), one CSV row each (cached, resumable;
+                            --timeout bounds each command, the compile too;
+                            compile options apply to every row); --emit-jobs
+                            DIR writes a job list (Slurm array, GNU parallel)
+                            instead, and nagc sweep --merge DIR -o results.csv
+                            gathers it
        nagc cache --info|--clear [--cache DIR]
                             what the build cache holds, or empty it
        nagc report results.csv [--table md|latex] [--plot out.svg] [--x ARG|ARG[i]]
-                            a sweep's table, and dimension against ARG as SVG
+                  [--y dimension|degree|COLUMN]
+                            a sweep's table, and dimension (or the degree, or
+                            another numeric column) against ARG as SVG
 
 Compiles a .nag network. Stages:
   --check               check the program and print its summary (arguments,
@@ -104,6 +113,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.internalErrorForTesting = true;
     } else if (a == "--check") {
       if (!setEmit(Emit::Summary, a)) return std::nullopt;
+      if (o.sweep && o.notForSweep.empty()) o.notForSweep = a;
     } else if (a.rfind("--emit=", 0) == 0) {
       std::string stage = a.substr(7);
       Emit e;
@@ -121,6 +131,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       if (!setEmit(e, a)) return std::nullopt;
+      if (o.sweep && o.notForSweep.empty()) o.notForSweep = a;
     } else if (a == "-D" || (a.size() > 2 && a.rfind("-D", 0) == 0)) {
       std::string def;
       if (a == "-D") {
@@ -163,8 +174,33 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         return std::nullopt;
       }
       o.printAfter.push_back(pass);
+      if (o.sweep && o.notForSweep.empty()) o.notForSweep = a;
     } else if (a == "--only-dim-functions") {
       o.onlyDimFunctions = true;
+    } else if (a == "--complex-kernels") {
+      o.complexKernels = true;
+    } else if (o.sweep && (a == "--degree" || a == "--equations")) {
+      (a == "--degree" ? o.sweepDegree : o.sweepEquations) = true;
+    } else if (o.sweep && a == "--degree-method") {
+      auto v = value("--degree-method");
+      if (!v) return std::nullopt;
+      if (*v != "interpolation" && *v != "monodromy" && *v != "auto") {
+        error = {DiagId::err_bad_option_value, {a, *v, "interpolation, monodromy or auto"}};
+        return std::nullopt;
+      }
+      o.degreeMethod = *v;
+      o.sweepDegree = true;  // --degree-method M is --degree with that method
+    } else if (o.sweep && a == "--max-degree") {
+      auto v = value("--max-degree");
+      if (!v) return std::nullopt;
+      char* end = nullptr;
+      long n = std::strtol(v->c_str(), &end, 10);
+      if (v->empty() || *end != '\0' || n < 1 || n > 1000) {
+        error = {DiagId::err_bad_option_value, {a, *v, "a whole number from 1 to 1000"}};
+        return std::nullopt;
+      }
+      o.maxDegree = n;
+      o.sweepEquations = true;  // --max-degree K is --equations up to K
     } else if (o.cacheCommand && (a == "--info" || a == "--clear")) {
       o.cacheClear = a == "--clear";
     } else if (o.cacheCommand && a == "--cache") {
@@ -186,6 +222,10 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       }
       if (a == "--jobs") o.jobs = unsigned(d);
       else o.timeout = d;
+    } else if (o.report && a == "--y") {
+      auto v = value("--y");
+      if (!v) return std::nullopt;
+      o.yAxis = *v;
     } else if (o.report && (a == "--plot" || a == "--table" || a == "--x")) {
       auto v = value(a.c_str());
       if (!v) return std::nullopt;

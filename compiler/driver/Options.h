@@ -28,10 +28,16 @@ struct Options {
   bool single = false;                 ///< --precision f32
   bool derivatives = true;             ///< --no-derivatives: eval only (faster to build)
   bool onlyDimFunctions = false;       ///< --only-dim-functions: what `dim` needs (used by sweeps)
+  bool complexKernels = false;         ///< --complex-kernels: keep them under --only-dim-functions (a degree by monodromy)
   bool sweep = false;                  ///< `nagc sweep FILE ...`
   unsigned jobs = 1;                   ///< sweep: --jobs
   double timeout = 0;                  ///< sweep: --timeout seconds
   bool sweepFloat = false;             ///< sweep: --float
+  bool sweepDegree = false;            ///< sweep: --degree
+  std::string degreeMethod = "auto";   ///< sweep: --degree-method interpolation|monodromy|auto
+  bool sweepEquations = false;         ///< sweep: --equations
+  int64_t maxDegree = 0;               ///< sweep: --max-degree K (with --equations)
+  std::string notForSweep;             ///< the first option given that a sweep cannot honour (--emit=..., --check, ...)
   std::string cache;                   ///< sweep: --cache DIR
   std::string emitJobs, merge;         ///< sweep: --emit-jobs DIR, --merge DIR
   bool useCache = true;                ///< --no-cache: always compile
@@ -39,6 +45,7 @@ struct Options {
   bool quiet = false;                  ///< --quiet: no progress lines, even on a terminal
   bool report = false;                 ///< `nagc report results.csv ...`
   std::string plot, table = "md", xAxis;  ///< report: --plot, --table, --x
+  std::string yAxis = "dimension";     ///< report: --y (dimension, degree, or another numeric column)
   bool cacheCommand = false;           ///< `nagc cache --info|--clear [--cache DIR]`
   bool cacheClear = false;             ///< cache: --clear (else --info)
   bool run = false;                    ///< `nagc run FILE -- args`: JIT and run

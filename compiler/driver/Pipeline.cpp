@@ -151,7 +151,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     cg.targetCpu = options.targetCpu;
     cg.lanes = options.lanes;
     cg.precision = options.single ? codegen::Precision::F32 : codegen::Precision::F64;
-    cg.complexKernels = !options.onlyDimFunctions;  // sweeps measure dimensions: no tracker
+    cg.complexKernels = !options.onlyDimFunctions || options.complexKernels;  // sweeps of dim: no tracker
     if (std::string problem = codegen::validate(cg); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;
@@ -194,7 +194,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     if (!dir.empty()) {
       std::ostringstream material;
       material << buildIdentity() << "\n" << int(kind) << " " << cg.optLevel << " " << cg.lanes << " " << int(cg.precision)
-               << " " << options.derivatives << options.onlyDimFunctions << "\n" << codegen::resolvedTarget(cg) << "\n"
+               << " " << options.derivatives << options.onlyDimFunctions << cg.complexKernels << "\n" << codegen::resolvedTarget(cg) << "\n"
                << options.input << "\n" << ir::serialize(*graph);
       for (const ir::ParamInfo& p : graph->params) material << p.path << "\n";
       for (const ir::InputInfo& in : graph->inputs) material << in.name << "\n";

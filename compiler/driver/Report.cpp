@@ -173,8 +173,15 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   bool latex = o.table == "latex";
   std::vector<int> cols;
   for (int c = 0; c < argCount; ++c) cols.push_back(c);
-  for (const char* name : {"P", "ambient", "span", "expected", "bound", "dimension", "defect", "unexplained", "certified", "status"})
-    if (int c = t.column(name); c >= 0) cols.push_back(c);
+  // The measurements a sweep made (degree and equations only when it was
+  // asked for them), then the status, and the reason when a row has one.
+  bool anyReason = false;
+  if (int c = t.column("reason"); c >= 0)
+    for (const auto& row : t.rows) anyReason = anyReason || !row[size_t(c)].empty();
+  for (const char* name : {"P", "ambient", "span", "expected", "bound", "dimension", "defect", "unexplained", "certified",
+                           "degree", "equations_degree", "equations_count", "status", "reason"})
+    if (int c = t.column(name); c >= 0 && (std::string(name) != "reason" || anyReason)) cols.push_back(c);
+  int degreeCol = t.column("degree"), lowerCol = t.column("degree_lower_bound");
   std::ostringstream table;
   if (latex) {
     table << "\\begin{tabular}{" << std::string(cols.size(), 'r') << "}\n\\hline\n";
@@ -192,8 +199,12 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     for (size_t k = 0; k < cols.size(); ++k) {
       std::string cell = row[size_t(cols[k])];
       bool bold = defective && cols[k] == defCol;
-      if (latex) table << (k ? " & " : "") << (bold ? "\\textbf{" + escapeLatex(cell) + "}" : escapeLatex(cell));
-      else table << (k ? " " : "| ") << (bold ? "**" + escapeMarkdown(cell) + "**" : escapeMarkdown(cell)) << " |";
+      // An unfinished numerical degree is a lower bound: "≥ d".
+      bool atLeast = cols[k] == degreeCol && lowerCol >= 0 && row[size_t(lowerCol)] == "true" && !cell.empty();
+      std::string text = latex ? escapeLatex(cell) : escapeMarkdown(cell);
+      if (atLeast) text = (latex ? "$\\geq$ " : "\xE2\x89\xA5 ") + text;
+      if (latex) table << (k ? " & " : "") << (bold ? "\\textbf{" + text + "}" : text);
+      else table << (k ? " " : "| ") << (bold ? "**" + text + "**" : text) << " |";
     }
     table << (latex ? " \\\\\n" : "\n");
   }
@@ -213,9 +224,19 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     err << "nagc: error: no numeric argument to plot against; choose one with --x NAME or --x NAME[i]\n";
     return 1;
   }
+  // y: the dimension with the expected dimension (dashed) and defects
+  // marked, or one other numeric column (the degree: lower bounds marked).
+  bool dimensionPlot = o.y == "dimension";
+  int yCol = dimensionPlot ? dimCol : t.column(o.y);
+  if (yCol < 0 || yCol < argCount || o.y == "status" || o.y == "reason" || o.y == "inputs_hash") {
+    err << "nagc: error: --y " << o.y << ": '" << o.input << "' has no such measured column"
+        << (o.y == "degree" ? " (sweep with --degree)" : o.y.rfind("equations", 0) == 0 ? " (sweep with --equations)" : "")
+        << "\n";
+    return 1;
+  }
   struct Point {
     double x, dim, expected;
-    bool defective;
+    bool defective, lowerBound;
   };
   std::map<std::string, std::vector<Point>> series;
   size_t omitted = 0;  // rows whose numbers are not finite: left out, and said so
@@ -227,9 +248,9 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
       err << "nagc: error: --x " << xSpec << " has no numeric value in some rows\n";
       return 1;
     }
-    double dim, exp, defect;
-    if (!std::isfinite(x) || !finiteNumber(row[size_t(dimCol)], dim) || !finiteNumber(row[size_t(expCol)], exp) ||
-        !finiteNumber(row[size_t(defCol)], defect)) {
+    double dim, exp = 0, defect = 0;
+    if (!std::isfinite(x) || !finiteNumber(row[size_t(yCol)], dim) ||
+        (dimensionPlot && (!finiteNumber(row[size_t(expCol)], exp) || !finiteNumber(row[size_t(defCol)], defect)))) {
       err << "nagc: warning: " << o.input << ":" << t.lines[r]
           << ": a value to plot is not a finite number; the row is left out of the plot\n";
       ++omitted;
@@ -250,7 +271,9 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
       }
       key += (key.empty() ? "" : " ") + t.header[size_t(c)] + "=" + v;
     }
-    series[key].push_back({x, dim, exp, defect > 0});
+    bool lower = o.y == "degree" && t.column("degree_lower_bound") >= 0 &&
+                 row[size_t(t.column("degree_lower_bound"))] == "true";
+    series[key].push_back({x, dim, exp, defect > 0, lower});
   }
   double xmin = 1e300, xmax = -1e300, ymax = 1;
   for (auto& [k, pts] : series) {
@@ -258,7 +281,7 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     for (const Point& p : pts) {
       xmin = std::min(xmin, p.x);
       xmax = std::max(xmax, p.x);
-      ymax = std::max({ymax, p.dim, p.expected});
+      ymax = std::max({ymax, p.dim, dimensionPlot ? p.expected : 0.0});
     }
   }
   if (xmax <= xmin) xmax = xmin + 1;
@@ -268,13 +291,16 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   const char* colors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
   std::ostringstream svg;
   svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H << "\" font-family=\"sans-serif\" font-size=\"12\">\n"
-      << "<title>dimension against " << escapeXml(xSpec) << " (" << escapeXml(o.input) << ")</title>\n"
+      << "<title>" << escapeXml(o.y) << " against " << escapeXml(xSpec) << " (" << escapeXml(o.input) << ")</title>\n"
       << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
       << "<line x1=\"" << L << "\" y1=\"" << H - B << "\" x2=\"" << W - R << "\" y2=\"" << H - B << "\" stroke=\"black\"/>\n"
       << "<line x1=\"" << L << "\" y1=\"" << T << "\" x2=\"" << L << "\" y2=\"" << H - B << "\" stroke=\"black\"/>\n"
       << "<text x=\"" << (L + W - R) / 2 << "\" y=\"" << H - 12 << "\" text-anchor=\"middle\">" << escapeXml(xSpec) << "</text>\n"
       << "<text x=\"14\" y=\"" << (T + H - B) / 2 << "\" transform=\"rotate(-90 14 " << (T + H - B) / 2
-      << ")\" text-anchor=\"middle\">dimension (solid) and expected (dashed)</text>\n";
+      << ")\" text-anchor=\"middle\">"
+      << (dimensionPlot ? std::string("dimension (solid) and expected (dashed)")
+                        : escapeXml(o.y) + (o.y == "degree" ? " (triangles: lower bounds)" : ""))
+      << "</text>\n";
   for (int k = 0; k <= 4; ++k) {
     double y = ymax * k / 4;
     svg << "<text x=\"" << L - 6 << "\" y=\"" << sy(y) + 4 << "\" text-anchor=\"end\">" << std::lround(y) << "</text>\n";
@@ -293,10 +319,19 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
       dashed << sx(p.x) << "," << sy(p.expected) << " ";
     }
     svg << "<g class=\"series\" data-series=\"" << escapeXml(key) << "\">\n"
-        << "<polyline class=\"dimension\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"" << solid.str() << "\"/>\n"
-        << "<polyline class=\"expected\" fill=\"none\" stroke=\"" << color << "\" stroke-dasharray=\"5,4\" points=\"" << dashed.str() << "\"/>\n";
+        << "<polyline class=\"" << escapeXml(o.y) << "\" fill=\"none\" stroke=\"" << color << "\" stroke-width=\"2\" points=\"" << solid.str() << "\"/>\n"
+        << (dimensionPlot ? "<polyline class=\"expected\" fill=\"none\" stroke=\"" + std::string(color) +
+                                "\" stroke-dasharray=\"5,4\" points=\"" + dashed.str() + "\"/>\n"
+                          : std::string());
     for (const Point& p : pts) {
-      if (p.defective)
+      if (p.lowerBound)
+        svg << "<path class=\"lower-bound\" data-x=\"" << p.x << "\" data-" << escapeXml(o.y) << "=\"" << p.dim
+            << "\" d=\"M" << sx(p.x) - 5 << "," << sy(p.dim) + 4 << " l10,0 l-5,-9 z\" fill=\"none\" stroke=\"" << color
+            << "\" stroke-width=\"2\"/>\n";
+      else if (!dimensionPlot)
+        svg << "<circle class=\"point\" data-x=\"" << p.x << "\" data-" << escapeXml(o.y) << "=\"" << p.dim << "\" cx=\""
+            << sx(p.x) << "\" cy=\"" << sy(p.dim) << "\" r=\"3\" fill=\"" << color << "\"/>\n";
+      else if (p.defective)
         svg << "<path class=\"defective\" data-x=\"" << p.x << "\" data-dimension=\"" << p.dim << "\" data-expected=\""
             << p.expected << "\" d=\"M" << sx(p.x) - 5 << "," << sy(p.dim) - 5 << " l10,10 m0,-10 l-10,10\" stroke=\"red\" stroke-width=\"2.5\"/>\n";
       else
@@ -306,7 +341,8 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
     svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 10 << "\" fill=\"" << color << "\">" << escapeXml(key) << "</text>\n</g>\n";
     ++s;
   }
-  svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 20 << "\" fill=\"red\">x: defective</text>\n";
+  if (dimensionPlot)
+    svg << "<text x=\"" << W - R + 12 << "\" y=\"" << T + 16 * double(s) + 20 << "\" fill=\"red\">x: defective</text>\n";
   if (omitted)
     svg << "<text class=\"omitted\" x=\"" << L << "\" y=\"" << T - 10 << "\" fill=\"red\">" << omitted
         << " rows left out: not finite numbers</text>\n";

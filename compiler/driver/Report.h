@@ -12,6 +12,7 @@ struct ReportOptions {
   std::string plot;           ///< an SVG to write; empty: no plot
   std::string table = "md";   ///< md or latex, printed to standard output
   std::string x;              ///< the x axis: an argument, or ARG[i] for an element of a list argument
+  std::string y = "dimension";  ///< the y axis: dimension (with expected), degree, or another numeric column
 };
 
 /// Prints the table (defects in bold) and draws dimension and expected

@@ -83,6 +83,23 @@ std::string checkCell(const std::string& column, size_t index, size_t arguments,
     if (ok ? isInteger(cell) : cell.empty() || isInteger(cell)) return "";
     return bad(ok ? "an integer" : "an integer or nothing");
   }
+  // degree is empty when undecided (status degree undecided) and in rows
+  // that did not get that far; the equations' degree and count are empty
+  // when no equation was found up to the searched degree.
+  if (column == "degree") {
+    if (ok ? isInteger(cell) : cell.empty() || isInteger(cell)) return "";
+    return bad(ok ? "an integer" : "an integer or nothing");
+  }
+  if (among(column, {"equations_degree", "equations_count"}))
+    return cell.empty() || isInteger(cell) ? "" : bad("an integer or nothing");
+  if (column == "equations_vanishing") {
+    if (ok ? isInteger(cell) : cell.empty() || isInteger(cell)) return "";
+    return bad(ok ? "an integer" : "an integer or nothing");
+  }
+  if (column == "degree_lower_bound") {
+    if (cell == "true" || cell == "false" || (!ok && cell.empty())) return "";
+    return bad("true or false");
+  }
   if (among(column, {"ambient", "coordinate", "span"})) {
     if (ok ? isInteger(cell) || cell == "null" : cell.empty() || isInteger(cell) || cell == "null") return "";
     return bad("an integer or null");
@@ -94,8 +111,10 @@ std::string checkCell(const std::string& column, size_t index, size_t arguments,
   }
   if (column == "seconds") return isNumber(cell) && std::strtod(cell.c_str(), nullptr) >= 0 ? "" : bad("a number of seconds");
   if (column == "status")
-    return among(cell, {"ok", "timeout", "compile error", "dim failed"}) ? ""
-                                                                         : bad("ok, timeout, compile error or dim failed");
+    return among(cell, {"ok", "timeout", "compile error", "dim failed", "degree failed", "degree undecided",
+                        "equations failed"})
+               ? ""
+               : bad("ok, timeout, compile error, dim failed, degree failed, degree undecided or equations failed");
   if (column == "inputs_hash") {
     bool hex = cell.size() == 64 && std::all_of(cell.begin(), cell.end(), [](char c) {
                  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');

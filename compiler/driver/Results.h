@@ -32,10 +32,13 @@ struct ResultsFile {
 /// "" when `cell` has the type of column `column` in a row whose status is
 /// `status`, else what is wrong. Types go by the column's name, so columns
 /// added later are accepted as text: the first `arguments` columns are
-/// non-empty; P, expected, dimension, defect, fibre are integers (ambient may
-/// also be null); fills, certified are true or false; these are empty in rows
-/// that are not ok; seconds is a non-negative number; status is ok, timeout,
-/// compile error or dim failed; inputs_hash is 64 hex digits.
+/// non-empty; P, expected, dimension, defect, fibre, degree,
+/// equations_vanishing are integers (ambient may also be null); fills,
+/// certified, degree_lower_bound are true or false; these may be empty in
+/// rows that are not ok; equations_degree and equations_count are integers or
+/// empty; seconds is a non-negative number; status is ok, timeout, compile
+/// error, dim failed, degree failed, degree undecided or equations failed;
+/// inputs_hash is 64 hex digits.
 std::string checkCell(const std::string& column, size_t index, size_t arguments, const std::string& status,
                       const std::string& cell);
 

@@ -3,7 +3,13 @@
 
 #include "codegen/Codegen.h"
 #include "driver/Cache.h"
+#include "driver/Process.h"
 #include "driver/Results.h"
+#include "driver/SweepColumns.h"
+#include "frontend/AST.h"
+#include "frontend/Modules.h"
+#include "support/Diagnostics.h"
+#include "support/Json.h"
 #include "nagrt_output.h"
 
 #include <algorithm>
@@ -12,7 +18,7 @@
 #include <cerrno>
 #include <cmath>
 #include <chrono>
-#include <csignal>
+#include <dirent.h>
 #include <fcntl.h>
 #include <cstdio>
 #include <cstring>
@@ -47,9 +53,49 @@ bool parseRangeEnd(const std::string& text, int64_t& out) {
   return true;
 }
 
+// How deeply brackets nest in a value: 0 for "2", 1 for "[2,1,1]", 2 for "[[2,1,1],[3,1,1]]".
+int nesting(const std::string& text) {
+  int depth = 0, most = 0;
+  for (char c : text) {
+    if (c == '[') most = std::max(most, ++depth);
+    if (c == ']') --depth;
+  }
+  return most;
+}
+
+// The list depth of each argument of the network ([int]: 1, [[int]]: 2,
+// int: 0), from its declaration; empty when the source cannot be read (each
+// row's compile then says why).
+std::map<std::string, int> argumentDepths(const SweepOptions& o) {
+  SourceManager sources;
+  std::ostringstream ignored;
+  DiagnosticEngine diags(sources, ignored);
+  LoadOptions load;
+  load.stdlibPaths = o.stdlibPaths;
+  load.stdlibPaths.push_back(NAGC_STDLIB_DIR);
+  std::unique_ptr<Program> program = loadProgram(o.input, sources, diags, load);
+  std::map<std::string, int> depths;
+  if (!program) return depths;
+  std::vector<const ast::NetworkDecl*> nets = ir::networksOf(*program);
+  const ast::NetworkDecl* net = nets.size() == 1 && o.network.empty() ? nets.front() : nullptr;
+  for (const ast::NetworkDecl* n : nets)
+    if (!o.network.empty() && n->name == o.network) net = n;
+  if (!net) return depths;
+  for (const ast::Formal& f : net->formals) {
+    int depth = 0;
+    for (const ast::TypeExpr* t = f.type.get(); t && t->kind == ast::TypeExpr::Kind::List; t = t->elem.get()) ++depth;
+    depths[f.name] = depth;
+  }
+  return depths;
+}
+
 // The alternatives of one -D: "[a, b, c]" (top-level elements), "lo..hi"
-// (integers, inclusive), or a single value.
-std::vector<std::string> alternatives(const std::string& name, const std::string& text, std::string& error) {
+// (integers, inclusive), or a single value. `argumentDepth` is the argument's list
+// depth when known (-1 otherwise): a list nested as deeply as the argument's
+// type is one value of it (-D d=[2,1,1] for d: [int]), one level deeper a
+// list of alternatives (-D d=[[2,1,1],[3,1,1]]).
+std::vector<std::string> alternatives(const std::string& name, const std::string& text, int argumentDepth,
+                                      std::string& error) {
   std::vector<std::string> out;
   std::string given = "-D " + name + "=" + text + ": ";
   if (text.empty()) {
@@ -82,6 +128,7 @@ std::vector<std::string> alternatives(const std::string& name, const std::string
     return out;
   }
   if (text.front() != '[') return {text};  // one value: an axis of one alternative
+  if (argumentDepth >= 0 && nesting(text) == argumentDepth) return {text};  // one value of a list argument
   if (text.size() < 2 || text.back() != ']') {
     error = given + "a list of alternatives must end with ']'";
     return {};
@@ -101,61 +148,30 @@ std::vector<std::string> alternatives(const std::string& name, const std::string
   }
   if (!current.empty()) out.push_back(current);
   if (out.empty()) error = given + "no alternatives";
+  // The same alternative twice would be two rows of one combination.
+  std::set<std::string> seen;
+  for (const std::string& a : out)
+    if (!seen.insert(a).second) {
+      error = given + "the alternative '" + a + "' is given twice";
+      return {};
+    }
   return out;
 }
 
-// Runs argv; kills it after `timeout` seconds (0: no limit). Returns the exit
-// status, -1 on a timeout; collects standard output.
-int runProcess(const std::vector<std::string>& argv, double timeout, std::string& output) {
-  int pipefd[2];
-  if (::pipe(pipefd) != 0) return -2;
-  pid_t pid = ::fork();
-  if (pid < 0) return -2;
-  if (pid == 0) {
-    ::dup2(pipefd[1], 1);
-    int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) ::dup2(devnull, 2);
-    ::close(pipefd[0]);
-    std::vector<char*> args;
-    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execv(args[0], args.data());
-    ::_exit(127);
+// Removes the folder a row ran in (its program and whatever a killed compile left), one level deep.
+void removeRunFolder(const std::string& dir) {
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* e = ::readdir(d))
+      if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0) ::unlink((dir + "/" + e->d_name).c_str());
+    ::closedir(d);
   }
-  ::close(pipefd[1]);
-  auto start = std::chrono::steady_clock::now();
-  bool killed = false;
-  std::thread reader([&] {
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) output.append(buf, size_t(n));
-  });
-  int status = 0;
-  for (;;) {
-    pid_t r = ::waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (timeout > 0 && elapsed > timeout && !killed) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  reader.join();
-  ::close(pipefd[0]);
-  if (killed) return -1;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -2;
+  ::rmdir(dir.c_str());
 }
 
-// The value of "key": in the program's one-level JSON report.
-std::string field(const std::string& json, const std::string& key) {
-  size_t at = json.find("\"" + key + "\": ");
-  if (at == std::string::npos) return "";
-  at += key.size() + 4;
-  size_t end = json.find_first_of(",\n}", at);
-  std::string v = json.substr(at, end - at);
-  if (!v.empty() && v.front() == '"') v = v.substr(1, v.size() - 2);
-  return v;
+std::string secondsText(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
 }
 
 // An exclusive flock on the results file, held for the whole sweep, so that
@@ -273,8 +289,14 @@ int emitJobs(const SweepOptions& o, const std::string& self, const std::vector<s
     jobs << shellQuote(self) << " sweep " << shellQuote(o.input);
     for (size_t k = 0; k < combos[i].size(); ++k) jobs << " -D " << shellQuote(names[k] + "=[" + combos[i][k] + "]");
     if (!o.network.empty()) jobs << " --network " << shellQuote(o.network);
-    if (o.floating) jobs << " --float";
+    if (o.measures.floating) jobs << " --float";
+    if (o.measures.degree) jobs << " --degree --degree-method " << shellQuote(o.measures.degreeMethod);
+    if (o.measures.equations) jobs << " --equations";
+    if (o.measures.maxDegree > 0) jobs << " --max-degree " << o.measures.maxDegree;
     if (o.timeout > 0) jobs << " --timeout " << o.timeout;
+    for (const std::string& a : o.compileArgs) jobs << " " << shellQuote(a);
+    for (const std::string& dir : o.stdlibPaths) jobs << " --stdlib-path " << shellQuote(dir);
+    if (!o.useCache) jobs << " --no-cache";
     jobs << " --cache " << shellQuote(o.cache) << " -o " << shellQuote(o.emitJobs + "/rows/" + row) << "\n";
   }
   slurm << "#!/bin/bash\n#SBATCH --job-name=nagc-sweep\n#SBATCH --array=0-" << combos.size() - 1 << "\n"
@@ -352,9 +374,11 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   if (!o.merge.empty()) return mergeRows(o, out, err);
   // The combinations, in the order of the -D options.
   std::vector<std::pair<std::string, std::vector<std::string>>> axes;
+  std::map<std::string, int> depths = argumentDepths(o);
   for (const ir::Define& d : o.defines) {
     std::string error;
-    std::vector<std::string> alts = alternatives(d.name, d.value, error);
+    auto depth = depths.find(d.name);
+    std::vector<std::string> alts = alternatives(d.name, d.value, depth == depths.end() ? -1 : depth->second, error);
     if (!error.empty()) {
       err << "nagc: error: " << error << "\n";
       return 1;
@@ -405,8 +429,19 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
     err << (loadError.empty() ? "nagc: error: cannot read '" + o.input + "'\n" : loadError);
     return 1;
   }
-  std::string base = buildIdentity() + "\n" + codegen::resolvedTarget(codegen::Options()) + "\nnetwork " + o.network +
-                     "\n" + closure;
+  codegen::Options target;
+  target.targetCpu = o.targetCpu;
+  // A degree by monodromy tracks paths with the complex kernels, which
+  // --only-dim-functions leaves out; interpolation needs only eval_mod.
+  bool complexKernels = o.measures.degree && o.measures.degreeMethod != "interpolation";
+  std::string compileFlags;
+  for (const std::string& a : o.compileArgs) compileFlags += " " + a;
+  if (complexKernels) compileFlags += " --complex-kernels";
+  std::string base = buildIdentity() + "\n" + codegen::resolvedTarget(target) + "\nnetwork " + o.network +
+                     "\ncompile" + compileFlags + "\n" + closure;
+  std::string measured = std::string("\ndim ") + (o.measures.floating ? "--float" : "--exact");
+  if (o.measures.degree) measured += "\ndegree --method " + o.measures.degreeMethod;
+  if (o.measures.equations) measured += "\nequations --max-degree " + std::to_string(o.measures.maxDegree);
   std::vector<std::string> keys(combos.size()), labels(combos.size()), programKeys(combos.size()), rowHashes(combos.size());
   std::map<std::string, std::string> hashOf;  // argument cells -> the inputs hash of this sweep's row
   for (size_t i = 0; i < combos.size(); ++i) {
@@ -416,17 +451,17 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
     }
     std::string material = base + "\narguments " + labels[i];
     programKeys[i] = cacheKey(material);
-    rowHashes[i] = cacheKey(material + "\ndim " + (o.floating ? "--float" : "--exact"));
+    rowHashes[i] = cacheKey(material + measured);
     hashOf[keys[i]] = rowHashes[i];
   }
 
   // Resume under an exclusive lock on the results file: rows already there
   // (status ok, made from the same inputs) are kept and not run again.
-  std::string header;
-  for (const auto& axis : axes) header += csvCell(axis.first) + ",";
-  header += "P,coordinate,span,expected,bound,dimension,defect,fibre,unexplained,fills,certified,seconds,status,inputs_hash";
   std::vector<std::string> headerCells;
-  splitCsvLine(header, headerCells);
+  for (const auto& axis : axes) headerCells.push_back(axis.first);
+  for (const std::string& c : measureColumns(o.measures)) headerCells.push_back(c);
+  std::string header;
+  for (size_t k = 0; k < headerCells.size(); ++k) header += (k ? "," : "") + csvCell(headerCells[k]);
   ResultsLock results;
   std::set<std::string> finishedKeys;
   for (;;) {
@@ -446,7 +481,26 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
     }
     ResultsFile file = readResults(text, axes.size());
     if (file.header != headerCells) {
-      err << "nagc: error: '" << o.output << "' holds another sweep (its header differs); choose another --out\n";
+      bool sameArguments = file.header.size() >= axes.size() &&
+                           std::equal(axes.begin(), axes.end(), file.header.begin(),
+                                      [](const auto& axis, const std::string& c) { return axis.first == c; });
+      if (!sameArguments) {
+        err << "nagc: error: '" << o.output << "' holds another sweep (its header differs); choose another --out\n";
+        return 1;
+      }
+      // The same grid with other columns (another set of measurements, or an
+      // older nagc): its rows cannot be resumed into this one's columns.
+      std::string lacks, extra;
+      for (const std::string& c : headerCells)
+        if (std::find(file.header.begin(), file.header.end(), c) == file.header.end()) lacks += (lacks.empty() ? "" : ", ") + c;
+      for (const std::string& c : file.header)
+        if (std::find(headerCells.begin(), headerCells.end(), c) == headerCells.end()) extra += (extra.empty() ? "" : ", ") + c;
+      err << "nagc: error: '" << o.output << "' was written with other columns than this sweep's ("
+          << (lacks.empty() ? "" : "it lacks " + lacks) << (lacks.empty() || extra.empty() ? "" : "; ")
+          << (extra.empty() ? "" : "it has " + extra + ", which this sweep does not measure")
+          << (lacks.empty() && extra.empty() ? "they are in another order" : "")
+          << "); a sweep resumes only into a file with its own columns: choose another --out, or remove the file "
+             "to run every row again\n";
       return 1;
     }
     if (!file.problems.empty()) {
@@ -478,7 +532,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
     if (dropped == 0 && text.back() == '\n') break;
     if (dropped)
       out << "sweep: " << dropped << " rows of " << o.output
-          << " will be run again (not ok, a duplicate, or made by another version of the program or of nagc)\n";
+          << " will be run again (not ok, a duplicate, or made by another version of the program, of nagc or of "
+             "the options)\n";
     if (!results.replace(o.output, kept, problem)) {
       if (!problem.empty()) {
         err << "nagc: error: " << problem << "\n";
@@ -495,6 +550,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   std::atomic<size_t> failures{0};
   size_t finished = 0;  // rows run by this sweep (guarded by lock)
   auto sweepStart = std::chrono::steady_clock::now();
+  ForwardStopSignals forward;  // Ctrl-C ends the rows' process groups too
+  std::string limit = "--timeout " + secondsText(o.timeout) + " s";
   auto work = [&] {
     for (size_t i; (i = next.fetch_add(1)) < combos.size();) {
       const auto& combo = combos[i];
@@ -507,40 +564,102 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
           continue;
         }
       }
-      // The program comes from the cache when an entry with a matching
-      // content hash is there, else it is compiled (and stored); it runs from
-      // a private copy, removed afterwards.
-      std::string exe = o.cache + "/.run-" + std::to_string(::getpid()) + "-" + std::to_string(i);
+      // Each row runs in a private folder: its program (from the cache when
+      // an entry with a matching content hash is there, else compiled and
+      // stored) and the compile's temporaries (TMPDIR), removed afterwards
+      // even when a time limit killed the compile.
+      std::string folder = o.cache + "/.run-" + std::to_string(::getpid()) + "-" + std::to_string(i);
+      ::mkdir(folder.c_str(), 0700);
+      std::string exe = folder + "/model";
       auto start = std::chrono::steady_clock::now();
-      std::string status = "ok", report, note;
-      if (cacheFetch(o.cache, programKeys[i], exe, 0755, {}, note) != CacheResult::Hit) {
+      std::string status = "ok", reason, diagnostics, note;
+      std::vector<std::string> dimC(dimColumns().size()), degreeC(degreeColumns().size()),
+          equationsC(equationsColumns().size());
+      CacheResult cached = o.useCache ? cacheFetch(o.cache, programKeys[i], exe, 0755, {}, note) : CacheResult::Miss;
+      if (cached != CacheResult::Hit) {
         if (!note.empty() && o.verbose) {
           std::lock_guard<std::mutex> g(lock);
           err << "nagc: " << note << "\n";
         }
-        std::vector<std::string> argv{self, o.input, "--only-dim-functions", "--no-cache", "-o", exe};
+        std::vector<std::string> argv{self, o.input, "--only-dim-functions"};
+        if (complexKernels) argv.push_back("--complex-kernels");
+        argv.insert(argv.end(), o.compileArgs.begin(), o.compileArgs.end());
+        argv.insert(argv.end(), {"--no-cache", "-o", exe});
         for (size_t k = 0; k < combo.size(); ++k) argv.push_back("-D" + axes[k].first + "=" + combo[k]);
         if (!o.network.empty()) argv.insert(argv.end(), {"--network", o.network});
         for (const std::string& dir : o.stdlibPaths) argv.insert(argv.end(), {"--stdlib-path", dir});
-        std::string ignored;
-        if (runProcess(argv, 0, ignored) != 0) status = "compile error";
-        else cacheStore(o.cache, programKeys[i], exe);  // best effort
+        ProcessResult p = runProcess(argv, o.timeout, folder);
+        if (p.status == -1) {
+          status = "timeout";
+          reason = "the compile took longer than " + limit;
+        } else if (p.status != 0) {
+          status = "compile error";
+          reason = firstDiagnostic(p.err);
+          if (reason.empty()) reason = "nagc " + std::string(p.status == -2 ? "was ended by a signal" : "failed") + " and said nothing";
+          diagnostics = p.err;
+        } else if (o.useCache) {
+          cacheStore(o.cache, programKeys[i], exe);  // best effort
+        }
       }
+      // One of the program's commands, its --json report parsed; false (and
+      // the row's status and reason set) when it did not give one with exit
+      // status 0. A report that came with exit status 1 (degree undecided,
+      // equations not verified) is still returned, for its cells.
+      auto command = [&](const std::string& name, std::vector<std::string> argv, const char* failed,
+                         std::unique_ptr<JsonValue>& report) {
+        ProcessResult p = runProcess(argv, o.timeout, folder);
+        if (p.status == -1) {
+          status = "timeout";
+          reason = name + " took longer than " + limit;
+          return false;
+        }
+        std::string problem;
+        if (p.status == 0 || p.status == 1) report = parseJson(p.out, problem);
+        if (p.status == 0 && report) return true;
+        status = failed;
+        diagnostics = p.err;
+        reason = firstDiagnostic(p.err);
+        if (reason.empty())
+          reason = p.status == 0   ? name + " printed no JSON report (" + problem + ")"
+                   : p.status == -2 ? name + (p.signal ? " was ended by signal " + std::to_string(p.signal) + " (" + strsignal(p.signal) + ")"
+                                                       : " could not be run")
+                                    : name + " exited with status " + std::to_string(p.status);
+        return false;
+      };
+      std::unique_ptr<JsonValue> report;
       if (status == "ok") {
-        std::vector<std::string> argv{exe, "dim", "--json"};
-        if (o.floating) argv.push_back("--float");
-        int rc = runProcess(argv, o.timeout, report);
-        status = rc == -1 ? "timeout" : rc != 0 ? "dim failed" : "ok";
+        std::vector<std::string> argv{exe, "dim", "--json", "--quiet"};
+        if (o.measures.floating) argv.push_back("--float");
+        if (command("dim", argv, "dim failed", report)) dimC = dimCells(*report);
       }
-      ::unlink(exe.c_str());
+      if (status == "ok" && o.measures.degree) {
+        std::unique_ptr<JsonValue> degree;
+        bool ok = command("degree", {exe, "degree", "--json", "--quiet", "--method", o.measures.degreeMethod},
+                          "degree failed", degree);
+        if (degree) degreeC = degreeCells(*degree);
+        if (!ok && degree && (*degree)["degree"].isNull()) {
+          status = "degree undecided";  // the report came, and its runs disagree: say how
+          if (!degreeC[3].empty()) reason = degreeC[3];
+        }
+      }
+      if (status == "ok" && o.measures.equations) {
+        std::vector<std::string> argv{exe, "equations", "--json", "--quiet"};
+        if (o.measures.maxDegree > 0) argv.insert(argv.end(), {"--max-degree", std::to_string(o.measures.maxDegree)});
+        std::unique_ptr<JsonValue> equations;
+        command("equations", argv, "equations failed", equations);
+        if (equations) equationsC = equationsCells(*equations);
+      }
+      removeRunFolder(folder);
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       char secs[32];
       std::snprintf(secs, sizeof secs, "%.2f", seconds);
       std::string row = key;
-      for (const char* f : {"P", "coordinate_dimension", "span", "expected_dimension", "expected_from", "dimension", "defect",
-                            "fibre_dimension", "unexplained_fibre_dimension", "fills", "certified"})
-        row += (status == "ok" ? csvCell(field(report, f)) : "") + ",";
-      row += std::string(secs) + "," + status + "," + rowHashes[i];
+      for (const std::string& c : dimC) row += csvCell(c) + ",";
+      if (o.measures.degree)
+        for (const std::string& c : degreeC) row += csvCell(c) + ",";
+      if (o.measures.equations)
+        for (const std::string& c : equationsC) row += csvCell(c) + ",";
+      row += std::string(secs) + "," + status + "," + csvCell(reason) + "," + rowHashes[i];
       std::lock_guard<std::mutex> g(lock);
       if (!results.append(row + "\n")) {  // a killed sweep keeps every finished row
         err << "nagc: error: cannot write '" << o.output << "'\n";
@@ -548,12 +667,24 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       }
       if (status != "ok") ++failures;
       ++finished;
+      if (o.verbose && status != "ok") {
+        // The reason, then (-v) the whole diagnostic of the command that failed.
+        err << "sweep: " << label << ": " << status << ": " << reason << "\n";
+        std::istringstream lines(diagnostics);
+        int shown = 0;
+        for (std::string l; std::getline(lines, l) && shown < 20; ++shown) err << "  " << l << "\n";
+      }
       if (o.progress) {
         // What finished, how far the sweep is, and an estimate of the time left.
         double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - sweepStart).count();
         size_t left = combos.size() - skipped - finished;
-        err << "[" << (finished + skipped) << "/" << combos.size() << "] " << label << ": "
-            << (status == "ok" ? "dimension " + field(report, "dimension") : status) << " (" << secs << " s)";
+        std::string what = status == "ok" ? "dimension " + dimC[5] : status;
+        if (status == "ok" && o.measures.degree) what += ", degree " + std::string(degreeC[1] == "true" ? ">= " : "") + degreeC[0];
+        if (status == "ok" && o.measures.equations)
+          what += equationsC[0].empty() ? ", no equations up to the searched degree"
+                                        : ", " + equationsC[1] + " equations of degree " + equationsC[0];
+        err << "[" << (finished + skipped) << "/" << combos.size() << "] " << label << ": " << what << " (" << secs
+            << " s)";
         if (left) err << ", about " << std::lround(elapsed / double(finished) * double(left)) << " s left";
         err << "\n";
       }

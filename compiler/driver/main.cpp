@@ -10,6 +10,7 @@
 #include <exception>
 #include <iostream>
 #include <pthread.h>
+#include <string>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,10 +53,17 @@ int main(int argc, char** argv) {
     return nag::driver::cacheCommand(dir, options->cacheClear, std::cout, std::cerr);
   }
   if (options->report) {
-    nag::driver::ReportOptions r{options->input, options->plot, options->table, options->xAxis};
+    nag::driver::ReportOptions r{options->input, options->plot, options->table, options->xAxis, options->yAxis};
     return nag::driver::runReport(r, std::cout, std::cerr);
   }
   if (options->sweep) {
+    if (!options->notForSweep.empty()) {
+      // A sweep compiles programs and runs their reports; it stops at no stage.
+      nag::SourceManager none;
+      nag::DiagnosticEngine(none, std::cerr).report(nag::DiagId::err_conflicting_emit, nag::SourceRange(),
+                                                    {"sweep", options->notForSweep});
+      return 1;
+    }
     nag::driver::SweepOptions s;
     s.input = options->input;
     s.network = options->network;
@@ -63,7 +71,18 @@ int main(int argc, char** argv) {
     if (!options->output.empty()) s.output = options->output;
     s.jobs = options->jobs;
     s.timeout = options->timeout;
-    s.floating = options->sweepFloat;
+    s.measures.floating = options->sweepFloat;
+    s.measures.degree = options->sweepDegree;
+    s.measures.degreeMethod = options->degreeMethod;
+    s.measures.equations = options->sweepEquations;
+    s.measures.maxDegree = options->maxDegree;
+    // Every row is compiled with the compile options given to the sweep,
+    // spelled out (defaults too), so that they are part of its cache key.
+    s.compileArgs = {"-O" + std::to_string(options->optLevel), "--lanes", std::to_string(options->lanes), "--precision",
+                     options->single ? "f32" : "f64"};
+    if (!options->targetCpu.empty()) s.compileArgs.insert(s.compileArgs.end(), {"--target-cpu", options->targetCpu});
+    s.targetCpu = options->targetCpu;
+    s.useCache = options->useCache;
     s.progress = ::isatty(2) && !options->quiet;
     s.emitJobs = options->emitJobs;
     s.merge = options->merge;

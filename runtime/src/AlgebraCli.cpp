@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
+#include <functional>
+#include <new>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -246,7 +249,7 @@ std::string equationsJson(const EquationResult& r) {
     firstKey = false;
   }
   out << "},\n  \"verified\": " << (r.verified ? "true" : "false") << ",\n  \"cone\": " << (r.cone ? "true" : "false")
-      << ",\n  \"searched_degree\": " << r.lastDegree << ",\n  \"stopped\": " << jsonString(r.stopped)
+      << ",\n  \"searched_degree\": " << r.lastDegree << ",\n  \"stopped\": " << jsonString(r.stopped) << ",\n  \"fills\": " << (r.fills ? "true" : "false")
       << ",\n  \"zero_coordinates\": [";
   for (size_t i = 0; i < r.zero.size(); ++i) out << (i ? ", " : "") << jsonString(r.coordinates[size_t(r.zero[i])].name);
   out << "],\n  \"coordinates\": {";
@@ -266,7 +269,7 @@ std::string equationsJson(const EquationResult& r) {
 
 }  // namespace
 
-int degreeCommand(const nag_model& m, int argc, char** argv, int first) {
+std::string degreeReport(const nag_model& m, int argc, char** argv, int first, int& status) {
   Args a(argc, argv, first, {"--method", "--seed", "--max-columns", "--max-loops", "--max-points", "--checkpoint"},
          {"--json", "--quiet", "--resume"});
   DegreeOptions o;
@@ -280,15 +283,21 @@ int degreeCommand(const nag_model& m, int argc, char** argv, int first) {
   if (o.witness.resume && o.witness.checkpoint.empty()) throw Error("--resume needs --checkpoint FILE");
   o.progress = ::isatty(2) && !a.has("--quiet");
   DegreeResult r = measureDegree(m, o);
-  std::cout << (a.has("--json") ? degreeJson(r) : degreeText(m, r));
-  return r.agree || r.lowerBound ? 0 : 1;
+  status = r.agree || r.lowerBound ? 0 : 1;
+  return a.has("--json") ? degreeJson(r) : degreeText(m, r);
+}
+
+int degreeCommand(const nag_model& m, int argc, char** argv, int first) {
+  int status = 0;
+  std::cout << degreeReport(m, argc, argv, first, status);
+  return status;
 }
 
 }  // namespace nagrt
 
 namespace nagrt {
 
-int equationsCommand(const nag_model& m, int argc, char** argv, int first) {
+std::string equationsReport(const nag_model& m, int argc, char** argv, int first, int& status) {
   Args a(argc, argv, first, {"--max-degree", "--max-columns", "--seed", "--format"}, {"--json", "--quiet"});
   EquationOptions o;
   if (a.has("--max-degree")) o.maxDegree = positive(a.get("--max-degree"), "--max-degree");
@@ -300,11 +309,50 @@ int equationsCommand(const nag_model& m, int argc, char** argv, int first) {
   if (a.has("--json") && format != "text") throw Error("--json and --format " + format + " exclude each other");
   o.progress = ::isatty(2) && !a.has("--quiet");
   EquationResult r = findEquations(m, o);
-  if (a.has("--json")) std::cout << equationsJson(r);
-  else if (format == "text") std::cout << equationsText(m, r);
-  else std::cout << idealScript(m, r, format);
-  if (!r.verified) std::fprintf(stderr, "equations: error: the lifted equations failed verification at fresh points\n");
-  return r.verified ? 0 : 1;
+  status = r.verified ? 0 : 1;
+  if (a.has("--json")) return equationsJson(r);
+  return format == "text" ? equationsText(m, r) : idealScript(m, r, format);
+}
+
+int equationsCommand(const nag_model& m, int argc, char** argv, int first) {
+  int status = 0;
+  std::cout << equationsReport(m, argc, argv, first, status);
+  if (status) std::fprintf(stderr, "equations: error: the lifted equations failed verification at fresh points\n");
+  return status;
 }
 
 }  // namespace nagrt
+
+namespace {
+
+// A report of the library entry points: a string to release with
+// nagrt_free_string; errors begin with "error: ".
+char* reportString(const std::function<std::string()>& make) {
+  try {
+    return strdup(make().c_str());
+  } catch (const nagrt::Error& e) {
+    return strdup((std::string("error: ") + e.what()).c_str());
+  } catch (const std::bad_alloc&) {
+    return strdup("error: out of memory");
+  }
+}
+
+}  // namespace
+
+extern "C" char* nagrt_degree_report(const nag_model* model, int argc, char** argv) {
+  int status = 0;
+  return reportString([&] { return nagrt::degreeReport(*model, argc, argv, 0, status); });
+}
+
+extern "C" char* nagrt_equations_report(const nag_model* model, int argc, char** argv) {
+  int status = 0;
+  return reportString([&] { return nagrt::equationsReport(*model, argc, argv, 0, status); });
+}
+
+extern "C" char* nagrt_fibre_report(const nag_model* model, int argc, char** argv) {
+  return reportString([&] { return nagrt::fibreCommandReport(*model, true, argc, argv, 0); });
+}
+
+extern "C" char* nagrt_singular_report(const nag_model* model, int argc, char** argv) {
+  return reportString([&] { return nagrt::fibreCommandReport(*model, false, argc, argv, 0); });
+}

@@ -303,6 +303,24 @@ std::string dimReportFor(const nag_model& m, const Args& args) {
 
 void dim(const nag_model& m, const Args& args) { std::cout << dimReportFor(m, args); }
 
+}  // namespace
+
+std::string fibreCommandReport(const nag_model& m, bool fibre, int argc, char** argv, int first) {
+  Args a(argc, argv, first,
+         fibre ? std::set<std::string>{"--at", "--seed", "--max-loops", "--max-points"} : std::set<std::string>{"--at", "--seed"},
+         fibre ? std::set<std::string>{"--json", "--no-count", "--quiet"} : std::set<std::string>{"--json"});
+  uint64_t seed = a.has("--seed") ? parseU64(a.get("--seed"), "--seed") : 1;
+  FibreCountOptions count;
+  count.count = !a.has("--no-count");
+  if (a.has("--max-loops")) count.maxLoops = parseCount(a.get("--max-loops"), "--max-loops");
+  if (a.has("--max-points")) count.maxPoints = parseCount(a.get("--max-points"), "--max-points");
+  count.progress = ::isatty(2) && !a.has("--quiet");
+  return fibre ? fibreReport(m, a.get("--at"), seed, a.has("--json"), count)
+               : singularReport(m, a.get("--at"), seed, a.has("--json"));
+}
+
+namespace {
+
 void usage(const char* prog) {
   std::printf(
       "usage: %s <command> [options]\n\n"
@@ -427,19 +445,7 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
                                      {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
     } else if (command == "fibre" || command == "singular") {
-      bool fibre = command == "fibre";
-      nagrt::Args a(argc, argv, 2,
-                    fibre ? std::set<std::string>{"--at", "--seed", "--max-loops", "--max-points"}
-                          : std::set<std::string>{"--at", "--seed"},
-                    fibre ? std::set<std::string>{"--json", "--no-count", "--quiet"} : std::set<std::string>{"--json"});
-      uint64_t seed = a.has("--seed") ? nagrt::parseU64(a.get("--seed"), "--seed") : 1;
-      nagrt::FibreCountOptions count;
-      count.count = !a.has("--no-count");
-      if (a.has("--max-loops")) count.maxLoops = nagrt::parseCount(a.get("--max-loops"), "--max-loops");
-      if (a.has("--max-points")) count.maxPoints = nagrt::parseCount(a.get("--max-points"), "--max-points");
-      count.progress = ::isatty(2) && !a.has("--quiet");
-      std::cout << (fibre ? nagrt::fibreReport(*model, a.get("--at"), seed, a.has("--json"), count)
-                                       : nagrt::singularReport(*model, a.get("--at"), seed, a.has("--json")));
+      std::cout << nagrt::fibreCommandReport(*model, command == "fibre", argc, argv, 2);
     } else {
       throw nagrt::Error("unknown command '" + command + "' (commands: info, eval, jac, jvp, vjp, hess, hvp, dim, degree, equations, fibre, singular, train, critical, expand, export, help)");
     }

@@ -354,7 +354,24 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
     for (size_t i = 0; i < nonzero.size(); ++i) (nonzero[i] ? r.support : r.zero).push_back(int64_t(i));
   }
   const bool untilFirst = o.maxDegree == 0;
-  const int64_t maxDegree = untilFirst ? 1000 : o.maxDegree;
+  int64_t maxDegree = untilFirst ? 1000 : o.maxDegree;
+  // A neurovariety dense in the space of its nonzero coordinates has no
+  // equations but the vanishing coordinates: the exact rank (a lower bound on
+  // the dimension) reaching their number proves it, and the search by degree
+  // would otherwise run on to --max-columns, minutes of ranks that find nothing.
+  {
+    DimOptions d;
+    d.seed = o.seed;
+    say("measuring the dimension");
+    int64_t rank = measureDimension(m, d).exactRank;
+    if (rank >= int64_t(r.support.size())) {
+      maxDegree = 0;
+      r.fills = true;
+      r.stopped = "the neurovariety fills the space of its " + std::to_string(r.support.size()) +
+                  " nonzero coordinates (exact rank " + std::to_string(rank) +
+                  " mod p): it has no equations but the vanishing coordinates";
+    }
+  }
   std::vector<PrimeRun> runs;
   std::vector<std::vector<std::vector<std::string>>> previous, current;
   bool havePrevious = false;
@@ -386,7 +403,7 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
   }
   r.steps = chosen->steps;
   r.lastDegree = chosen->lastDegree;
-  r.stopped = runs[0].stopped;
+  if (!r.fills) r.stopped = runs[0].stopped;
   for (const PrimeRun& run : runs) {
     bool in = std::find(group.begin(), group.end(), &run) != group.end();
     (in ? r.primes : r.discarded).push_back(run.prime);

@@ -51,6 +51,7 @@ struct EquationResult {
   std::vector<EquationStep> steps;
   int64_t lastDegree = 0;   ///< every degree up to this one was searched
   std::string stopped;      ///< why the search stopped before --max-degree, if it did
+  bool fills = false;       ///< V is dense in the space of the support coordinates: no equations to search
   std::vector<uint64_t> primes;     ///< primes whose echelon forms agreed and were lifted
   std::vector<uint64_t> discarded;  ///< primes whose pivots disagreed with the majority
   uint64_t verifyPrime = 0;
