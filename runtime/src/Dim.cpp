@@ -326,6 +326,10 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
                 " GiB (--points N samples fewer points, for a lower bound on the rank)");
   }
 
+  if (o.exact && poly && m.total_degree < 0)
+    throw Error(std::string("dim --exact: the total degree of network '") + m.name +
+                "' in theta and x is more than 2^62; the Schwartz-Zippel bound U D / p on a low rank needs a prime "
+                "p > 100 U D, and the exact route's primes are below 2^62 (use --float for its functional dimension)");
   if (o.exact) {
     if (!m.jac_theta_mod)
       throw Error(std::string("dim --exact: network '") + m.name + "' is " + m.algebraic_class +

@@ -336,6 +336,9 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
     double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr, "equations: %s (%.1f s)\n", what.c_str(), t);
   };
+  if (m.degree < 0 || !*m.ambient_dimension)
+    throw Error(std::string("equations: network '") + m.name +
+                "' has degree more than 2^62 in x; its coefficient coordinates cannot be listed");
   EquationResult r;
   r.coordinates = coefficientCoordinates(m);
   if (std::to_string(r.coordinates.size()) != std::string(m.ambient_dimension))
