@@ -304,7 +304,11 @@ std::string dimReportFor(const nag_model& m, const Args& args) {
   if (o.kernel && m.precision_bits == 64) o.floating = true;  // the basis is given mod p and in floating point
   o.at = args.get("--at");
   o.progress = ::isatty(2) && !args.has("--quiet") && m.param_count >= 500;  // long runs only
-  if (o.exact && !m.jac_theta_mod && !args.has("--exact") && !args.has("--both")) {
+  // Without exact kernels (a non-algebraic network, constants beyond 2^63)
+  // the default is the functional dimension in floating point; without
+  // derivatives or parameters neither route applies and dim says why.
+  bool noModular = std::strcmp(m.algebraic_class, "non-algebraic") == 0 || !m.eval_mod;
+  if (o.exact && !m.jac_theta_mod && noModular && m.param_count > 0 && !args.has("--exact") && !args.has("--both")) {
     o.exact = false;  // the default for a non-algebraic network is its functional dimension
     o.floating = true;
   }
