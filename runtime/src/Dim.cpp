@@ -202,7 +202,7 @@ void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points
   const bool allOutputs = I == 0;
   const int64_t rows = allOutputs ? O : points;
   nag_modulus mod;
-  nagrt_modulus_init(&mod, p);
+  initModulus(m, &mod, p, "dim --exact");
   for (int attempt = 0;; ++attempt) {
     ResidueStream draw(seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull, p);
     info.theta.resize(size_t(P));
@@ -384,7 +384,18 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
                     " needs p > 100 x " + std::to_string(std::min(P, r.rows)) + " x " + std::to_string(m.total_degree) +
                     " for a meaningful rank (Schwartz-Zippel)");
     }
-    uint64_t primes[2] = {p0, o.prime ? primeBelow(p0) : defaults[1]};
+    // A default prime that divides a nonzero constant is passed over (the
+    // report names the primes used); a --prime that does is refused.
+    auto clean = [&](uint64_t p) {
+      while (!o.prime && !constantZeroModP(m, p).empty()) p = primeBelow(p);
+      return p;
+    };
+    p0 = clean(p0);
+    uint64_t second = o.prime ? primeBelow(p0) : defaults[1];
+    if (!o.prime && second >= p0) second = primeBelow(p0);
+    uint64_t primes[2] = {p0, clean(second)};
+    if (primes[1] == primes[0]) primes[1] = clean(primeBelow(primes[0]));
+    if (o.prime && !constantZeroModP(m, p0).empty()) initModulus(m, nullptr, p0, "dim --exact: --prime " + std::to_string(p0));
     nmod_mat_t first;
     ExactJacobian firstInfo;
     for (int run = 0; run < 2; ++run) {

@@ -3,6 +3,8 @@
 
 #include <gmp.h>
 
+#include "nag_runtime.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,5 +23,17 @@ std::vector<ExactToken> readExactTokens(const std::string& path, const std::stri
 /// One number written as text, exactly: "-3", "0.125", "1/3", "2.5e-3" (the
 /// text's value, not the nearest double). False when it is not such a number.
 bool parseExact(const std::string& tok, mpq_t out);
+
+/// A nonzero constant of the network whose numerator or denominator is
+/// divisible by p (its text, as the IR carries it), or "": mod p such a
+/// constant is 0 or a division by 0, and every result mod p is that of
+/// another network (a constant equal to the prime gave "dimension 0").
+/// Poly.cpp, from the IR the program carries (read once per model).
+std::string constantZeroModP(const nag_model& m, uint64_t p);
+
+/// nagrt_modulus_init for the exact computations on `m`: refuses (nagrt::Error)
+/// a prime that makes one of m's nonzero constants 0, with the constant,
+/// the prime and `what` the computation is.
+void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::string& what);
 
 }  // namespace nagrt

@@ -16,7 +16,9 @@
 #include <cstring>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <unistd.h>
 
@@ -267,6 +269,50 @@ std::string pretty(const Poly& p, const std::vector<std::string>& vars, const fm
 }
 
 }  // namespace
+
+std::string constantZeroModP(const nag_model& m, uint64_t p) {
+  // The constants of each model's IR, parsed once (nonzero ones only).
+  static std::mutex lock;
+  static std::map<const nag_model*, std::vector<std::string>> cache;
+  std::vector<std::string>* constants;
+  {
+    std::lock_guard<std::mutex> hold(lock);
+    auto it = cache.find(&m);
+    if (it == cache.end()) {
+      std::vector<std::string> list;
+      int64_t output;
+      if (m.ir && *m.ir)
+        for (const Node& n : parseIR(m.ir, output))
+          if (n.op == "const")
+            for (const std::string& v : n.values)
+              if (v != "0") list.push_back(v);
+      it = cache.emplace(&m, std::move(list)).first;
+    }
+    constants = &it->second;
+  }
+  mpq_t q;
+  mpq_init(q);
+  std::string hit;
+  for (const std::string& v : *constants) {
+    if (mpq_set_str(q, v.c_str(), 10) != 0 || mpq_sgn(q) == 0) continue;
+    if (mpz_divisible_ui_p(mpq_numref(q), p) || mpz_divisible_ui_p(mpq_denref(q), p)) {
+      hit = v;
+      break;
+    }
+  }
+  mpq_clear(q);
+  return hit;
+}
+
+void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::string& what) {
+  std::string c = constantZeroModP(m, p);
+  if (!c.empty())
+    throw Error(what + ": the constant " + c + " of network '" + m.name + "' is not 0 but is " +
+                (c.find('/') != std::string::npos ? "a fraction whose numerator or denominator is" : "") +
+                " divisible by the prime " + std::to_string(p) + ", so mod p it is another network" +
+                " (choose another --prime, or change the constant)");
+  nagrt_modulus_init(mod, p);
+}
 
 void expand(const nag_model& m, const std::string& thetaPath, bool json, bool quiet) {
   if (thetaPath.empty()) throw Error("expand needs --theta (a text file of exact numbers: 1/3, 0.5, -2)");

@@ -12,6 +12,7 @@
 // Every prime gives the same pivots unless it is unlucky; the majority's
 // entries are combined by CRT and rational reconstruction until one more
 // prime changes nothing, then verified mod a fresh prime at fresh points.
+#include "../Exact.h"
 #include "Equations.h"
 
 #include "Interpolate.h"
@@ -42,7 +43,7 @@ class CoefficientSampler {
 public:
   CoefficientSampler(const nag_model& m, const std::vector<Coordinate>& coords, uint64_t p, uint64_t seed)
       : m_(m), p_(p), draw_(seed, p) {
-    nagrt_modulus_init(&mod_, p);
+    initModulus(m, &mod_, p, "equations");
     for (const Coordinate& c : coords)
       if (c.output == 0) alphas_.push_back(c.alpha);
     n_ = int64_t(alphas_.size());
