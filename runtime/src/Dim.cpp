@@ -53,7 +53,7 @@ std::vector<T> readExact(const std::string& path, int64_t count, uint64_t p) {
   mpz_inits(r, mod, nullptr);
   mpz_set_ui(mod, p);
   try {
-    for (const ExactToken& t : readExactTokens(path, "--at")) {
+    for (const ExactToken& t : readExactTokens(path, "--at", count)) {
       std::string where = "--at: " + path + ":" + std::to_string(t.line) + ": '" + t.text + "'";
       if (!parseExact(t.text, q)) throw Error(where + " is not an exact number");
       if constexpr (std::is_same_v<T, double>) {

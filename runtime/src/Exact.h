@@ -17,8 +17,12 @@ struct ExactToken {
   int64_t line;
 };
 
-/// The blank- or comma-separated tokens of a text file ('#' starts a comment).
-std::vector<ExactToken> readExactTokens(const std::string& path, const std::string& what);
+/// The numbers of `spec` as exact tokens: the blank- or comma-separated
+/// tokens of a text file or of standard input ("-"; '#' starts a comment),
+/// or the `count` values of random:SEED or a .npy file, each double written
+/// as the exact rational it is ("-3/4"). Directories, unreadable and
+/// oversized files are refused by the data reader (readInputBytes).
+std::vector<ExactToken> readExactTokens(const std::string& spec, const std::string& what, int64_t count);
 
 /// One number written as text, exactly: "-3", "0.125", "1/3", "2.5e-3" (the
 /// text's value, not the nearest double). False when it is not such a number.

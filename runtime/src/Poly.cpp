@@ -315,11 +315,11 @@ void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::st
 }
 
 void expand(const nag_model& m, const std::string& thetaPath, bool json, bool quiet) {
-  if (thetaPath.empty()) throw Error("expand needs --theta (a text file of exact numbers: 1/3, 0.5, -2)");
+  if (thetaPath.empty()) throw Error("expand needs --theta (a text file of exact numbers: 1/3, 0.5, -2; a .npy file, '-', or random:SEED)");
   int64_t P = m.param_count, I = m.input_size;
   // theta exactly.
   std::vector<std::string> tokens;
-  for (const ExactToken& t : readExactTokens(thetaPath, "theta")) tokens.push_back(t.text);
+  for (const ExactToken& t : readExactTokens(thetaPath, "theta", P)) tokens.push_back(t.text);
   if (int64_t(tokens.size()) != P)
     throw Error("theta: " + thetaPath + ": expected " + std::to_string(P) + " values, found " + std::to_string(tokens.size()));
   std::vector<std::unique_ptr<__mpq_struct, void (*)(__mpq_struct*)>> theta;

@@ -410,7 +410,7 @@ int64_t rankOf(const std::vector<std::vector<uint64_t>>& vectors, int64_t n, uin
 QPoint readPoint(const std::string& path, int64_t P, const std::string& flag) {
   QPoint out;
   mpq_class q;
-  for (const ExactToken& t : readExactTokens(path, flag)) {
+  for (const ExactToken& t : readExactTokens(path, flag, P)) {
     if (!parseExact(t.text, q.get_mpq_t()))
       throw Error(flag + ": " + path + ":" + std::to_string(t.line) + ": '" + t.text + "' is not an exact number");
     out.push_back(q);
