@@ -1,9 +1,10 @@
-# Makefile — the two commands of the README: `make demo` and `make test`.
+# Makefile — the commands of the README: `make demo`, `make test`, `make bench`, `make install`.
 BUILD ?= build
 JOBS  ?= $(shell nproc)
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench install clean
 
 all: build
 
@@ -26,6 +27,10 @@ test: build
 bench: build
 	@bash scripts/install-deps.sh --bench
 	@bash bench/run.sh $(BUILD)
+
+# nagc, libnagrt + headers, the stdlib, python/nagc.py and nagc.pc under PREFIX.
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD)

@@ -19,8 +19,10 @@
     r = m.train(X, Y, flow=True, time=5, record=1)  # r["trajectory"]: (rows, columns) array, r["columns"]
 
 theta is a vector of P values (nagc's layout: the parameters in declaration
-order, row-major); X holds one sample per row (input_size values). Only
-numpy and the standard library are used.
+order, row-major); X holds one sample per row (input_size values, or the
+input's shape), and any other shape is a ValueError, never reshaped. A network
+without inputs takes no X: m.eval(theta), m.jac(theta). Only numpy and the
+standard library are used.
 """
 import atexit
 import ctypes
@@ -155,9 +157,50 @@ class Model:
         return t
 
     def _x(self, X, dtype=np.float64):
+        """X as a (samples, input_size) array. A sample is a row of input_size
+        values (or the input's own shape); a 1-D X of input_size values is one
+        sample, and for a one-input model a 1-D X is one sample per value. Any
+        other shape is refused, never reshaped. A model without inputs takes
+        X=None (one sample) or an array of shape (samples, 0)."""
+        n = self.input_size
+        if X is None:
+            if n:
+                raise ValueError("%s needs X: one row of %d input values per sample" % (self.name, n))
+            return np.empty((1, 0), dtype=dtype)
         x = np.ascontiguousarray(X, dtype=dtype)
-        x = x.reshape(-1, self.input_size) if self.input_size else x.reshape(-1, 0)
-        return x
+        shape = tuple(x.shape)
+        one = self.inputs[0][1] if len(self.inputs) == 1 else None
+        if x.ndim == 0 and n == 1:
+            return x.reshape(1, 1)
+        if x.ndim == 1 and (x.size == n or n == 1):
+            return x.reshape(-1, n)
+        if x.ndim >= 2 and int(np.prod(shape[1:])) == n and (n > 0 or x.size == 0):
+            return x.reshape(shape[0], n)
+        if one is not None and len(one) >= 2 and shape == one:
+            return x.reshape(1, n)
+        if n == 0:
+            raise ValueError("%s has no inputs: X has shape %s; give X=None (one sample) or an array of shape "
+                             "(samples, 0)" % (self.name, shape))
+        raise ValueError("X has shape %s; %s takes %d input values per sample: X must have shape (samples, %d)%s"
+                         % (shape, self.name, n, n, " or (samples,) + %s" % (one,) if one is not None and len(one) >= 2
+                            else ""))
+
+    def _rows(self, a, samples, size, what):
+        """a per-sample argument (Y, a cotangent, an x direction): one row of
+        `size` values for every sample, or a single row used for every sample."""
+        a = np.ascontiguousarray(a, dtype=np.float64)
+        if a.ndim <= 1 and a.size == size:
+            a = a.reshape(1, size)
+        elif a.ndim >= 2 and int(np.prod(a.shape[1:])) == size:
+            a = a.reshape(a.shape[0], size)
+        elif size == 1 and a.ndim == 1:
+            a = a.reshape(-1, 1)
+        else:
+            raise ValueError("%s has shape %s; %s needs %d values per sample (shape (%d, %d))"
+                             % (what, tuple(a.shape), self.name, size, samples, size))
+        if a.shape[0] not in (1, samples):
+            raise ValueError("%s has %d rows for %d samples" % (what, a.shape[0], samples))
+        return np.ascontiguousarray(np.broadcast_to(a, (samples, size)))
 
     @staticmethod
     def _p(a):
@@ -170,7 +213,7 @@ class Model:
                              % (self.name, self.algebraic_class, what))
         return kernel
 
-    def eval(self, theta, X):
+    def eval(self, theta, X=None):
         """f_theta at the rows of X; complex theta or X evaluate in complex arithmetic."""
         if np.iscomplexobj(theta) or np.iscomplexobj(X):
             kernel = self._complex(self._eval_complex, "evaluation")
@@ -199,12 +242,16 @@ class Model:
 
     def _direction(self, v, wrt, samples):
         n = self._n(wrt)
-        v = np.ascontiguousarray(v, dtype=np.float64)
+        if v is None:
+            raise ValueError("a direction is needed (%d values for %s)" % (n, wrt))
         if wrt == "theta":
+            v = np.ascontiguousarray(v, dtype=np.float64)
+            if v.size != n or v.ndim > 2 or (v.ndim == 2 and v.shape[0] != 1):
+                raise ValueError("direction has shape %s; %s needs P = %d values" % (tuple(v.shape), self.name, n))
             return v.reshape(n)
-        return np.ascontiguousarray(np.broadcast_to(v.reshape(-1, n), (samples, n)))
+        return self._rows(v, samples, n, "direction")
 
-    def jac(self, theta, X, wrt="theta"):
+    def jac(self, theta, X=None, wrt="theta"):
         n = self._n(wrt)
         if wrt == "theta" and (np.iscomplexobj(theta) or np.iscomplexobj(X)):
             kernel = self._complex(self._jac_complex, "Jacobians")
@@ -214,26 +261,29 @@ class Model:
             return y.reshape(-1, self.output_size, n)
         return self._call("jac_" + wrt, theta, X).reshape(-1, self.output_size, n)
 
-    def jvp(self, theta, X, direction, wrt="theta"):
+    def jvp(self, theta, X=None, direction=None, wrt="theta"):
         x = self._x(X)
         return self._call("jvp_" + wrt, theta, x, self._direction(direction, wrt, x.shape[0]))
 
-    def vjp(self, theta, X, cotangent, wrt="theta"):
+    def vjp(self, theta, X=None, cotangent=None, wrt="theta"):
         x = self._x(X)
-        u = np.ascontiguousarray(np.broadcast_to(np.asarray(cotangent, dtype=np.float64).reshape(-1, self.output_size),
-                                                 (x.shape[0], self.output_size)))
+        if cotangent is None:
+            raise ValueError("vjp needs a cotangent (%d values per sample)" % self.output_size)
+        u = self._rows(cotangent, x.shape[0], self.output_size, "cotangent")
         return self._call("vjp_" + wrt, theta, x, u)
 
     def _weights(self, output):
+        if not 0 <= int(output) < self.output_size:
+            raise ValueError("output %r: %s has outputs 0 to %d" % (output, self.name, self.output_size - 1))
         w = np.zeros(self.output_size)
         w[output] = 1.0
         return w
 
-    def hess(self, theta, X, wrt="theta", output=0):
+    def hess(self, theta, X=None, wrt="theta", output=0):
         n = self._n(wrt)
         return self._call("hess_" + wrt, theta, X, self._weights(output)).reshape(-1, n, n)
 
-    def hvp(self, theta, X, direction, wrt="theta", output=0):
+    def hvp(self, theta, X=None, direction=None, wrt="theta", output=0):
         x = self._x(X)
         return self._call("hvp_" + wrt, theta, x, self._weights(output), self._direction(direction, wrt, x.shape[0]))
 
@@ -360,7 +410,14 @@ class Model:
         "columns" their names. theta: a starting point (P values), else
         init_scale * uniform[-1, 1) from seed."""
         x = self._x(X)
-        y = np.ascontiguousarray(Y, dtype=np.float64).reshape(x.shape[0], self.output_size)
+        y = np.ascontiguousarray(Y, dtype=np.float64)
+        if y.ndim <= 1 and self.output_size == 1 and y.size == x.shape[0]:
+            y = y.reshape(-1, 1)  # one-output targets as a vector
+        elif y.ndim >= 2 and y.shape[0] == x.shape[0] and int(np.prod(y.shape[1:])) == self.output_size:
+            y = y.reshape(x.shape[0], self.output_size)
+        else:
+            raise ValueError("Y has shape %s; %s needs one row of %d outputs for each of the %d samples of X"
+                             % (tuple(y.shape), self.name, self.output_size, x.shape[0]))
         args = ["--json"]
         for flag, value in (("--optimizer", optimizer), ("--lr", lr), ("--steps", steps), ("--time", time),
                             ("--tol", tol), ("--seed", seed), ("--init-scale", init_scale), ("--record", record),

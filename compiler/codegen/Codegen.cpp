@@ -4,6 +4,7 @@
 #include "codegen/Emit.h"
 #include "codegen/Target.h"
 #include "nagrt_output.h"
+#include "support/Install.h"
 
 #include <llvm/Support/raw_ostream.h>
 
@@ -82,7 +83,7 @@ std::string writeText(const std::string& path, const std::string& text, const Op
 
 }  // namespace
 
-std::string runtimeLibrary() { return NAGC_RUNTIME_LIB; }
+std::string runtimeLibrary() { return installedOr("lib/libnagrt.a", NAGC_RUNTIME_LIB); }
 
 std::string validate(const Options& o) {
   if (o.lanes < 1 || o.lanes > 64 || (o.lanes & (o.lanes - 1)) != 0)
@@ -167,7 +168,7 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
             bool whole = out == Output::Library;
             for (const std::string& a :
                  {std::string("-o"), tmp, object, std::string(whole ? "-Wl,--whole-archive" : "-Wl,--as-needed"),
-                  std::string(NAGC_RUNTIME_LIB), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
+                  runtimeLibrary(), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
                   std::string("-lflint"), std::string("-lgivaro"), std::string("-lgmpxx"), std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
                   std::string("-lm"), std::string("-pthread")})
               argv.push_back(a);

@@ -1,4 +1,5 @@
 // Cache.cpp — cache keys, checked cache entries, the cache folder and `nagc cache`.
+#include "support/Install.h"
 #include "driver/Cache.h"
 
 #include "codegen/Codegen.h"
@@ -92,7 +93,7 @@ std::string sourceClosure(const std::string& input, const std::vector<std::strin
   DiagnosticEngine diags(sources, messages);
   LoadOptions load;
   load.stdlibPaths = stdlibPaths;
-  load.stdlibPaths.push_back(NAGC_STDLIB_DIR);
+  load.stdlibPaths.push_back(installedOr("share/nagc/stdlib", NAGC_STDLIB_DIR));
   try {
     if (!loadProgram(input, sources, diags, load)) {
       error = messages.str();

@@ -1,4 +1,5 @@
 // Pipeline.cpp — the pipeline as one readable list of stages.
+#include "support/Install.h"
 #include "driver/Pipeline.h"
 
 #include "codegen/Codegen.h"
@@ -102,7 +103,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     // 1. Load the file and its imports, parsing each.
     LoadOptions load;
     load.stdlibPaths = options.stdlibPaths;
-    load.stdlibPaths.push_back(NAGC_STDLIB_DIR);
+    load.stdlibPaths.push_back(installedOr("share/nagc/stdlib", NAGC_STDLIB_DIR));
     std::unique_ptr<Program> program = loadProgram(options.input, sources, diags, load);
     if (!program) return 1;
     if (options.emit == Emit::AST) {

@@ -4,8 +4,12 @@
 #include "driver/Results.h"
 #include "nagrt_output.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -121,6 +125,55 @@ std::string escapeLatex(const std::string& s) {
   return out;
 }
 
+// A sweep's results file is text of a few hundred bytes a row; beyond this
+// it is not one (and /dev/zero would never end).
+constexpr size_t kMaxResultsBytes = size_t(256) << 20;
+
+// The whole of `path` as text, or false with what is wrong in `problem`:
+// directories and devices are refused before reading, a stream (a pipe) is
+// read up to kMaxResultsBytes, and a NUL byte marks binary data.
+bool readResultsText(const std::string& path, std::string& text, std::string& problem) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    problem = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    problem = "'" + path + "' is a directory, not a sweep's results file";
+    return false;
+  }
+  if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+    problem = "'" + path + "' is a " + (S_ISSOCK(st.st_mode) ? "socket" : "device") +
+              ", not a sweep's results file (give the CSV that nagc sweep wrote)";
+    return false;
+  }
+  std::string limit = std::to_string(kMaxResultsBytes >> 20) + " MiB";
+  if (S_ISREG(st.st_mode) && uint64_t(st.st_size) > kMaxResultsBytes) {
+    problem = "'" + path + "' has " + std::to_string(uint64_t(st.st_size)) + " bytes; a sweep's results file of more than " +
+              limit + " is not read";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    problem = "cannot open '" + path + "': " + std::strerror(errno ? errno : EIO);
+    return false;
+  }
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, size_t(in.gcount()));
+    if (text.size() > kMaxResultsBytes) {
+      problem = "'" + path + "' goes on beyond " + limit + "; that is not a sweep's results file";
+      return false;
+    }
+  }
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    size_t line = size_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(nul), '\n')) + 1;
+    problem = path + ":" + std::to_string(line) + ": binary data (a NUL byte); a sweep's results file is CSV text";
+    return false;
+  }
+  return true;
+}
+
 // A cell as a finite number; false for text, nan and infinities.
 bool finiteNumber(const std::string& s, double& v) {
   if (s.empty()) return false;
@@ -132,11 +185,12 @@ bool finiteNumber(const std::string& s, double& v) {
 }  // namespace
 
 int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
-  std::ifstream in(o.input);
-  if (!in) {
-    err << "nagc: error: cannot open '" << o.input << "'\n";
+  std::string text, problem;
+  if (!readResultsText(o.input, text, problem)) {
+    err << "nagc: error: " << problem << "\n";
     return 1;
   }
+  std::istringstream in(text);
   Table t;
   std::string line;
   if (!std::getline(in, line)) {

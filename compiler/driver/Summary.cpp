@@ -26,8 +26,15 @@ void printSummary(const ir::Graph& g, const ir::ModelDescription& d, const Sourc
         << p.offset << "\n";
   out << "  class       " << ir::toString(c.cls);
   if (c.cls == ir::AlgebraicClass::Polynomial) {
-    out << ", degree " << c.degree << " in x";
-    if (c.homogeneous()) {
+    if (c.degree < 0) {
+      out << ", degree > 2^62 in x (too large to count exactly; "
+          << (c.minDegree < 0 ? std::string("every term of degree > 2^62") : "terms of degree " + std::to_string(c.minDegree) + " and up")
+          << ")";
+    } else {
+      out << ", degree " << c.degree << " in x";
+    }
+    if (c.degree < 0) {
+    } else if (c.homogeneous()) {
       out << ", homogeneous";
     } else if (!c.degreeSet.empty() && int64_t(c.degreeSet.size()) < c.degree - c.minDegree + 1) {
       out << " (terms of degrees";
@@ -43,7 +50,7 @@ void printSummary(const ir::Graph& g, const ir::ModelDescription& d, const Sourc
   }
   out << "\n";
   if (c.cls == ir::AlgebraicClass::Polynomial)
-    out << "  coordinates " << d.ambientDimension << "  (polynomial maps of these degrees; the span is measured by dim)\n";
+    out << "  coordinates " << (d.ambientDimension.empty() ? "unknown  (a degree beyond 2^62 is not counted)" : d.ambientDimension + "  (polynomial maps of these degrees; the span is measured by dim)") << "\n";
   if (!d.linearRankBound.empty())
     out << "  rank bound  " << d.linearRankBound << "  (linear in x through width " << d.linearRank
         << ": matrices of rank <= " << d.linearRank << ")\n";

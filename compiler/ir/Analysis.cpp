@@ -36,10 +36,14 @@ struct Info {
   bool tracked = true;
 };
 
-constexpr int64_t kSaturated = std::numeric_limits<int64_t>::max() / 4;
+// Degrees are exact up to kMaxTrackedDegree; every larger value is kBeyond
+// ("more than 2^62"), which sums and products keep (no overflow: both
+// operands are at most kBeyond, and kBeyond + kBeyond < 2^63).
+constexpr int64_t kBeyond = kMaxTrackedDegree + 1;
 
-int64_t addSat(int64_t a, int64_t b) { return std::min(a + b, kSaturated); }
-int64_t mulSat(int64_t a, int64_t b) { return a != 0 && b > kSaturated / a ? kSaturated : a * b; }
+int64_t addSat(int64_t a, int64_t b) { return a > kMaxTrackedDegree - b ? kBeyond : a + b; }
+int64_t mulSat(int64_t a, int64_t b) { return a != 0 && b > kMaxTrackedDegree / a ? kBeyond : a * b; }
+int64_t exact(int64_t d) { return d > kMaxTrackedDegree ? -1 : d; }
 
 const Info& worse(const Info& a, const Info& b) { return b.cls > a.cls ? b : a; }
 
@@ -182,15 +186,15 @@ Classification classify(const Graph& g) {
     result.culpritLoc = g.node(o.culprit).loc;
   }
   if (o.cls == AlgebraicClass::Polynomial) {
-    result.degree = o.zero ? 0 : o.hi;
-    result.minDegree = o.zero ? 0 : o.lo;
+    result.degree = o.zero ? 0 : exact(o.hi);
+    result.minDegree = o.zero ? 0 : exact(o.lo);
     if (o.zero) result.degreeSet = {0};
     else if (o.tracked)
       for (int64_t k = o.lo; k <= o.hi; ++k)
         if (o.set[size_t(k)]) result.degreeSet.push_back(k);
     const Info t = propagate(g, 1, 0), all = propagate(g, 1, 1);
-    result.thetaDegree = t.zero ? 0 : t.hi >= kSaturated ? -1 : t.hi;
-    result.totalDegree = all.zero ? 0 : all.hi >= kSaturated ? -1 : all.hi;
+    result.thetaDegree = t.zero ? 0 : exact(t.hi);
+    result.totalDegree = all.zero ? 0 : exact(all.hi);
   }
   return result;
 }

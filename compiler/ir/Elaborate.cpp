@@ -183,7 +183,10 @@ void Elaborator::exec(const Stmt& s) {
       if (int k = ++paramNames_[path]; k > 1) path += "#" + std::to_string(k);
       Node n{Op::Param, shape, {}, int64_t(graph_->params.size())};
       n.loc = p.nameRange;
-      graph_->params.push_back(ParamInfo{path, shape, graph_->paramCount(), p.nameRange});
+      // The offset after the last tensor (not paramCount(), a sum over all
+      // tensors: quadratic in the number of parameter tensors).
+      int64_t offset = graph_->params.empty() ? 0 : graph_->params.back().offset + numElements(graph_->params.back().shape);
+      graph_->params.push_back(ParamInfo{path, shape, offset, p.nameRange});
       frame().scopes.back()[p.name] = Slot{Value::ofTensor(addNode(std::move(n)))};
       break;
     }

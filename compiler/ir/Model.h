@@ -41,7 +41,7 @@ struct DerivedFunction {
 struct ModelDescription {
   std::string source;                ///< the .nag path as given
   Classification cls;
-  std::string ambientDimension;      ///< the coordinate space: decimal, or "" when not polynomial
+  std::string ambientDimension;      ///< the coordinate space: decimal, or "" when not polynomial or of degree > 2^62
   /// Polynomial networks linear in x (f = A(θ) x, or A(θ) x + b(θ)): an upper
   /// bound k on rank A(θ) below min(inputs, outputs), so f lies in the matrices
   /// of rank <= k; 0 otherwise.
@@ -63,7 +63,8 @@ struct ModelDescription {
 ModelDescription describe(const Graph& g, const std::string& source);
 
 /// Dimension of the space of maps R^n -> R^m whose entries are polynomials
-/// with terms of total degree lo..hi: m * sum_{k=lo}^{hi} C(n+k-1, k).
+/// with terms of total degree lo..hi: m * sum_{k=lo}^{hi} C(n+k-1, k), in
+/// closed form; "" when a degree is -1 (more than 2^62).
 std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi);
 
 /// The same with terms of the given degrees only: m * sum_k C(n+k-1, k).

@@ -687,9 +687,22 @@ std::string ambientDimension(int64_t inputs, int64_t outputs, const std::vector<
 }
 
 std::string ambientDimension(int64_t inputs, int64_t outputs, int64_t lo, int64_t hi) {
-  std::vector<int64_t> degrees;
-  for (int64_t k = lo; k <= hi; ++k) degrees.push_back(k);
-  return ambientDimension(inputs, outputs, degrees);
+  if (lo < 0 || hi < 0) return "";  // a degree beyond 2^62: not counted
+  if (inputs == 0 || hi < lo) {
+    std::vector<int64_t> degrees;
+    for (int64_t k = lo; k <= std::min(hi, lo); ++k) degrees.push_back(k);
+    return ambientDimension(inputs, outputs, degrees);
+  }
+  // sum_{k=lo}^{hi} C(n+k-1, k) = C(n+hi, n) - C(n+lo-1, n) (the monomials of
+  // degree <= hi less those of degree <= lo - 1), without a term per degree.
+  mpz_class top = mpz_class(static_cast<unsigned long>(inputs)) + mpz_class(static_cast<unsigned long>(hi)), all, below = 0;
+  mpz_bin_ui(all.get_mpz_t(), top.get_mpz_t(), (unsigned long)inputs);
+  if (lo > 0) {
+    mpz_class under = mpz_class(static_cast<unsigned long>(inputs)) + mpz_class(static_cast<unsigned long>(lo - 1));
+    mpz_bin_ui(below.get_mpz_t(), under.get_mpz_t(), (unsigned long)inputs);
+  }
+  mpz_class total = (all - below) * outputs;
+  return total.get_str();
 }
 
 ModelDescription describe(const Graph& g, const std::string& source) {
@@ -709,8 +722,10 @@ ModelDescription describe(const Graph& g, const std::string& source) {
                          : d.cls.degreeSet.empty()
                              ? ambientDimension(inputs, outputs, d.cls.minDegree, d.cls.degree)
                              : ambientDimension(inputs, outputs, d.cls.degreeSet);
-    mpz_class ambient(d.ambientDimension);
-    if (ambient < expected) expected = ambient;
+    if (!d.ambientDimension.empty()) {
+      mpz_class ambient(d.ambientDimension);
+      if (ambient < expected) expected = ambient;
+    }
     // Linear networks: f = A(θ) x (+ b) with rank A <= k lies in the
     // determinantal variety of O x I matrices of rank <= k, of dimension
     // k (I + O - k) (classical; e.g. Harris, Algebraic Geometry, Prop. 12.2).

@@ -129,10 +129,10 @@ typedef struct nag_model {
   const nag_tensor_info* params;
   int64_t param_count;                /* P */
   const char* algebraic_class;        /* "polynomial", "rational", "non-algebraic" */
-  int64_t degree;                     /* polynomial: largest total degree in x */
-  int64_t min_degree;                 /* polynomial: smallest total degree in x */
+  int64_t degree;                     /* polynomial: largest total degree in x (-1: more than 2^62) */
+  int64_t min_degree;                 /* polynomial: smallest total degree in x (-1: more than 2^62) */
   const char* ambient_dimension;      /* the coordinate space (maps with the degrees of degree_set), decimal;
-                                         "" when not polynomial. The span is measured by `dim`. */
+                                         "" when not polynomial or of degree > 2^62. The span is measured by `dim`. */
   int32_t num_symmetries;
   const nag_symmetry_info* symmetries;
   int64_t symmetry_dimension;         /* sum of the dimensions above */
@@ -148,8 +148,8 @@ typedef struct nag_model {
   const char* ir;                     /* the network's tensor IR as text (for exact expansion) */
   /* Since ABI 2: what the dimension report's bounds are computed from. */
   const char* degree_set;             /* polynomial: the degrees in x that can occur, "1,3" ("" untracked) */
-  int64_t theta_degree;               /* polynomial: total degree in theta (-1 unknown) */
-  int64_t total_degree;               /* polynomial: total degree in theta and x jointly (-1 unknown) */
+  int64_t theta_degree;               /* polynomial: total degree in theta (-1: more than 2^62) */
+  int64_t total_degree;               /* polynomial: total degree in theta and x jointly (-1: more than 2^62) */
   int64_t linear_rank;                /* linear networks f = A(theta) x (+ b): a bound k on rank A below
                                          min(inputs, outputs); 0 when there is none */
   const char* linear_rank_bound;      /* k (inputs + outputs - k) (+ outputs when affine), decimal; "" none */

@@ -70,8 +70,11 @@ void info(const nag_model& m, const Args& args) {
     for (int32_t i = 0; i < m.num_params; ++i) out << (i ? ",\n    " : "\n    ") << jsonTensor(m.params[i]);
     out << "],\n  \"P\": " << m.param_count << ",\n  \"class\": " << jsonString(m.algebraic_class);
     bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
-    if (poly) out << ",\n  \"degree\": " << m.degree << ",\n  \"min_degree\": " << m.min_degree;
-    out << ",\n  \"coordinate_dimension\": " << (poly ? std::string(m.ambient_dimension) : "null")
+    // A degree beyond 2^62 is null, with "degree_more_than" saying so.
+    auto degree = [](int64_t d) { return d < 0 ? std::string("null") : std::to_string(d); };
+    if (poly) out << ",\n  \"degree\": " << degree(m.degree) << ",\n  \"min_degree\": " << degree(m.min_degree);
+    if (poly && m.degree < 0) out << ",\n  \"degree_more_than\": " << (uint64_t(1) << 62);
+    out << ",\n  \"coordinate_dimension\": " << (poly && *m.ambient_dimension ? std::string(m.ambient_dimension) : "null")
         << ",\n  \"degree_set\": " << (poly && *m.degree_set ? "[" + std::string(m.degree_set) + "]" : "null")
         << ",\n  \"linear_rank_bound\": " << (*m.linear_rank_bound ? std::string(m.linear_rank_bound) : "null")
         << ",\n  \"symmetries\": [";
@@ -98,13 +101,21 @@ void info(const nag_model& m, const Args& args) {
     }
     bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
     out << "  class       " << m.algebraic_class;
-    if (poly) {
+    if (poly && m.degree < 0) {
+      out << ", degree > 2^62 in x (too large to count exactly; "
+          << (m.min_degree < 0 ? std::string("every term of degree > 2^62") : "terms of degree " + std::to_string(m.min_degree) + " and up")
+          << ")";
+    } else if (poly) {
       out << ", degree " << m.degree << " in x";
       if (m.degree == m.min_degree) out << ", homogeneous";
       else out << " (terms of degrees " << (*m.degree_set ? std::string(m.degree_set) : std::to_string(m.min_degree) + " to " + std::to_string(m.degree)) << ")";
     }
     out << "\n";
-    if (poly) out << "  coordinates " << m.ambient_dimension << "  (polynomial maps of these degrees; `dim` measures the span)\n";
+    if (poly)
+      out << "  coordinates "
+          << (*m.ambient_dimension ? std::string(m.ambient_dimension) + "  (polynomial maps of these degrees; `dim` measures the span)"
+                                   : std::string("unknown  (a degree beyond 2^62 is not counted)"))
+          << "\n";
     if (*m.linear_rank_bound)
       out << "  rank bound  " << m.linear_rank_bound << "  (linear in x through width " << m.linear_rank
           << ": matrices of rank <= " << m.linear_rank << ")\n";
@@ -293,7 +304,11 @@ std::string dimReportFor(const nag_model& m, const Args& args) {
   if (o.kernel && m.precision_bits == 64) o.floating = true;  // the basis is given mod p and in floating point
   o.at = args.get("--at");
   o.progress = ::isatty(2) && !args.has("--quiet") && m.param_count >= 500;  // long runs only
-  if (o.exact && !m.jac_theta_mod && !args.has("--exact") && !args.has("--both")) {
+  // Without exact kernels (a non-algebraic network, constants beyond 2^63)
+  // the default is the functional dimension in floating point; without
+  // derivatives or parameters neither route applies and dim says why.
+  bool noModular = std::strcmp(m.algebraic_class, "non-algebraic") == 0 || !m.eval_mod;
+  if (o.exact && !m.jac_theta_mod && noModular && m.param_count > 0 && !args.has("--exact") && !args.has("--both")) {
     o.exact = false;  // the default for a non-algebraic network is its functional dimension
     o.floating = true;
   }

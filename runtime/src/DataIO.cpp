@@ -52,7 +52,9 @@ std::string readStream(std::istream& in, const std::string& name, const std::str
   return bytes;
 }
 
-std::string readAll(const std::string& spec, const std::string& what) {
+}  // namespace
+
+std::string readInputBytes(const std::string& spec, const std::string& what) {
   if (spec == "-") return readStream(std::cin, "<stdin>", what);
   struct stat st;
   if (::stat(spec.c_str(), &st) != 0) throw Error(what + ": cannot open '" + spec + "': " + std::strerror(errno));
@@ -64,6 +66,12 @@ std::string readAll(const std::string& spec, const std::string& what) {
   if (!in) throw Error(what + ": cannot open '" + spec + "': " + std::strerror(errno ? errno : EIO));
   return readStream(in, spec, what);
 }
+
+bool isNpy(const std::string& file, const std::string& bytes) {
+  return endsWith(file, ".npy") || bytes.compare(0, 6, "\x93NUMPY") == 0;
+}
+
+namespace {
 
 std::string place(const std::string& file, int64_t line, int64_t col) {
   return file + ":" + std::to_string(line) + ":" + std::to_string(col);
@@ -275,11 +283,11 @@ Matrix readData(const DataRequest& r) {
     for (double& v : m.data) v = rng.uniform();
     return m;
   }
-  return parseData(readAll(r.spec, r.what), r.spec == "-" ? "<stdin>" : r.spec, r);
+  return parseData(readInputBytes(r.spec, r.what), r.spec == "-" ? "<stdin>" : r.spec, r);
 }
 
 Matrix parseData(const std::string& bytes, const std::string& file, const DataRequest& r) {
-  bool npy = endsWith(file, ".npy") || bytes.compare(0, 6, "\x93NUMPY") == 0;
+  bool npy = isNpy(file, bytes);
   Matrix m = npy ? parseNpy(bytes, file, r.what) : parseText(bytes, file, r.what);
   if (m.data.empty() && r.cols > 0) throw Error(r.what + ": " + file + ": no values");
   if (r.flat) {

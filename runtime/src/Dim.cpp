@@ -53,7 +53,7 @@ std::vector<T> readExact(const std::string& path, int64_t count, uint64_t p) {
   mpz_inits(r, mod, nullptr);
   mpz_set_ui(mod, p);
   try {
-    for (const ExactToken& t : readExactTokens(path, "--at")) {
+    for (const ExactToken& t : readExactTokens(path, "--at", count)) {
       std::string where = "--at: " + path + ":" + std::to_string(t.line) + ": '" + t.text + "'";
       if (!parseExact(t.text, q)) throw Error(where + " is not an exact number");
       if constexpr (std::is_same_v<T, double>) {
@@ -202,7 +202,7 @@ void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points
   const bool allOutputs = I == 0;
   const int64_t rows = allOutputs ? O : points;
   nag_modulus mod;
-  nagrt_modulus_init(&mod, p);
+  initModulus(m, &mod, p, "dim --exact");
   for (int attempt = 0;; ++attempt) {
     ResidueStream draw(seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull, p);
     info.theta.resize(size_t(P));
@@ -286,7 +286,43 @@ std::vector<std::vector<double>> floatKernel(const nag_model& m, const std::vect
   return out;
 }
 
+// A constant of the network's IR whose numerator or denominator needs more
+// than 63 bits (exact arithmetic mod p is generated only without them), or "".
+// Shapes, operands and attributes in the IR are all below 2^63, so any number
+// token beyond is such a constant.
+std::string wideConstant(const nag_model& m) {
+  std::istringstream in(m.ir ? m.ir : "");
+  for (std::string tok; in >> tok;) {
+    if (tok.find_first_not_of("-0123456789/") != std::string::npos) continue;
+    mpq_t q;
+    mpq_init(q);
+    bool wide = mpq_set_str(q, tok.c_str(), 10) == 0 &&
+                (mpz_sizeinbase(mpq_numref(q), 2) > 63 || mpz_sizeinbase(mpq_denref(q), 2) > 63);
+    mpq_clear(q);
+    if (wide) return tok;
+  }
+  return "";
+}
+
 }  // namespace
+
+std::string noExactRoute(const nag_model& m) {
+  std::string net = std::string("network '") + m.name + "'";
+  if (std::strcmp(m.algebraic_class, "non-algebraic") == 0)
+    return net + " is " + m.algebraic_class +
+           (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
+           "; exact ranks need a polynomial or rational network (use --float for its functional dimension)";
+  if (m.param_count == 0)
+    return net + " has no parameters (P = 0): its neurovariety is a single point, of dimension 0, and there is no Jacobian to rank";
+  if (!m.eval_mod) {
+    std::string c = wideConstant(m);
+    return net + " has " + (c.empty() ? std::string("a constant") : "the constant " + c) +
+           " whose numerator or denominator is 2^63 or more; exact arithmetic mod p is generated only for constants "
+           "below 2^63 (use --float, or write the constant as a product of smaller factors of a parameter)";
+  }
+  return "this program was compiled with --no-derivatives, which leaves out the parameter Jacobian that ranks are "
+         "taken of (compile without --no-derivatives)";
+}
 
 DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   DimReport r;
@@ -326,11 +362,12 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
                 " GiB (--points N samples fewer points, for a lower bound on the rank)");
   }
 
+  if (o.exact && poly && m.total_degree < 0)
+    throw Error(std::string("dim --exact: the total degree of network '") + m.name +
+                "' in theta and x is more than 2^62; the Schwartz-Zippel bound U D / p on a low rank needs a prime "
+                "p > 100 U D, and the exact route's primes are below 2^62 (use --float for its functional dimension)");
   if (o.exact) {
-    if (!m.jac_theta_mod)
-      throw Error(std::string("dim --exact: network '") + m.name + "' is " + m.algebraic_class +
-                  (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
-                  "; exact ranks need a polynomial or rational network (use --float for its functional dimension)");
+    if (!m.jac_theta_mod) throw Error("dim --exact: " + noExactRoute(m));
     uint64_t p0 = o.prime;
     std::vector<uint64_t> defaults = defaultRankPrimes(std::min(P, r.rows), poly ? m.total_degree : 1);
     if (!p0) p0 = defaults[0];
@@ -347,7 +384,18 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
                     " needs p > 100 x " + std::to_string(std::min(P, r.rows)) + " x " + std::to_string(m.total_degree) +
                     " for a meaningful rank (Schwartz-Zippel)");
     }
-    uint64_t primes[2] = {p0, o.prime ? primeBelow(p0) : defaults[1]};
+    // A default prime that divides a nonzero constant is passed over (the
+    // report names the primes used); a --prime that does is refused.
+    auto clean = [&](uint64_t p) {
+      while (!o.prime && !constantZeroModP(m, p).empty()) p = primeBelow(p);
+      return p;
+    };
+    p0 = clean(p0);
+    uint64_t second = o.prime ? primeBelow(p0) : defaults[1];
+    if (!o.prime && second >= p0) second = primeBelow(p0);
+    uint64_t primes[2] = {p0, clean(second)};
+    if (primes[1] == primes[0]) primes[1] = clean(primeBelow(primes[0]));
+    if (o.prime && !constantZeroModP(m, p0).empty()) initModulus(m, nullptr, p0, "dim --exact: --prime " + std::to_string(p0));
     nmod_mat_t first;
     ExactJacobian firstInfo;
     for (int run = 0; run < 2; ++run) {
@@ -445,7 +493,10 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     const nag_function_info* jacFn = nullptr;
     for (int32_t i = 0; i < m.num_functions; ++i)
       if (std::strcmp(m.functions[i].name, "jac_theta") == 0) jacFn = &m.functions[i];
-    if (!jacFn) throw Error("dim --float: this program was compiled without derivatives (--no-derivatives)");
+    if (!jacFn && m.param_count == 0)
+      throw Error(std::string("dim --float: network '") + m.name +
+                  "' has no parameters (P = 0): its neurovariety is a single point, of dimension 0, and there is no Jacobian to rank");
+    if (!jacFn) throw Error("dim --float: this program was compiled with --no-derivatives, which leaves out the parameter Jacobian (compile without --no-derivatives)");
     if (m.precision_bits != 64) throw Error("dim --float: needs a program compiled with --precision f64");
     Random rng(o.seed);
     std::vector<double> theta(static_cast<size_t>(P));

@@ -72,6 +72,11 @@ struct DimReport {
 /// and checks the known symmetries.
 DimReport measureDimension(const nag_model& m, const DimOptions& o);
 
+/// Why a program has no exact rank kernel (m.jac_theta_mod is null), as the
+/// message says it: a non-algebraic network (the op and place), no
+/// parameters, a constant of 64 bits or more (which one), or --no-derivatives.
+std::string noExactRoute(const nag_model& m);
+
 /// Uniform residues mod p from the documented generator (rejection sampling).
 class ResidueStream {
 public:

@@ -195,7 +195,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   out << ")\n";
   out << "  parameters        P = " << P << "\n";
   if (coordinate >= 0 || poly)
-    out << "  coordinate space  " << (poly ? std::string(m.ambient_dimension) : "-")
+    out << "  coordinate space  " << (poly && *m.ambient_dimension ? std::string(m.ambient_dimension) : poly ? "unknown" : "-")
         << (m.degree_set && *m.degree_set ? "  (polynomial maps of degrees " + std::string(m.degree_set) + " in x)" : "")
         << "\n";
   if (r.span.known)

@@ -10,14 +10,31 @@
 
 namespace nagrt {
 
-std::vector<ExactToken> readExactTokens(const std::string& path, const std::string& what) {
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) throw Error(what + ": cannot open '" + path + "': " + std::strerror(errno));
-  std::string text;
-  char buf[65536];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) text.append(buf, n);
-  std::fclose(f);
+std::vector<ExactToken> readExactTokens(const std::string& spec, const std::string& what, int64_t count) {
+  // random:SEED and .npy hold doubles, each an exact dyadic rational: read
+  // by the data reader and written out exactly (random:SEED gives the values
+  // every other command takes from it).
+  auto exactly = [&](const Matrix& data) {
+    std::vector<ExactToken> out;
+    mpq_t q;
+    mpq_init(q);
+    for (double v : data.data) {
+      mpq_set_d(q, v);
+      char* s = mpq_get_str(nullptr, 10, q);
+      out.push_back({s, 1});
+      void (*release)(void*, size_t);
+      mp_get_memory_functions(nullptr, nullptr, &release);
+      release(s, std::strlen(s) + 1);
+    }
+    mpq_clear(q);
+    return out;
+  };
+  uint64_t seed;
+  std::string error;
+  if (parseRandomSpec(spec, seed, error)) return exactly(readData({spec, what, count, 1, true}));
+  std::string text = readInputBytes(spec, what);
+  std::string file = spec == "-" ? "<stdin>" : spec;
+  if (isNpy(file, text)) return exactly(parseData(text, file, {spec, what, count, 1, true}));
   std::vector<ExactToken> out;
   int64_t line = 1;
   for (size_t i = 0; i < text.size();) {

@@ -43,8 +43,7 @@ struct Dimension {
 
 Dimension measure(const nag_model& m, uint64_t seed) {
   if (!m.jac_theta_mod || !m.eval_mod)
-    throw Error(std::string("network '") + m.name + "' is " + m.algebraic_class +
-                "; fibres and singular points are computed exactly and need a polynomial or rational network");
+    throw Error("fibres and singular points are computed exactly: " + noExactRoute(m));
   Dimension d;
   DimOptions o;
   o.seed = seed;

@@ -12,11 +12,15 @@
 #include <flint/fmpq_mpoly.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <unistd.h>
 
@@ -126,11 +130,60 @@ private:
     const std::vector<Poly>& v = values_[size_t(n.operands[k])];
     return v.size() == 1 ? v[0] : v[size_t(e)];
   }
+  // The size of a result before FLINT allocates it: an upper bound on its
+  // terms (la lb for a product; C(l + k - 1, k) for a k-th power; at most
+  // the monomials of its degree in the variables) and on its coefficients'
+  // bits (|c| <= (sum |c_i|)^k), against the memory this process can use
+  // (nagrt::availableMemoryBytes). FLINT aborts the process when an
+  // allocation fails, so what cannot fit is refused here, with its size.
+  double bitsOf(const Poly& p) {
+    const fmpq_mpoly_struct* q = p.get();
+    double content = double(fmpz_bits(fmpq_numref(q->content))) + double(fmpz_bits(fmpq_denref(q->content)));
+    return double(std::labs(fmpz_mpoly_max_bits(q->zpoly))) + content;
+  }
+  double monomials(double degree) {
+    // C(n + d, n) through lgamma, n the number of variables.
+    double n = double(fmpq_mpoly_ctx_nvars(ctx_));
+    return std::exp(std::lgamma(n + degree + 1) - std::lgamma(n + 1) - std::lgamma(degree + 1));
+  }
+  void reserve(double terms, double bits, const char* what) {
+    // A term: its coefficient (an fmpz: 8 bytes, plus the limbs beyond 62
+    // bits) and its packed exponent vector (at least one word).
+    double words = std::max(1.0, std::ceil(double(fmpq_mpoly_ctx_nvars(ctx_)) * 8 / 64));
+    double bytes = terms * (8 + (bits > 62 ? std::ceil(bits / 64) * 8 + 16 : 0) + words * 8);
+    double avail = double(availableMemoryBytes());
+    // The result and FLINT's working copies: half of what may be used.
+    if (bytes > avail / 2 || terms > 1e15) {
+      char text[256];
+      std::snprintf(text, sizeof text,
+                    "the expansion stops at a %s whose result may have up to %.3g terms with coefficients of up to "
+                    "%.3g bits, about %.3g GiB; this process may use %.3g GiB (physical RAM, RLIMIT_AS, RLIMIT_DATA "
+                    "and the cgroup limit)",
+                    what, terms, bits, bytes / double(1 << 30), avail / double(1 << 30));
+      throw Error(text);
+    }
+  }
+  void beforeMul(const Poly& a, const Poly& b) {
+    double la = double(fmpq_mpoly_length(a.get(), ctx_)), lb = double(fmpq_mpoly_length(b.get(), ctx_));
+    if (la == 0 || lb == 0) return;
+    double deg = double(fmpq_mpoly_total_degree_si(a.get(), ctx_)) + double(fmpq_mpoly_total_degree_si(b.get(), ctx_));
+    double terms = std::min(la * lb, monomials(deg));
+    reserve(terms, bitsOf(a) + bitsOf(b) + std::log2(std::min(la, lb)) + 1, "product");
+  }
+  void beforePow(const Poly& a, int64_t k) {
+    double la = double(fmpq_mpoly_length(a.get(), ctx_));
+    if (la == 0 || k < 2) return;
+    double kk = double(k);
+    double multisets = std::exp(std::lgamma(la + kk) - std::lgamma(kk + 1) - std::lgamma(la));  // C(la + k - 1, k)
+    double terms = std::min(multisets, monomials(kk * double(fmpq_mpoly_total_degree_si(a.get(), ctx_))));
+    reserve(terms, kk * (bitsOf(a) + std::log2(la)), "power");
+  }
   void check(const Poly& p) {
     if (fmpq_mpoly_length(p.get(), ctx_) > kMaxTerms)
       throw Error("the expansion has more than " + std::to_string(kMaxTerms) + " terms in one polynomial; the limit stops it here");
   }
   void mulAdd(Poly& acc, const Poly& a, const Poly& b) {
+    beforeMul(a, b);
     Poly t(ctx_);
     fmpq_mpoly_mul(t.get(), a.get(), b.get(), ctx_);
     fmpq_mpoly_add(acc.get(), acc.get(), t.get(), ctx_);
@@ -158,7 +211,10 @@ private:
         auto* r = out[size_t(e)].get();
         if (op == "add") fmpq_mpoly_add(r, at(n, 0, e).get(), at(n, 1, e).get(), ctx_);
         else if (op == "sub") fmpq_mpoly_sub(r, at(n, 0, e).get(), at(n, 1, e).get(), ctx_);
-        else fmpq_mpoly_mul(r, at(n, 0, e).get(), at(n, 1, e).get(), ctx_);
+        else {
+          beforeMul(at(n, 0, e), at(n, 1, e));
+          fmpq_mpoly_mul(r, at(n, 0, e).get(), at(n, 1, e).get(), ctx_);
+        }
         check(out[size_t(e)]);
       }
     } else if (op == "div") {
@@ -183,6 +239,7 @@ private:
       for (int64_t e = 0; e < count; ++e) fmpq_mpoly_neg(out[size_t(e)].get(), at(n, 0, e).get(), ctx_);
     } else if (op == "pow") {
       for (int64_t e = 0; e < count; ++e) {
+        beforePow(at(n, 0, e), n.attr);
         if (!fmpq_mpoly_pow_ui(out[size_t(e)].get(), at(n, 0, e).get(), ulong(n.attr), ctx_))
           throw Error("the expansion's exponents overflow");
         check(out[size_t(e)]);
@@ -214,7 +271,10 @@ private:
     } else if (op == "outer") {
       for (int64_t i = 0; i < n.shape[0]; ++i)
         for (int64_t j = 0; j < n.shape[1]; ++j)
+        {
+          beforeMul(at(n, 0, i), at(n, 1, j));
           fmpq_mpoly_mul(out[size_t(i * n.shape[1] + j)].get(), at(n, 0, i).get(), at(n, 1, j).get(), ctx_);
+        }
     } else if (op == "concat") {
       int64_t o = 0;
       for (size_t k = 0; k < n.operands.size(); ++k)
@@ -268,12 +328,56 @@ std::string pretty(const Poly& p, const std::vector<std::string>& vars, const fm
 
 }  // namespace
 
+std::string constantZeroModP(const nag_model& m, uint64_t p) {
+  // The constants of each model's IR, parsed once (nonzero ones only).
+  static std::mutex lock;
+  static std::map<const nag_model*, std::vector<std::string>> cache;
+  std::vector<std::string>* constants;
+  {
+    std::lock_guard<std::mutex> hold(lock);
+    auto it = cache.find(&m);
+    if (it == cache.end()) {
+      std::vector<std::string> list;
+      int64_t output;
+      if (m.ir && *m.ir)
+        for (const Node& n : parseIR(m.ir, output))
+          if (n.op == "const")
+            for (const std::string& v : n.values)
+              if (v != "0") list.push_back(v);
+      it = cache.emplace(&m, std::move(list)).first;
+    }
+    constants = &it->second;
+  }
+  mpq_t q;
+  mpq_init(q);
+  std::string hit;
+  for (const std::string& v : *constants) {
+    if (mpq_set_str(q, v.c_str(), 10) != 0 || mpq_sgn(q) == 0) continue;
+    if (mpz_divisible_ui_p(mpq_numref(q), p) || mpz_divisible_ui_p(mpq_denref(q), p)) {
+      hit = v;
+      break;
+    }
+  }
+  mpq_clear(q);
+  return hit;
+}
+
+void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::string& what) {
+  std::string c = constantZeroModP(m, p);
+  if (!c.empty())
+    throw Error(what + ": the constant " + c + " of network '" + m.name + "' is not 0 but is " +
+                (c.find('/') != std::string::npos ? "a fraction whose numerator or denominator is" : "") +
+                " divisible by the prime " + std::to_string(p) + ", so mod p it is another network" +
+                " (choose another --prime, or change the constant)");
+  nagrt_modulus_init(mod, p);
+}
+
 void expand(const nag_model& m, const std::string& thetaPath, bool json, bool quiet) {
-  if (thetaPath.empty()) throw Error("expand needs --theta (a text file of exact numbers: 1/3, 0.5, -2)");
+  if (thetaPath.empty()) throw Error("expand needs --theta (a text file of exact numbers: 1/3, 0.5, -2; a .npy file, '-', or random:SEED)");
   int64_t P = m.param_count, I = m.input_size;
   // theta exactly.
   std::vector<std::string> tokens;
-  for (const ExactToken& t : readExactTokens(thetaPath, "theta")) tokens.push_back(t.text);
+  for (const ExactToken& t : readExactTokens(thetaPath, "theta", P)) tokens.push_back(t.text);
   if (int64_t(tokens.size()) != P)
     throw Error("theta: " + thetaPath + ": expected " + std::to_string(P) + " values, found " + std::to_string(tokens.size()));
   std::vector<std::unique_ptr<__mpq_struct, void (*)(__mpq_struct*)>> theta;

@@ -54,6 +54,14 @@ Matrix readData(const DataRequest& request);
 /// counts against the request. Used by readData and by the data fuzzer.
 Matrix parseData(const std::string& bytes, const std::string& file, const DataRequest& request);
 
+/// The bytes of a data file as readData reads them: "-" is standard input,
+/// a directory or a file beyond 4 GiB is refused, a stream stops at its
+/// first NUL block unless it is a .npy file.
+std::string readInputBytes(const std::string& spec, const std::string& what);
+
+/// A .npy file, by its name or its magic bytes.
+bool isNpy(const std::string& file, const std::string& bytes);
+
 /// Parses "random:SEED"; false when spec is not of that form.
 bool parseRandomSpec(const std::string& spec, uint64_t& seed, std::string& error);
 

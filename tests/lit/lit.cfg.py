@@ -13,6 +13,8 @@ config.test_exec_root = os.path.join(config.nagc_obj_root, "tests", "lit")
 config.substitutions.append(("%nagc", os.path.join(config.nagc_bin_dir, "nagc")))
 config.substitutions.append(("%examples", os.path.join(config.nagc_src_root, "examples")))
 config.substitutions.append(("%srcroot", config.nagc_src_root))
+# The build tree (for `cmake --install %builddir`).
+config.substitutions.append(("%builddir", config.nagc_obj_root))
 config.substitutions.append(("%stdlib", os.path.join(config.nagc_src_root, "stdlib")))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%ref", config.python_executable + " " + os.path.join(os.path.dirname(__file__), "tools", "reference.py")))

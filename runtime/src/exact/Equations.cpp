@@ -12,6 +12,7 @@
 // Every prime gives the same pivots unless it is unlucky; the majority's
 // entries are combined by CRT and rational reconstruction until one more
 // prime changes nothing, then verified mod a fresh prime at fresh points.
+#include "../Exact.h"
 #include "Equations.h"
 
 #include "Interpolate.h"
@@ -42,7 +43,7 @@ class CoefficientSampler {
 public:
   CoefficientSampler(const nag_model& m, const std::vector<Coordinate>& coords, uint64_t p, uint64_t seed)
       : m_(m), p_(p), draw_(seed, p) {
-    nagrt_modulus_init(&mod_, p);
+    initModulus(m, &mod_, p, "equations");
     for (const Coordinate& c : coords)
       if (c.output == 0) alphas_.push_back(c.alpha);
     n_ = int64_t(alphas_.size());
@@ -336,6 +337,9 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
     double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::fprintf(stderr, "equations: %s (%.1f s)\n", what.c_str(), t);
   };
+  if (m.degree < 0 || !*m.ambient_dimension)
+    throw Error(std::string("equations: network '") + m.name +
+                "' has degree more than 2^62 in x; its coefficient coordinates cannot be listed");
   EquationResult r;
   r.coordinates = coefficientCoordinates(m);
   if (std::to_string(r.coordinates.size()) != std::string(m.ambient_dimension))

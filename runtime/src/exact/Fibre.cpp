@@ -315,7 +315,7 @@ bool sameFunction(const nag_model& m, const QPoint& a, const QPoint& b, const st
       return false;
     }
     nag_modulus mod;
-    nagrt_modulus_init(&mod, p);
+    initModulus(m, &mod, p, "fibre");
     uint64_t state = seed ^ (p * 0x2545F4914F6CDD1Dull);
     std::vector<uint64_t> x(size_t(points * I)), ya(size_t(points * O)), yb(size_t(points * O));
     for (auto& v : x) v = residue(state, p);
@@ -357,7 +357,7 @@ bool jacobianRows(const nag_model& m, const RowFunctionals& f, const std::vector
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   const uint64_t p = f.p;
   nag_modulus mod;
-  nagrt_modulus_init(&mod, p);
+  initModulus(m, &mod, p, "fibre");
   out.assign(size_t(f.rows * P), 0);
   constexpr int64_t kBlock = 256;
   std::vector<uint64_t> y(size_t(std::min(kBlock, f.points) * O * P));
@@ -410,7 +410,7 @@ int64_t rankOf(const std::vector<std::vector<uint64_t>>& vectors, int64_t n, uin
 QPoint readPoint(const std::string& path, int64_t P, const std::string& flag) {
   QPoint out;
   mpq_class q;
-  for (const ExactToken& t : readExactTokens(path, flag)) {
+  for (const ExactToken& t : readExactTokens(path, flag, P)) {
     if (!parseExact(t.text, q.get_mpq_t()))
       throw Error(flag + ": " + path + ":" + std::to_string(t.line) + ": '" + t.text + "' is not an exact number");
     out.push_back(q);

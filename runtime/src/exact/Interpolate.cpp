@@ -10,6 +10,7 @@
 // image points have a kernel is d, and that kernel must be 1-dimensional (the
 // hypersurface's equation). Two primes and seeds; ranks mod p err only low,
 // i.e. towards a too-small degree, so a disagreement is reported, not hidden.
+#include "../Exact.h"
 #include "Interpolate.h"
 #include "DenseModP.h"
 
@@ -203,7 +204,7 @@ bool testCone(const nag_model& m, uint64_t seed, std::string& witness) {
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   const uint64_t p = primeBelowN(uint64_t(1) << 61);
   nag_modulus mod;
-  nagrt_modulus_init(&mod, p);
+  initModulus(m, &mod, p, "degree");
   // Candidate blocks: each tensor, each consecutive pair (a layer's W, b), all.
   std::vector<std::pair<int64_t, int64_t>> blocks;
   std::vector<std::string> names;
@@ -261,7 +262,7 @@ EvaluationSampler::EvaluationSampler(const nag_model& m, uint64_t p, uint64_t se
   cols_ = points_ * m.output.size;
   x_.resize(size_t(points_ * m.input_size));
   for (auto& v : x_) v = draw_.next();
-  nagrt_modulus_init(&mod_, p);
+  initModulus(m, &mod_, p, "degree");
 }
 
 std::vector<uint64_t> EvaluationSampler::next() {

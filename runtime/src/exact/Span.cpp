@@ -8,6 +8,7 @@
 // Q, and special points only lower the rank). It is grown by doubling until it
 // stops short of the matrix size by a margin (saturation) or meets a proven
 // upper bound (the coordinate space).
+#include "../Exact.h"
 #include "../Dim.h"
 
 #include <flint/nmod_mat.h>
@@ -39,7 +40,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
   auto start = std::chrono::steady_clock::now();
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   nag_modulus mod;
-  nagrt_modulus_init(&mod, prime);
+  initModulus(m, &mod, prime, "dim (span)");
   int64_t k = std::max<int64_t>(32, lowerBound + kSpanMargin);
   if (coordinate >= 0) k = std::min(k, coordinate + kSpanMargin);
   if (k > limit) {  // not even the first matrix fits: the dimension bounds it from below
