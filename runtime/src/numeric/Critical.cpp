@@ -12,8 +12,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 
 namespace nagrt::numeric {
@@ -368,9 +366,6 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
     }
     if (e.status != PathStatus::Success) {
       ++run.failed;
-      if (std::getenv("NAGC_DEBUG_CRITICAL"))
-        std::fprintf(stderr, "failed: %s t=%g norm=%g steps=%lld\n", statusName(e.status), e.t,
-                     normInf(e.x.data(), int64_t(e.x.size())), (long long)e.steps);
       continue;
     }
     std::vector<cplx> key = s.image(e.x.data());
