@@ -66,6 +66,14 @@ inline std::string jsonShort(double v) {
   return buf;
 }
 
+/// A number with every digit (%.17g: it reads back exactly); null when it is not finite.
+inline std::string jsonFull(double v) {
+  if (!std::isfinite(v)) return "null";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
 /// A decimal that fits in int64 (the model's dimension strings); false otherwise.
 inline bool decimalInt64(const char* decimal, int64_t& out) {
   if (!decimal || !*decimal) return false;

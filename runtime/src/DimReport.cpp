@@ -18,12 +18,6 @@ namespace {
 
 
 
-std::string full(double v) {
-  if (!std::isfinite(v)) return "null";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 
 /// An upper bound on the dimension.
@@ -181,7 +175,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
       out << "],\n    \"float\": [";
       for (size_t v = 0; v < r.kernelFloat.size(); ++v) {
         out << (v ? ",\n      " : "\n      ") << "[";
-        for (int64_t i = 0; i < P; ++i) out << (i ? ", " : "") << full(r.kernelFloat[v][size_t(i)]);
+        for (int64_t i = 0; i < P; ++i) out << (i ? ", " : "") << jsonFull(r.kernelFloat[v][size_t(i)]);
         out << "]";
       }
       out << "]}";

@@ -145,7 +145,7 @@ void randomMetric(const nag_model& m, int64_t span, uint64_t seed, DistanceSetup
 
 // A random real point of the span: a random combination of span + 2 functions f_theta at random real theta.
 void spanTarget(const nag_model& m, int64_t span, uint64_t seed, DistanceSetup& s) {
-  const int64_t n = int64_t(s.metric.size() > 0 ? std::llround(std::sqrt(double(s.metric.size()))) : 0);
+  const int64_t n = s.K * std::max<int64_t>(m.output.size, 1);
   Random rng(seed * 0x8CB92BA72F3D8DD7ull + 0x29);
   std::vector<std::complex<double>> theta(static_cast<size_t>(m.param_count)), y(static_cast<size_t>(n)),
       x(s.points.begin(), s.points.end());
@@ -177,12 +177,6 @@ std::string fmt(double v) {
   return buf;
 }
 
-// JSON numbers: every digit.
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
 
 struct Verdict {
   int64_t count = 0;
@@ -310,13 +304,13 @@ int criticalCommand(const nag_model& m, int argc, char** argv, int first) {
         << "},\n \"points\": [";
     for (size_t i = 0; i < best.points.size(); ++i) {
       const auto& c = best.points[i];
-      out << (i ? ",\n  " : "\n  ") << "{\"real\": " << (c.real ? "true" : "false") << ", \"loss\": " << num(c.loss)
-          << ", \"imaginary\": " << fmt(c.imaginary) << ", \"kind\": " << jsonString(c.kind)
+      out << (i ? ",\n  " : "\n  ") << "{\"real\": " << (c.real ? "true" : "false") << ", \"loss\": " << jsonFull(c.loss)
+          << ", \"imaginary\": " << jsonFull(c.imaginary) << ", \"kind\": " << jsonString(c.kind)
           << ", \"pure\": true, \"hessian\": {\"negative\": " << c.negative << ", \"zero\": " << c.zero
           << ", \"positive\": " << c.positive << "}, \"subnetwork\": " << jsonString(subnet(c)) << ", \"theta\": ";
       if (c.realTheta) {
         out << "[";
-        for (size_t j = 0; j < c.theta.size(); ++j) out << (j ? ", " : "") << num(c.theta[j]);
+        for (size_t j = 0; j < c.theta.size(); ++j) out << (j ? ", " : "") << jsonFull(c.theta[j]);
         out << "]";
       } else {
         out << "null";
@@ -331,11 +325,11 @@ int criticalCommand(const nag_model& m, int argc, char** argv, int first) {
       out << (i ? ",\n  " : "\n  ") << "{\"seed\": " << r.witness.seed << ", \"witness_points\": " << r.witness.points
           << ", \"loops\": " << r.witness.loops << ", \"paths\": " << r.witness.pathsTracked
           << ", \"failed_paths\": " << r.witness.failedPaths << ", \"trace_residual\": "
-          << (r.witness.traceTests ? fmt(r.witness.traceResidual) : "null")
+          << (r.witness.traceTests ? jsonFull(r.witness.traceResidual) : "null")
           << ", \"witness_complete\": " << (r.witness.complete ? "true" : "false") << ", \"finite\": " << r.finite
           << ", \"at_infinity\": " << r.atInfinity << ", \"singular\": " << r.singular << ", \"failed\": " << r.failed
           << ", \"merged\": " << r.merged << ", \"complete\": " << (r.complete ? "true" : "false")
-          << ", \"seconds\": " << fmt(r.witness.seconds) << "}";
+          << ", \"seconds\": " << jsonFull(r.witness.seconds) << "}";
     }
     out << "]}}\n";
   } else {

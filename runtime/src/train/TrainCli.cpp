@@ -49,11 +49,6 @@ int64_t count(const Args& a, const std::string& k, int64_t fallback, int64_t lea
   return v;
 }
 
-std::string num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return std::isfinite(v) ? buf : "null";
-}
 
 std::string jsonList(const std::vector<int64_t>& v) {
   std::string s = "[";
@@ -213,26 +208,26 @@ struct Run {
     const Differential& d = land.differential;
     const Subnetwork& sub = land.subnetwork;
     out << "{\n  \"network\": " << jsonString(m.name) << ",\n  \"loss_function\": \"mse\",\n  \"optimizer\": "
-        << jsonString(o.flow ? "flow" : o.optimizer) << ",\n  \"lr\": " << (o.lr > 0 ? num(o.lr) : "null")
-        << ",\n  \"tol\": " << num(o.tol) << ",\n  \"samples\": " << data.x.rows << ",\n  \"P\": " << m.param_count
-        << ",\n  \"steps\": " << s.step << ",\n  \"steps_this_run\": " << stepsRun << ",\n  \"time\": " << num(s.time)
+        << jsonString(o.flow ? "flow" : o.optimizer) << ",\n  \"lr\": " << (o.lr > 0 ? jsonFull(o.lr) : "null")
+        << ",\n  \"tol\": " << jsonFull(o.tol) << ",\n  \"samples\": " << data.x.rows << ",\n  \"P\": " << m.param_count
+        << ",\n  \"steps\": " << s.step << ",\n  \"steps_this_run\": " << stepsRun << ",\n  \"time\": " << jsonFull(s.time)
         << ",\n  \"rejected_steps\": " << s.rejected << ",\n  \"stopped\": " << jsonString(s.stopped)
-        << ",\n  \"seconds\": " << num(seconds) << ",\n  \"steps_per_second\": "
-        << (seconds > 0 ? num(double(stepsRun) / seconds) : "null") << ",\n  \"loss_initial\": " << num(s.loss0)
-        << ",\n  \"loss\": " << num(loss) << ",\n  \"gradient_norm\": " << num(gradNorm) << ",\n  \"theta\": [";
-    for (size_t i = 0; i < s.theta.size(); ++i) out << (i ? ", " : "") << num(s.theta[i]);
+        << ",\n  \"seconds\": " << jsonFull(seconds) << ",\n  \"steps_per_second\": "
+        << (seconds > 0 ? jsonFull(double(stepsRun) / seconds) : "null") << ",\n  \"loss_initial\": " << jsonFull(s.loss0)
+        << ",\n  \"loss\": " << jsonFull(loss) << ",\n  \"gradient_norm\": " << jsonFull(gradNorm) << ",\n  \"theta\": [";
+    for (size_t i = 0; i < s.theta.size(); ++i) out << (i ? ", " : "") << jsonFull(s.theta[i]);
     out << "],\n  \"hessian\": ";
     if (!c.computed) {
       out << "{\"computed\": false, \"skipped\": " << jsonString(c.skipped) << "}";
     } else {
-      out << "{\"computed\": true, \"min_eigenvalue\": " << num(c.minEigenvalue) << ", \"max_eigenvalue\": "
-          << num(c.maxEigenvalue) << ", \"tolerance\": " << num(c.tolerance) << ", \"negative\": " << c.negative
+      out << "{\"computed\": true, \"min_eigenvalue\": " << jsonFull(c.minEigenvalue) << ", \"max_eigenvalue\": "
+          << jsonFull(c.maxEigenvalue) << ", \"tolerance\": " << jsonFull(c.tolerance) << ", \"negative\": " << c.negative
           << ", \"zero\": " << c.zero << ", \"positive\": " << c.positive << ", \"orbit_dimension\": "
           << c.orbitDimension << ", \"classification\": " << jsonString(c.classification)
           << ", \"why\": " << jsonString(c.why) << "}";
     }
     auto opt = [&](int64_t v) { return v >= 0 ? std::to_string(v) : std::string("null"); };
-    out << ",\n  \"differential\": {\"float_rank\": " << opt(d.floatRank) << ", \"float_gap\": " << num(d.floatGap)
+    out << ",\n  \"differential\": {\"float_rank\": " << opt(d.floatRank) << ", \"float_gap\": " << jsonFull(d.floatGap)
         << ", \"float_rank_rounded\": " << opt(d.floatRankRounded) << ", \"float_generic_rank\": "
         << opt(d.floatGenericRank) << ", \"exact_rank_rounded\": " << opt(d.exactRank) << ", \"dimension\": "
         << opt(d.dimension) << ", \"dimension_certified\": " << (d.dimensionCertified ? "true" : "false")
@@ -246,7 +241,7 @@ struct Run {
     out << ",\n  \"rounded_theta\": [";
     for (size_t i = 0; i < land.exactPoint.size(); ++i) out << (i ? ", " : "") << jsonString(land.exactPoint[i]);
     out << "],\n  \"rounding\": " << jsonString(land.rounding) << ",\n  \"subnetwork\": {\"on_subnetwork\": "
-        << (sub.on ? "true" : "false") << ", \"tolerance\": " << num(sub.tolerance)
+        << (sub.on ? "true" : "false") << ", \"tolerance\": " << jsonFull(sub.tolerance)
         << ", \"description\": " << jsonString(sub.description) << ", \"layers\": [";
     for (size_t i = 0; i < sub.layers.size(); ++i) {
       const NeuronLayer& L = sub.layers[i];
@@ -261,8 +256,8 @@ struct Run {
       const Conserved& c2 = q.kept[k];
       out << (k ? ",\n    " : "\n    ") << "{\"name\": " << jsonString(c2.name) << ", \"symmetry\": "
           << jsonString(c2.symmetry) << ", \"formula\": " << jsonString(c2.formula) << ", \"initial\": "
-          << num(c2.value(s.theta0.data())) << ", \"final\": " << num(c2.value(s.theta.data()))
-          << ", \"scale\": " << num(c2.scale(s.theta0.data())) << ", \"drift\": " << num(s.drift[k]) << "}";
+          << jsonFull(c2.value(s.theta0.data())) << ", \"final\": " << jsonFull(c2.value(s.theta.data()))
+          << ", \"scale\": " << jsonFull(c2.scale(s.theta0.data())) << ", \"drift\": " << jsonFull(s.drift[k]) << "}";
     }
     out << "],\n  \"not_conserved\": [";
     for (size_t k = 0; k < q.rejected.size(); ++k) out << (k ? ", " : "") << jsonString(q.rejected[k]);
@@ -286,8 +281,8 @@ struct Run {
     const Differential& d = land.differential;
     out << "train " << m.name << ": " << methodText() << ", " << s.step << " steps (stopped: " << s.stopped << ")";
     if (stepsRun > 0 && seconds > 0) out << ", " << jsonShort(double(stepsRun) / seconds) << " steps/s";
-    out << "\n  samples          " << data.x.rows << "\n  loss             " << num(loss) << "  (from " << num(s.loss0)
-        << "; L = 1/(2N) sum_i |f(x_i) - y_i|^2)\n  gradient norm    " << num(gradNorm) << "\n  Hessian          ";
+    out << "\n  samples          " << data.x.rows << "\n  loss             " << jsonFull(loss) << "  (from " << jsonFull(s.loss0)
+        << "; L = 1/(2N) sum_i |f(x_i) - y_i|^2)\n  gradient norm    " << jsonFull(gradNorm) << "\n  Hessian          ";
     if (!c.computed) out << "not computed: " << c.skipped << "\n";
     else
       out << c.classification << ": " << c.why << "\n                   eigenvalues " << jsonShort(c.minEigenvalue)
