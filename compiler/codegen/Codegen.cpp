@@ -86,7 +86,7 @@ std::string writeText(const std::string& path, const std::string& text, const Op
 std::string runtimeLibrary() { return installedOr("lib/libnagrt.a", NAGC_RUNTIME_LIB); }
 
 std::string validate(const Options& o) {
-  if (o.lanes < 1 || o.lanes > 64 || (o.lanes & (o.lanes - 1)) != 0)
+  if (o.lanes != 0 && (o.lanes > 64 || (o.lanes & (o.lanes - 1)) != 0))
     return "--lanes must be a power of two from 1 to 64, got " + std::to_string(o.lanes);
   if (o.optLevel > 3) return "optimization level must be 0 to 3";
   std::string error;
@@ -160,6 +160,7 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
           path,
           [&](const std::string& tmp) -> std::string {
             std::vector<std::string> argv{NAGC_LINKER};
+            if (std::string flag = NAGC_LINKER_FLAG; !flag.empty()) argv.push_back(flag);
             // A sanitized build's runtime needs the sanitizer's libraries too.
             if (std::string sanitize = NAGC_SANITIZE_FLAGS; !sanitize.empty()) argv.push_back(sanitize);
             if (out == Output::Library) argv.push_back("-shared");

@@ -24,7 +24,7 @@ enum class NumberDomain { Real, Modular, Complex };
 struct Options {
   unsigned optLevel = 2;     ///< -O0 .. -O3
   std::string targetCpu;     ///< empty: the host CPU with all its features
-  unsigned lanes = 32;       ///< samples per SIMD block (a power of two, 1..64)
+  unsigned lanes = 0;        ///< samples per SIMD block (a power of two, 1..64); 0: defaultLanes
   Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
   NumberDomain domain = NumberDomain::Real;  ///< internal: set per function by buildModule
   bool complexKernels = true;  ///< algebraic networks also get eval/jac_theta in complex doubles (the tracker)
@@ -52,6 +52,12 @@ std::string runtimeLibrary();
 /// The target code is generated for, resolved: the triple, the CPU (the
 /// host's when none is given) and its features, as one line for cache keys.
 std::string resolvedTarget(const Options& o);
+
+/// The samples per block when --lanes is not given: two of the target's
+/// vector registers of the number type (8 doubles with AVX2, 16 with
+/// AVX-512 used at full width). Wider blocks spill: on znver3 eval at 32
+/// lanes took three times as long as at 8 (bench/README.md).
+unsigned defaultLanes(const Options& o);
 
 /// Checks the options (lanes, CPU name); returns "" or an error.
 std::string validate(const Options& o);

@@ -195,7 +195,13 @@ void emitModel(Module& m, const ir::Graph& g, const ir::ModelDescription& d, con
 }
 
 std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const ir::ModelDescription& d,
-                                    const Options& o, bool withMain) {
+                                    const Options& given, bool withMain) {
+  Options o = given;
+  if (o.lanes == 0) o.lanes = defaultLanes(o);
+  // The exact and complex kernels compute in 64-bit words whatever eval's precision.
+  Options wide = given;
+  wide.precision = Precision::F64;
+  unsigned wideLanes = given.lanes != 0 ? given.lanes : defaultLanes(wide);
   auto m = std::make_unique<Module>(g.name, ctx);
   emitFunction(*m, g, o, evalSymbol(g), false);
   for (const ir::DerivedFunction& f : d.derived) emitFunction(*m, f.graph, o, functionSymbol(g, f.name), true);
@@ -211,12 +217,12 @@ std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const 
       if (std::find(derived.begin(), derived.end(), f.name) != derived.end())
         emitFunction(*m, f.graph, other, suffixedSymbol(g, f.name, suffix), true);
   };
-  if (d.modularOk) emitAlso(NumberDomain::Modular, o.lanes, "mod", {"jac_theta"});
+  if (d.modularOk) emitAlso(NumberDomain::Modular, wideLanes, "mod", {"jac_theta"});
   // Complex values take two vectors; the tracker's batches are small (the
   // evaluation points of one image point), so 8 lanes suffice. The Hessian
   // serves the critical-point equations (their Jacobian is second order).
   if (o.complexKernels && d.cls.cls != ir::AlgebraicClass::NonAlgebraic)
-    emitAlso(NumberDomain::Complex, std::min(o.lanes, 8u), "complex", {"jac_theta", "hess_theta"});
+    emitAlso(NumberDomain::Complex, std::min(wideLanes, 8u), "complex", {"jac_theta", "hess_theta"});
   emitModel(*m, g, d, o, withMain);
   std::string problems;
   raw_string_ostream os(problems);

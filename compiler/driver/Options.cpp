@@ -51,7 +51,8 @@ Options:
                         standard output)
   -O0 .. -O3            optimization level (default -O2)
   --target-cpu CPU      generate code for CPU (default: this machine's CPU)
-  --lanes N             samples per SIMD block (power of two, default 32)
+  --lanes N             samples per SIMD block (power of two; default: two
+                        vector registers of the target, 8 doubles on AVX2)
   --precision f64|f32   number type of eval (default f64)
   --no-derivatives      compile eval only, without jac/jvp/vjp/hess/hvp
   --no-cache            compile even when an identical build is cached

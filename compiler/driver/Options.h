@@ -24,7 +24,7 @@ struct Options {
   std::vector<std::string> stdlibPaths;
   unsigned optLevel = 2;               ///< -O0 .. -O3
   std::string targetCpu;               ///< --target-cpu
-  unsigned lanes = 32;                 ///< --lanes
+  unsigned lanes = 0;                  ///< --lanes (0: codegen::defaultLanes)
   bool single = false;                 ///< --precision f32
   bool derivatives = true;             ///< --no-derivatives: eval only (faster to build)
   bool onlyDimFunctions = false;       ///< --only-dim-functions: what `dim` needs (used by sweeps)

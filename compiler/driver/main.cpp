@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
     s.measures.maxDegree = options->maxDegree;
     // Every row is compiled with the compile options given to the sweep,
     // spelled out (defaults too), so that they are part of its cache key.
-    s.compileArgs = {"-O" + std::to_string(options->optLevel), "--lanes", std::to_string(options->lanes), "--precision",
-                     options->single ? "f32" : "f64"};
+    s.compileArgs = {"-O" + std::to_string(options->optLevel), "--precision", options->single ? "f32" : "f64"};
+    if (options->lanes != 0) s.compileArgs.insert(s.compileArgs.end(), {"--lanes", std::to_string(options->lanes)});
     if (!options->targetCpu.empty()) s.compileArgs.insert(s.compileArgs.end(), {"--target-cpu", options->targetCpu});
     s.targetCpu = options->targetCpu;
     s.useCache = options->useCache;

@@ -26,10 +26,16 @@ std::string prefix() {
 }  // namespace
 
 std::string installedOr(const std::string& relative, const std::string& buildPath) {
-  static const std::string root = prefix();
+  // A prefix is an install when it has nagc's stdlib: build/bin/nagc's
+  // build/ has a lib/libnagrt.a too, but the one with debug information,
+  // not the copy generated programs link.
+  static const std::string root = [] {
+    std::string p = prefix();
+    struct stat st;
+    return !p.empty() && ::stat((p + "/share/nagc/stdlib").c_str(), &st) == 0 && S_ISDIR(st.st_mode) ? p
+                                                                                                    : std::string();
+  }();
   struct stat st;
-  // build/bin/nagc has no build/share/nagc or build/lib/libnagrt.a... but
-  // only files that an install puts there are asked for.
   if (!root.empty() && ::stat((root + "/" + relative).c_str(), &st) == 0) return root + "/" + relative;
   return buildPath;
 }
