@@ -27,6 +27,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <sstream>
 #include <thread>
 #include <type_traits>
@@ -116,6 +117,9 @@ int64_t rankModP(const nmod_mat_t a) {
 
 std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree) {
   long double need = (long double)std::max<int64_t>(maxRank, 1) * (long double)std::max<int64_t>(degree, 1) * 100;
+  // The smallest tier whose primes keep the bound: below 2^23 FFLAS reduces
+  // once per 512 products instead of 8 (exact/DenseModP.h).
+  if (need < (long double)exact::kFastPrimeBound) return exact::defaultPrimes(2, exact::kFastPrimeBound);
   if (need < (long double)exact::kPrimeBound) return exact::defaultPrimes(2);
   uint64_t a = (uint64_t(1) << 62) - 1;
   while (!n_is_prime(a)) a -= 2;
@@ -166,11 +170,64 @@ std::vector<std::vector<double>> floatTangents(const nag_model& m, const std::ve
   return out;
 }
 
+// A matrix over F_p held the way its engine ranks it: dense residues in
+// doubles for FFLAS-FFPACK (p < 2^26), assembled in place and factored in
+// place, or an nmod_mat for FLINT's larger primes.
+class ModMatrix {
+public:
+  ModMatrix(int64_t rows, int64_t cols, uint64_t p) : rows_(rows), cols_(cols), p_(p), dense_(exact::fflasPrimeOk(p)) {
+    if (dense_) d_.assign(size_t(rows) * size_t(cols), 0.0);
+    else nmod_mat_init(f_, rows, cols, p);
+  }
+  ~ModMatrix() {
+    if (!dense_) nmod_mat_clear(f_);
+  }
+  ModMatrix(const ModMatrix&) = delete;
+  ModMatrix& operator=(const ModMatrix&) = delete;
+
+  int64_t rows() const { return rows_; }
+  int64_t cols() const { return cols_; }
+  bool dense() const { return dense_; }
+  uint64_t get(int64_t i, int64_t j) const {
+    return dense_ ? uint64_t(d_[size_t(i * cols_ + j)]) : nmod_mat_entry(f_, i, j);
+  }
+  void set(int64_t i, int64_t j, uint64_t v) {
+    if (dense_) d_[size_t(i * cols_ + j)] = double(v);
+    else nmod_mat_entry(f_, i, j) = v;
+  }
+  /// The rank; the contents are lost (FFLAS factors in place).
+  int64_t destructiveRank() {
+    if (rows_ == 0 || cols_ == 0) return 0;
+    if (dense_) return exact::rank(d_.data(), rows_, cols_, p_);
+    flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    return int64_t(nmod_mat_rank(f_));
+  }
+  /// A basis of the right kernel (FFLAS and FLINT give the same canonical one).
+  std::vector<std::vector<uint64_t>> rightKernel() const {
+    if (dense_) return exact::rightKernel(d_.data(), rows_, cols_, p_);
+    nmod_mat_t x;
+    nmod_mat_init(x, cols_, cols_, p_);
+    slong nullity = nmod_mat_nullspace(x, f_);
+    std::vector<std::vector<uint64_t>> basis(static_cast<size_t>(nullity), std::vector<uint64_t>(static_cast<size_t>(cols_)));
+    for (slong c = 0; c < nullity; ++c)
+      for (int64_t i = 0; i < cols_; ++i) basis[size_t(c)][size_t(i)] = nmod_mat_entry(x, i, c);
+    nmod_mat_clear(x);
+    return basis;
+  }
+
+private:
+  int64_t rows_, cols_;
+  uint64_t p_;
+  bool dense_;
+  std::vector<double> d_;
+  nmod_mat_t f_;
+};
+
 // J v == 0 mod p for the rows x P matrix J.
-bool inKernel(const nmod_mat_t j, const std::vector<uint64_t>& v, uint64_t p) {
-  for (slong r = 0; r < nmod_mat_nrows(j); ++r) {
+bool inKernel(const ModMatrix& j, const std::vector<uint64_t>& v, uint64_t p) {
+  for (int64_t r = 0; r < j.rows(); ++r) {
     unsigned __int128 acc = 0;
-    for (slong c = 0; c < nmod_mat_ncols(j); ++c) acc = (acc + (unsigned __int128)nmod_mat_entry(j, r, c) * v[size_t(c)]) % p;
+    for (int64_t c = 0; c < j.cols(); ++c) acc = (acc + (unsigned __int128)j.get(r, c) * v[size_t(c)]) % p;
     if (acc != 0) return false;
   }
   return true;
@@ -178,13 +235,10 @@ bool inKernel(const nmod_mat_t j, const std::vector<uint64_t>& v, uint64_t p) {
 
 int64_t rankOfRows(const std::vector<std::vector<uint64_t>>& rows, int64_t cols, uint64_t p) {
   if (rows.empty()) return 0;
-  nmod_mat_t a;
-  nmod_mat_init(a, slong(rows.size()), cols, p);
+  ModMatrix a(int64_t(rows.size()), cols, p);
   for (size_t i = 0; i < rows.size(); ++i)
-    for (int64_t c = 0; c < cols; ++c) nmod_mat_entry(a, i, c) = rows[i][size_t(c)];
-  int64_t r = rankModP(a);
-  nmod_mat_clear(a);
-  return r;
+    for (int64_t c = 0; c < cols; ++c) a.set(int64_t(i), c, rows[i][size_t(c)]);
+  return a.destructiveRank();
 }
 
 // One exact Jacobian: rows x P at theta (random unless given) and random
@@ -196,8 +250,12 @@ struct ExactJacobian {
   int resampled = 0;
 };
 
-void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points, const std::vector<uint64_t>* fixedTheta,
-                   nmod_mat_t out, ExactJacobian& info, const std::function<void(const std::string&)>& say) {
+// The matrix is assembled block by block directly into the engine's
+// storage. With one output the row is the gradient itself (a nonzero
+// multiple changes neither the rank nor the kernel).
+std::unique_ptr<ModMatrix> exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points,
+                                         const std::vector<uint64_t>* fixedTheta, ExactJacobian& info,
+                                         const std::function<void(const std::string&)>& say) {
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   const bool allOutputs = I == 0;
   const int64_t rows = allOutputs ? O : points;
@@ -213,7 +271,7 @@ void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points
     for (auto& v : x) v = draw.next();
     std::vector<uint64_t> w(size_t(points * O));
     for (auto& v : w) v = draw.next();
-    nmod_mat_init(out, rows, P, p);
+    auto out = std::make_unique<ModMatrix>(rows, P, p);
     mod.vanished = 0;
     constexpr int64_t kBlock = 256;
     std::vector<uint64_t> y(size_t(std::min(kBlock, points) * O * P));
@@ -225,17 +283,24 @@ void exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points
       for (int64_t i = 0; i < count; ++i)
         for (int64_t j = 0; j < P; ++j) {
           if (allOutputs) {
-            for (int64_t k = 0; k < O; ++k) nmod_mat_entry(out, k, j) = y[size_t(k * P + j)];
+            for (int64_t k = 0; k < O; ++k) out->set(k, j, y[size_t(k * P + j)]);
             continue;
           }
-          unsigned __int128 acc = 0;  // sum_o w_o J[o, j] mod p
-          for (int64_t k = 0; k < O; ++k)
-            acc = (acc + (unsigned __int128)w[size_t((first + i) * O + k)] * y[size_t((i * O + k) * P + j)]) % p;
-          nmod_mat_entry(out, first + i, j) = uint64_t(acc);
+          if (O == 1) {
+            out->set(first + i, j, y[size_t(i * P + j)]);
+            continue;
+          }
+          // sum_o w_o J[o, j] mod p; eight products (< 2^124 each) fit in
+          // 128 bits between reductions.
+          unsigned __int128 acc = 0;
+          for (int64_t k = 0; k < O; ++k) {
+            acc += (unsigned __int128)w[size_t((first + i) * O + k)] * y[size_t((i * O + k) * P + j)];
+            if (k % 8 == 7) acc %= p;
+          }
+          out->set(first + i, j, uint64_t(acc % p));
         }
     }
-    if (mod.vanished == 0) return;
-    nmod_mat_clear(out);
+    if (mod.vanished == 0) return out;
     if (fixedTheta) throw Error("dim --at: a denominator vanishes mod p at that theta");
     if (++info.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
   }
@@ -396,28 +461,21 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     uint64_t primes[2] = {p0, clean(second)};
     if (primes[1] == primes[0]) primes[1] = clean(primeBelow(primes[0]));
     if (o.prime && !constantZeroModP(m, p0).empty()) initModulus(m, nullptr, p0, "dim --exact: --prime " + std::to_string(p0));
-    nmod_mat_t first;
-    ExactJacobian firstInfo;
+    // Both Jacobians, then the symmetry check and the kernel on the first
+    // (ranking destroys it), then both ranks at once: FFLAS runs on one BLAS
+    // thread, so two primes take two cores (FLINT threads itself instead).
+    std::unique_ptr<ModMatrix> jacobians[2];
+    ExactJacobian infos[2];
     for (int run = 0; run < 2; ++run) {
       RankRun rr;
       rr.prime = primes[run];
       rr.seed = o.seed + uint64_t(run);
-      nmod_mat_t j;
-      ExactJacobian info;
-      exactJacobian(m, rr.prime, rr.seed, r.points, nullptr, j, info, say);
-      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobian over F_p (" +
-          (exact::fflasPrimeOk(rr.prime) ? "FFLAS-FFPACK" : "FLINT") + "), prime " + std::to_string(run + 1) + " of 2");
-      rr.rank = rankModP(j);
-      rr.resampled = info.resampled;
+      jacobians[run] = exactJacobian(m, rr.prime, rr.seed, r.points, nullptr, infos[run], say);
+      rr.resampled = infos[run].resampled;
       r.runs.push_back(rr);
-      r.exactRank = std::max(r.exactRank, rr.rank);
-      if (run == 0) {
-        nmod_mat_swap(first, j);  // kept for the symmetry check and the kernel
-        firstInfo = info;
-      } else {
-        nmod_mat_clear(j);
-      }
     }
+    const ModMatrix& first = *jacobians[0];
+    const ExactJacobian& firstInfo = infos[0];
     const uint64_t p = primes[0];
     // The known symmetries at theta: each symmetry's generators must lie in
     // ker J (checked with a random combination); the rank of the values of
@@ -444,15 +502,53 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       for (auto& v : vs) tangent.push_back(std::move(v));
     }
     r.tangentRank = rankOfRows(tangent, P, p);
+    // --kernel: ker J mod p, and a basis of it modulo the tangents.
+    if (o.kernel) {
+      std::vector<std::vector<uint64_t>> basis = tangent;
+      int64_t rank = r.tangentRank;
+      for (std::vector<uint64_t>& v : first.rightKernel()) {
+        basis.push_back(v);
+        int64_t next = rankOfRows(basis, P, p);
+        if (next > rank) {
+          rank = next;
+          r.kernelMod.push_back(std::move(v));
+        } else {
+          basis.pop_back();
+        }
+      }
+    }
+    say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobians over F_p (" +
+        (first.dense() ? "FFLAS-FFPACK, the two primes on two threads" : "FLINT") + ")");
+    auto rankOf = [&](int run) { r.runs[size_t(run)].rank = jacobians[run]->destructiveRank(); };
+    if (first.dense() && jacobians[1]->dense() && std::thread::hardware_concurrency() > 1) {
+      std::exception_ptr failed;
+      std::thread second([&] {
+        try {
+          rankOf(1);
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+      try {
+        rankOf(0);
+      } catch (...) {
+        second.join();
+        throw;
+      }
+      second.join();
+      if (failed) std::rethrow_exception(failed);
+    } else {
+      rankOf(0);
+      rankOf(1);
+    }
+    for (int run = 0; run < 2; ++run) jacobians[run].reset();
+    for (const RankRun& rr : r.runs) r.exactRank = std::max(r.exactRank, rr.rank);
     // --at: the rank of the differential at that theta, with the first
     // prime's points.
     if (!o.at.empty()) {
       std::vector<uint64_t> at = readExact<uint64_t>(o.at, P, p);
-      nmod_mat_t j;
       ExactJacobian info;
-      exactJacobian(m, p, o.seed, r.points, &at, j, info, say);
-      r.rankAt = rankModP(j);
-      nmod_mat_clear(j);
+      r.rankAt = exactJacobian(m, p, o.seed, r.points, &at, info, say)->destructiveRank();
     }
     // The span of the function space.
     if (m.eval_mod) {
@@ -466,28 +562,6 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       say("measuring the span of the function space");
       r.span = measureSpan(m, p, o.seed, coordinate, r.exactRank, limit, o.progress);
     }
-    // --kernel: ker J mod p, and a basis of it modulo the tangents.
-    if (o.kernel) {
-      nmod_mat_t x;
-      nmod_mat_init(x, P, P, p);
-      slong nullity = nmod_mat_nullspace(x, first);
-      std::vector<std::vector<uint64_t>> basis = tangent;
-      int64_t rank = r.tangentRank;
-      for (slong c = 0; c < nullity; ++c) {
-        std::vector<uint64_t> v(static_cast<size_t>(P));
-        for (int64_t i = 0; i < P; ++i) v[size_t(i)] = nmod_mat_entry(x, i, c);
-        basis.push_back(v);
-        int64_t next = rankOfRows(basis, P, p);
-        if (next > rank) {
-          rank = next;
-          r.kernelMod.push_back(std::move(v));
-        } else {
-          basis.pop_back();
-        }
-      }
-      nmod_mat_clear(x);
-    }
-    nmod_mat_clear(first);
   }
   if (o.floating) {
     const nag_function_info* jacFn = nullptr;

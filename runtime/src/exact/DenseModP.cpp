@@ -120,9 +120,9 @@ uint64_t largestPrimeBelow(uint64_t bound) {
   return 0;
 }
 
-std::vector<uint64_t> defaultPrimes(int count) {
+std::vector<uint64_t> defaultPrimes(int count, uint64_t below) {
   std::vector<uint64_t> primes;
-  for (uint64_t bound = kPrimeBound; int(primes.size()) < count;) {
+  for (uint64_t bound = std::min(below, kPrimeBound); int(primes.size()) < count;) {
     uint64_t p = largestPrimeBelow(bound);
     if (p == 0) break;
     primes.push_back(p);
