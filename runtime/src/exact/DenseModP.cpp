@@ -87,7 +87,20 @@ inline double balanced(double v, double p, double half, int64_t index, int64_t c
 
 void toBalanced(const double* from, double* to, int64_t n, int64_t cols, uint64_t p, const char* what) {
   double pd = double(p), half = double((p - 1) / 2);
-  for (int64_t i = 0; i < n; ++i) to[i] = balanced(from[i], pd, half, i, cols, what);
+  // A branch-free pass first (it vectorizes: the check was 8% of a `dim`);
+  // only a failed block is walked again for the entry to name.
+  constexpr int64_t kBlock = 4096;
+  for (int64_t start = 0; start < n; start += kBlock) {
+    int64_t end = std::min(n, start + kBlock);
+    bool ok = true;
+    for (int64_t i = start; i < end; ++i) {
+      double v = from[i];
+      ok &= (v >= 0.0) & (v < pd) & (v == std::trunc(v));
+    }
+    if (!ok)  // `from` may be `to`: checked before it is overwritten
+      for (int64_t i = start; i < end; ++i) balanced(from[i], pd, half, i, cols, what);
+    for (int64_t i = start; i < end; ++i) to[i] = from[i] > half ? from[i] - pd : from[i];
+  }
 }
 
 inline uint64_t toResidue(double e, uint64_t p) {
