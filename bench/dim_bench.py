@@ -6,6 +6,12 @@ writes it (functorch vmap(jacrev) at the same number of random points, then
 torch.linalg.svdvals with the default rank tolerance); Macaulay2's
 NumericalImplicitization when `M2` is installed (skipped with a note
 otherwise, and above its time limit). Writes OUTDIR/dim.md and .json.
+
+Then the scale search: pmlp [w, w, w, 1] r = 2 (P = 2w^2 + w, dimension
+P - 2w: the Jacobian has nearly full rank) for growing w, the exact route
+only, each run stopped at SCALE_LIMIT seconds; the largest P that finishes,
+with its time and peak memory (GNU time's maximum resident set size), goes
+to OUTDIR/dim_scale.md and .json.
 """
 import json
 import os
@@ -21,6 +27,8 @@ NAGC, OUT = sys.argv[1], sys.argv[2]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [[6, 10, 10, 1], [10, 15, 15, 1], [20, 40, 40, 1]]
 M2_LIMIT = 120  # seconds per network; beyond it Macaulay2 is stopped and the row says so
+SCALE_LIMIT = 60  # seconds per run of the scale search (issue 18's line)
+SCALE_WIDTHS = [40, 60, 70, 80, 90, 100, 110]
 
 # Macaulay2's NumericalImplicitization on the map theta -> coefficients of f in
 # x, built from nagc's own export (the same polynomials).
@@ -126,5 +134,44 @@ def main():
     write_report(OUT, "dim", rows, lines)
 
 
+def scale_search():
+    runs, largest = [], None
+    for w in SCALE_WIDTHS:
+        d = [w, w, w, 1]
+        exe = os.path.join(OUT, "dimscale_%d" % w)
+        subprocess.run([NAGC, os.path.join(ROOT, "examples/pmlp.nag"), "-D", "d=%s" % d, "--only-dim-functions",
+                        "-o", exe], check=True)
+        stats = exe + ".time"
+        t = time.perf_counter()
+        try:
+            p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", stats, exe, "dim", "--exact", "--json"],
+                               capture_output=True, text=True, timeout=SCALE_LIMIT)
+        except subprocess.TimeoutExpired:
+            runs.append({"network": "pmlp %s r=2" % d, "P": 2 * w * w + w, "status": "> %d s (stopped)" % SCALE_LIMIT})
+            break
+        seconds = time.perf_counter() - t
+        if p.returncode != 0:
+            runs.append({"network": "pmlp %s r=2" % d, "P": 2 * w * w + w,
+                         "status": "failed: " + (p.stderr.strip().splitlines() or ["status %d" % p.returncode])[-1]})
+            break
+        res = json.loads(p.stdout)
+        with open(stats) as f:
+            rss_kib = int(f.read().split()[-1])
+        run = {"network": "pmlp %s r=2" % d, "P": res["P"], "dimension": res["dimension"], "seconds": seconds,
+               "max_rss_gib": rss_kib / 2**20, "primes": [r["prime"] for r in res["ranks"]], "status": "ok"}
+        runs.append(run)
+        largest = run
+    lines = ["# Largest exact dimension within %d s: pmlp [w, w, w, 1] r=2 (`dim --exact`, whole run)" % SCALE_LIMIT, "",
+             "| network | P | dimension | time | peak memory | primes |", "|---|---|---|---|---|---|"]
+    for r in runs:
+        if r["status"] == "ok":
+            lines.append("| %s | %d | %d | %.1f s | %.2f GiB | %s |" % (r["network"], r["P"], r["dimension"], r["seconds"],
+                                                                     r["max_rss_gib"], ", ".join(map(str, r["primes"]))))
+        else:
+            lines.append("| %s | %d | | %s | | |" % (r["network"], r["P"], r["status"]))
+    write_report(OUT, "dim_scale", {"limit_s": SCALE_LIMIT, "runs": runs, "largest": largest}, lines)
+
+
 if __name__ == "__main__":
     main()
+    scale_search()
