@@ -287,7 +287,7 @@ class Model:
         x = self._x(X)
         return self._call("hvp_" + wrt, theta, x, self._weights(output), self._direction(direction, wrt, x.shape[0]))
 
-    # ---- the reports of the runtime (dim, degree, equations, fibre, singular)
+    # ---- the reports of the runtime (dim, degree, equations, fibre, singular, critical)
     def _report(self, entry, args):
         """Calls the runtime's nagrt_ENTRY_report(model, argc, argv) and returns
         its JSON as a dict; its errors ("error: ...") as RuntimeError."""
@@ -360,6 +360,38 @@ class Model:
                 args.append("--no-count")
             args += self._options((("--max-loops", max_loops), ("--max-points", max_points)))
             return self._report("fibre", args)
+        finally:
+            shutil.rmtree(tmp, True)
+
+    def critical(self, X=None, Y=None, metric=None, target=None, seed=1, max_loops=None):
+        """All complex critical points of the squared loss on (X, Y), or of a squared
+        distance (metric "identity" or "random:SEED", target "random:SEED"), on the
+        neurovariety, as `critical --json` reports them (docs/training.md): count,
+        lower_bound, agree, real (minima, saddles, ...), points (loss, kind, theta),
+        evidence (the runs, their witness sets and paths). Y without X for a network
+        without inputs."""
+        tmp = tempfile.mkdtemp(prefix="nagc-critical-")
+        try:
+            args = ["--json", "--quiet", "--seed", str(seed)]
+            if Y is not None:
+                y = np.asarray(Y, dtype=np.float64)
+                if y.ndim == 1:
+                    y = y.reshape(-1, 1) if self.output_size == 1 else y.reshape(1, -1)
+                if y.ndim != 2 or y.shape[1] != self.output_size:
+                    raise ValueError("Y has shape %s; %s has %d outputs (samples x outputs)" %
+                                     (np.shape(Y), self.name, self.output_size))
+                np.save(os.path.join(tmp, "y.npy"), np.ascontiguousarray(y))
+                args += ["--y", os.path.join(tmp, "y.npy")]
+                if X is not None or self.input_size > 0:
+                    x = self._x(X)
+                    if x.shape[0] != y.shape[0]:
+                        raise ValueError("X has %d samples and Y %d" % (x.shape[0], y.shape[0]))
+                    np.save(os.path.join(tmp, "x.npy"), x)
+                    args += ["--x", os.path.join(tmp, "x.npy")]
+            elif X is not None:
+                raise ValueError("critical: X needs Y (the targets of the data)")
+            args += self._options((("--metric", metric), ("--target", target), ("--max-loops", max_loops)))
+            return self._report("critical", args)
         finally:
             shutil.rmtree(tmp, True)
 

@@ -31,7 +31,7 @@ const RuntimeEntry kRuntimeEntries[] = {
     NAGRT_ENTRY(nagrt_main),         NAGRT_ENTRY(nagrt_dim_report),   NAGRT_ENTRY(nagrt_free_string),
     NAGRT_ENTRY(nagrt_parallel_for), NAGRT_ENTRY(nagrt_alloc),        NAGRT_ENTRY(nagrt_free),
     NAGRT_ENTRY(nagrt_train_report), NAGRT_ENTRY(nagrt_degree_report), NAGRT_ENTRY(nagrt_equations_report),
-    NAGRT_ENTRY(nagrt_fibre_report), NAGRT_ENTRY(nagrt_singular_report),
+    NAGRT_ENTRY(nagrt_fibre_report), NAGRT_ENTRY(nagrt_singular_report), NAGRT_ENTRY(nagrt_critical_report),
 };
 #undef NAGRT_ENTRY
 

@@ -180,7 +180,7 @@ int nagrt_main(const nag_model* model, int argc, char** argv);
 char* nagrt_dim_report(const nag_model* model, int argc, char** argv);
 void nagrt_free_string(char* s);
 
-/** The reports of `degree`, `equations`, `fibre` and `singular` for the
+/** The reports of `degree`, `equations`, `fibre`, `singular` and `critical` for the
  * options in argv, as those commands take them (e.g. {"--json", "--method",
  * "interpolation"}; `singular` needs "--at" FILE): a string to release with
  * nagrt_free_string; on an error it begins with "error: ". A degree left
@@ -191,6 +191,7 @@ char* nagrt_degree_report(const nag_model* model, int argc, char** argv);
 char* nagrt_equations_report(const nag_model* model, int argc, char** argv);
 char* nagrt_fibre_report(const nag_model* model, int argc, char** argv);
 char* nagrt_singular_report(const nag_model* model, int argc, char** argv);
+char* nagrt_critical_report(const nag_model* model, int argc, char** argv);
 
 /** `train` on data in memory (x: samples x input_size, y: samples x outputs,
  * row-major; both null: --x and --y in argv), with the options of the

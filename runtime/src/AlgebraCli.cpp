@@ -4,6 +4,7 @@
 
 #include "exact/Equations.h"
 #include "exact/Interpolate.h"
+#include "train/Train.h"
 
 #include <unistd.h>
 
@@ -351,6 +352,11 @@ extern "C" char* nagrt_equations_report(const nag_model* model, int argc, char**
 
 extern "C" char* nagrt_fibre_report(const nag_model* model, int argc, char** argv) {
   return reportString([&] { return nagrt::fibreCommandReport(*model, true, argc, argv, 0); });
+}
+
+extern "C" char* nagrt_critical_report(const nag_model* model, int argc, char** argv) {
+  int status = 0;
+  return reportString([&] { return nagrt::criticalReport(*model, argc, argv, 0, status); });
 }
 
 extern "C" char* nagrt_singular_report(const nag_model* model, int argc, char** argv) {

@@ -204,7 +204,7 @@ Verdict decide(const std::vector<CriticalRun>& runs) {
 
 }  // namespace
 
-int criticalCommand(const nag_model& m, int argc, char** argv, int first) {
+std::string criticalReport(const nag_model& m, int argc, char** argv, int first, int& status) {
   Args a(argc, argv, first, {"--x", "--y", "--metric", "--target", "--seed", "--max-loops"}, {"--json", "--quiet"});
   if (!m.eval_mod)
     throw Error(std::string("critical: network '") + m.name + "' is " + m.algebraic_class +
@@ -369,8 +369,15 @@ int criticalCommand(const nag_model& m, int argc, char** argv, int first) {
       if (shown >= 20) break;
     }
   }
-  std::cout << out.str();
-  return v.agree ? 0 : 1;
+  status = v.agree ? 0 : 1;
+  return out.str();
+}
+
+int criticalCommand(const nag_model& m, int argc, char** argv, int first) {
+  int status = 0;
+  std::string report = criticalReport(m, argc, argv, first, status);
+  std::cout << report;
+  return status;
 }
 
 }  // namespace nagrt
