@@ -81,6 +81,10 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   int64_t expected = least->value;
   bool certified = r.exactRank >= 0 && proven && r.exactRank == proven->value;
   bool fewRows = o.points > 0 && r.rows < std::min(P, proven ? proven->value : P);
+  // Too few rows, all independent: the rank may be the rows' count, not the
+  // generic rank, so the defect and the fibre dimension are only bounds
+  // (with fewer independent rows than rows, the rank saturated as usual).
+  bool capped = fewRows && !certified && r.exactRank >= 0 && r.exactRank >= r.rows;
 
   // Schwartz-Zippel: the rank at a random point falls below the generic rank
   // only where a nonzero minor (of size <= the largest possible rank U, each
@@ -109,9 +113,13 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   int64_t fibre = P - dimension;
   int64_t unexplained = std::max<int64_t>(0, fibre - orbit);
   bool belowEvery = dimension < expected;
-  std::optional<bool> fills;
-  if (r.span.known) fills = dimension == r.span.value;
-  else if (coordinate >= 0 && dimension == coordinate) fills = true;
+  // "no" from a capped rank would be a claim about the cap, not about V.
+  const std::optional<bool> fills = [&]() -> std::optional<bool> {
+    if (r.span.known && dimension == r.span.value) return true;
+    if (r.span.known) return capped ? std::nullopt : std::optional<bool>(false);
+    if (coordinate >= 0 && dimension == coordinate) return true;
+    return std::nullopt;
+  }();
 
   std::vector<std::pair<int64_t, double>> around;
   if (r.floatRank >= 0)
@@ -134,9 +142,12 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
           << ", \"proven\": " << (bounds[i].proven ? "true" : "false") << ", \"statement\": " << jsonString(bounds[i].statement)
           << "}";
     out << "],\n  \"expected_dimension\": " << expected << ",\n  \"expected_from\": " << jsonString(least->name)
-        << ",\n  \"dimension\": " << dimension << ",\n  \"defect\": " << (expected - dimension)
-        << ",\n  \"defect_against\": " << jsonString(least->name) << ",\n  \"fibre_dimension\": " << fibre
-        << ",\n  \"unexplained_fibre_dimension\": " << unexplained
+        << ",\n  \"dimension\": " << dimension << ",\n  \"defect\": " << (capped ? std::string("null") : std::to_string(expected - dimension))
+        << ",\n  \"defect_at_most\": " << (expected - dimension)
+        << ",\n  \"defect_against\": " << jsonString(least->name)
+        << ",\n  \"fibre_dimension\": " << (capped ? std::string("null") : std::to_string(fibre))
+        << ",\n  \"fibre_dimension_at_most\": " << fibre
+        << ",\n  \"unexplained_fibre_dimension\": " << (capped ? std::string("null") : std::to_string(unexplained))
         << ",\n  \"fills\": " << (fills ? (*fills ? "true" : "false") : "null")
         << ",\n  \"certified\": " << (certified ? "true" : "false") << ",\n  \"status\": " << jsonString(status)
         << ",\n  \"points\": " << r.points << ",\n  \"rows\": " << r.rows << ",\n  \"seed\": " << o.seed;
@@ -252,9 +263,15 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
     else
       out << ": not a critical point of the parameterization)\n";
   }
-  out << "  defect            " << (expected - dimension) << "  (against the bound: " << least->name << ")\n";
-  out << "  fibre dimension   " << fibre << "  (P - dimension; " << orbit << " from the known symmetries)\n";
-  if (belowEvery && unexplained > 0)
+  if (capped) {
+    out << "  defect            <= " << (expected - dimension) << "  (against the bound: " << least->name
+        << "; an upper bound: " << r.rows << " independent rows (--points) cap the rank)\n";
+    out << "  fibre dimension   <= " << fibre << "  (P - dimension; " << orbit << " from the known symmetries)\n";
+  } else {
+    out << "  defect            " << (expected - dimension) << "  (against the bound: " << least->name << ")\n";
+    out << "  fibre dimension   " << fibre << "  (P - dimension; " << orbit << " from the known symmetries)\n";
+  }
+  if (!capped && belowEvery && unexplained > 0)
     out << "  unexplained fibre " << unexplained
         << "  (kernel of the Jacobian beyond the symmetries' tangents: a hidden symmetry or structure; --kernel shows it)\n";
   if (fills) out << "  fills its span    " << (*fills ? "yes" : "no") << "\n";
