@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = [[6, 10, 10, 1], [10, 15, 15, 1], [20, 40, 40, 1]]
 M2_LIMIT = 120  # seconds per network; beyond it Macaulay2 is stopped and the row says so
 SCALE_LIMIT = 60  # seconds per run of the scale search (issue 18's line)
-SCALE_WIDTHS = [40, 60, 70, 80, 90, 100, 110]
+SCALE_WIDTHS = [40, 60, 70, 75, 80, 90, 100, 110]
 
 # Macaulay2's NumericalImplicitization on the map theta -> coefficients of f in
 # x, built from nagc's own export (the same polynomials).

@@ -117,10 +117,11 @@ int64_t rankModP(const nmod_mat_t a) {
 
 std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree) {
   long double need = (long double)std::max<int64_t>(maxRank, 1) * (long double)std::max<int64_t>(degree, 1) * 100;
-  // The smallest tier whose primes keep the bound: below 2^23 FFLAS reduces
-  // once per 512 products instead of 8 (exact/DenseModP.h).
-  if (need < (long double)exact::kFastPrimeBound) return exact::defaultPrimes(2, exact::kFastPrimeBound);
-  if (need < (long double)exact::kPrimeBound) return exact::defaultPrimes(2);
+  // The smallest tier 2^23, 2^24, 2^25, 2^26 whose primes keep the bound:
+  // FFLAS delays the reduction over 2^53 / (p/2)^2 products, 512 below 2^23
+  // and only 8 below 2^26 (exact/DenseModP.h).
+  for (uint64_t bound = exact::kFastPrimeBound; bound <= exact::kPrimeBound; bound *= 2)
+    if (need < (long double)bound) return exact::defaultPrimes(2, bound);
   uint64_t a = (uint64_t(1) << 62) - 1;
   while (!n_is_prime(a)) a -= 2;
   uint64_t b = a - 2;
