@@ -116,7 +116,16 @@ struct TraceTestResult {
   int64_t failedPaths = 0;  ///< paths that did not end at a regular solution (after their retries)
   int64_t retriedPaths = 0; ///< paths tracked again (careful steps, then detours) after a failure or a jump
   int64_t jumpedPaths = 0;  ///< pairs of paths of one pencil point that ended at one solution (then retracked)
+  int64_t filledPaths = 0;  ///< failed paths replaced by points tracked across from the other pencil point
 };
+
+/// The trace test's last recovery: `results` holds the pencil's paths, 0..count-1 ending at q1 and
+/// count..2count-1 at q2. Each failed slot of one side is filled by a point of the other side tracked
+/// straight across (a γ-segment q2 -> q1 or q1 -> q2 with `careful` steps) that is none of this side's
+/// points, twice round. Returns the slots filled; `pathsTracked` counts the paths.
+int64_t fillAcrossPencil(const ParametricSystem& system, const std::vector<cplx>& q1, const std::vector<cplx>& q2,
+                         std::vector<PathResult>& results, int64_t count, const TrackerOptions& careful, Random& rng,
+                         int64_t& pathsTracked);
 
 /// The trace test for a family whose parameters are offsets of parallel linear slices: moves q along q0 + s v for
 /// s = 0, s1, s2, tracks every solution there and checks that the sum of trace(x) is affine in s. A complete

@@ -42,6 +42,43 @@ cplx pencilPoint(Random& rng) {
 
 }  // namespace
 
+// Pencil results: 0..count-1 at q1, count..2count-1 at q2. Fills failed
+// slots of each side from the other side's successes (twice round, so that
+// a side completed first can complete the other). Returns the slots filled.
+int64_t fillAcrossPencil(const ParametricSystem& system, const std::vector<cplx>& q1, const std::vector<cplx>& q2,
+                   std::vector<PathResult>& results, int64_t count, const TrackerOptions& careful, Random& rng,
+                   int64_t& pathsTracked) {
+  int64_t filled = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (int which = 0; which < 2; ++which) {
+      PathResult* side = results.data() + which * count;
+      PathResult* other = results.data() + (1 - which) * count;
+      std::vector<int64_t> holes;
+      for (int64_t i = 0; i < count; ++i)
+        if (side[i].status != PathStatus::Success) holes.push_back(i);
+      if (holes.empty()) continue;
+      KeyIndex found(rng.next64(), 1e-8);
+      for (int64_t i = 0; i < count; ++i)
+        if (side[i].status == PathStatus::Success) found.insert(side[i].x);
+      SegmentHomotopy across(system, which == 0 ? q2 : q1, which == 0 ? q1 : q2, randomComplex(rng),
+                             randomComplex(rng));
+      for (int64_t i = 0; i < count && !holes.empty(); ++i) {
+        if (other[i].status != PathStatus::Success) continue;
+        PathResult end = trackPath(across, other[i].x.data(), careful);
+        ++pathsTracked;
+        if (end.status != PathStatus::Success) continue;
+        KeyIndex::Match m = found.nearest(end.x);
+        if (m.index >= 0 && m.distance <= 1e-8) continue;  // a point this side has
+        found.insert(end.x);
+        side[holes.back()] = std::move(end);
+        holes.pop_back();
+        ++filled;
+      }
+    }
+  }
+  return filled;
+}
+
 TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx>& q0,
                           const std::vector<cplx>& direction, const std::vector<std::vector<cplx>>& solutions,
                           const TraceFn& trace, const TraceTestOptions& options) {
@@ -130,7 +167,14 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
     }
   }
 
-  // Sums of the trace over the three witness sets, and the sums of their sizes for the scale.
+  // What still failed is recovered across the pencil: the trace test needs the
+  // whole witness set at s1 and at s2, not which start point each came from.
+  // The found points of the other pencil point are tracked straight across
+  // (a γ-segment, a route none of the failed paths took); an endpoint that is
+  // none of this side's found points fills a failed slot. A complete other
+  // side maps onto the whole set, so every gap closes; a wrong point could
+  // only make the residual large, never pass the test.
+  r.filledPaths = fillAcrossPencil(system, q1, q2, pencil.results, count, careful, rng, r.pathsTracked);
   std::vector<cplx>* sums[3] = {&r.trace0, &r.trace1, &r.trace2};
   double magnitude[3] = {0, 0, 0};
   auto add = [&](int which, const cplx* x) {

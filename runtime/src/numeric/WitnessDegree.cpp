@@ -276,9 +276,11 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
     w.traceResidual = tr.residual;
     w.traceRetried = tr.retriedPaths;
     if (o.progress)
-      std::fprintf(stderr, "%s: trace test (seed %llu, %lld points): residual %.1e, %lld paths retried, %lld failed\n",
+      std::fprintf(stderr,
+                   "%s: trace test (seed %llu, %lld points): residual %.1e, %lld paths retried, %lld filled across "
+                   "the pencil, %lld failed\n",
                    what, (unsigned long long)o.seed, (long long)reps.size(), tr.residual, (long long)tr.retriedPaths,
-                   (long long)tr.failedPaths);
+                   (long long)tr.filledPaths, (long long)tr.failedPaths);
     w.complete = r.stop == MonodromyStop::Idle && tr.failedPaths == 0 && tr.residual < o.traceTolerance;
     if (w.complete || r.stop != MonodromyStop::Idle || r.loops >= o.maxLoops) break;
     // Not complete: more loops, each round ended by a trace test (it costs two

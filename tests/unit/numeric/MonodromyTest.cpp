@@ -224,5 +224,68 @@ TEST(TraceTest, CompleteWitnessSetPassesIncompleteFails) {
   EXPECT_LT(second.residual, 1e-10);
 }
 
+// The trace test's recovery across the pencil: slots whose paths failed are
+// filled with the other pencil point's points tracked straight across, so
+// each side ends with the whole witness set (compared with the paths that
+// did succeed, before the failures were made up).
+TEST(TraceTest, FailedPencilPathsAreFilledAcrossThePencil) {
+  CubicWitness w(Random(3));
+  MonodromyResult r = monodromySolve(w.system, w.q0(), {{w.x0, w.y0}});
+  ASSERT_EQ(r.solutions.size(), 3u);
+  const int64_t count = 3;
+  std::vector<cplx> q1 = w.q0(), q2 = w.q0();
+  q1[0] += cplx(0.8, -0.3);
+  q2[0] += cplx(-0.5, 0.6);
+  SegmentHomotopy toS1(w.system, w.q0(), q1), toS2(w.system, w.q0(), q2);
+  std::vector<PathResult> truth;
+  for (int side = 0; side < 2; ++side)
+    for (const auto& x : r.solutions) truth.push_back(trackPath(side == 0 ? toS1 : toS2, x.data(), TrackerOptions{}));
+  for (const PathResult& t : truth) ASSERT_EQ(t.status, PathStatus::Success);
+  auto sameSet = [&](const std::vector<PathResult>& got, int side) {
+    for (int64_t i = 0; i < count; ++i) {
+      const PathResult& want = truth[size_t(side * count + i)];
+      int hits = 0;
+      for (int64_t j = 0; j < count; ++j) {
+        const PathResult& g = got[size_t(side * count + j)];
+        if (g.status == PathStatus::Success && std::abs(g.x[0] - want.x[0]) + std::abs(g.x[1] - want.x[1]) < 1e-8) ++hits;
+      }
+      if (hits != 1) return false;
+    }
+    return true;
+  };
+  Random rng(5);
+  TrackerOptions careful;
+  // One failure at s1, one at s2 from another start point, both refilled.
+  std::vector<PathResult> results = truth;
+  results[1].status = PathStatus::StepTooSmall;
+  results[size_t(count + 2)].status = PathStatus::StepTooSmall;
+  int64_t tracked = 0;
+  EXPECT_EQ(fillAcrossPencil(w.system, q1, q2, results, count, careful, rng, tracked), 2);
+  EXPECT_GT(tracked, 0);
+  EXPECT_TRUE(sameSet(results, 0));
+  EXPECT_TRUE(sameSet(results, 1));
+  // The same start point failed on both sides. The map across is a
+  // bijection of the whole sets but not the correspondence of the routes
+  // from q0, so the two known points of one side may or may not reach the
+  // other's missing one: whatever is filled must be right, and a side with
+  // no hole left must be the whole set.
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    results = truth;
+    results[0].status = PathStatus::StepTooSmall;
+    results[size_t(count)].status = PathStatus::StepTooSmall;
+    Random draw(seed);
+    tracked = 0;
+    int64_t filled = fillAcrossPencil(w.system, q1, q2, results, count, careful, draw, tracked);
+    EXPECT_LE(filled, 2);
+    for (int side = 0; side < 2; ++side) {
+      bool full = true;
+      for (int64_t i = 0; i < count; ++i) full = full && results[size_t(side * count + i)].status == PathStatus::Success;
+      if (full) {
+        EXPECT_TRUE(sameSet(results, side)) << "seed " << seed << " side " << side;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nagrt::numeric
