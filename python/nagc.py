@@ -395,13 +395,19 @@ class Model:
         finally:
             shutil.rmtree(tmp, True)
 
-    def singular(self, at, seed=1):
+    def singular(self, at, seed=1, max_degree=None, max_columns=None, equations=True):
         """Whether f_at is a singular point of the neurovariety, as `singular --json`
-        reports it: verdict (singular, smooth or undecided), reason, the ranks.
+        reports it: verdict (singular, smooth or undecided), reason, the ranks, and
+        the Jacobian criterion with the equations of V (max_degree, max_columns bound
+        their search; equations=False skips it).
         at: a parameter file (read exactly) or P values."""
         tmp = tempfile.mkdtemp(prefix="nagc-singular-")
         try:
-            return self._report("singular", ["--json", "--seed", str(seed), "--at", self._point(at, tmp)])
+            args = ["--json", "--seed", str(seed), "--at", self._point(at, tmp)]
+            args += self._options((("--max-degree", max_degree), ("--max-columns", max_columns)))
+            if not equations:
+                args.append("--no-equations")
+            return self._report("singular", args)
         finally:
             shutil.rmtree(tmp, True)
 

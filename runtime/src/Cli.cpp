@@ -322,16 +322,21 @@ void dim(const nag_model& m, const Args& args) { std::cout << dimReportFor(m, ar
 
 std::string fibreCommandReport(const nag_model& m, bool fibre, int argc, char** argv, int first) {
   Args a(argc, argv, first,
-         fibre ? std::set<std::string>{"--at", "--seed", "--max-loops", "--max-points"} : std::set<std::string>{"--at", "--seed"},
-         fibre ? std::set<std::string>{"--json", "--no-count", "--quiet"} : std::set<std::string>{"--json"});
+         fibre ? std::set<std::string>{"--at", "--seed", "--max-loops", "--max-points"}
+               : std::set<std::string>{"--at", "--seed", "--max-degree", "--max-columns"},
+         fibre ? std::set<std::string>{"--json", "--no-count", "--quiet"} : std::set<std::string>{"--json", "--no-equations"});
   uint64_t seed = a.has("--seed") ? parseU64(a.get("--seed"), "--seed") : 1;
   FibreCountOptions count;
   count.count = !a.has("--no-count");
   if (a.has("--max-loops")) count.maxLoops = parseCount(a.get("--max-loops"), "--max-loops");
   if (a.has("--max-points")) count.maxPoints = parseCount(a.get("--max-points"), "--max-points");
   count.progress = ::isatty(2) && !a.has("--quiet");
+  SingularOptions singular;
+  singular.equations = !a.has("--no-equations");
+  if (a.has("--max-degree")) singular.maxDegree = parseCount(a.get("--max-degree"), "--max-degree");
+  if (a.has("--max-columns")) singular.maxColumns = parseCount(a.get("--max-columns"), "--max-columns");
   return fibre ? fibreReport(m, a.get("--at"), seed, a.has("--json"), count)
-               : singularReport(m, a.get("--at"), seed, a.has("--json"));
+               : singularReport(m, a.get("--at"), seed, a.has("--json"), singular);
 }
 
 namespace {
@@ -369,7 +374,7 @@ void usage(const char* prog) {
       "                       the generic fibre of theta -> f_theta: its dimension, the known\n"
       "                       symmetries and what they explain, the known finite group; --at T:\n"
       "                       the rank at T and the fibre's dimension through T between bounds\n"
-      "  singular --at T [--seed S] [--json]\n"
+      "  singular --at T [--seed S] [--max-degree K] [--max-columns N] [--no-equations] [--json]\n"
       "                       is f_T a singular point of the neurovariety? the rank of the\n"
       "                       differentials over verified points of the fibre through T\n"
       "                       against the dimension (verdict singular, smooth or undecided)\n"

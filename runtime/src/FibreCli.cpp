@@ -7,7 +7,9 @@
 // [dmu(theta_1) | ... | dmu(theta_K)] under fixed random row functionals.
 #include "CliSupport.h"
 #include "Dim.h"
+#include "exact/Equations.h"
 #include "exact/Fibre.h"
+#include "exact/Interpolate.h"
 #include "numeric/Pullback.h"
 #include "numeric/WitnessDegree.h"
 
@@ -241,15 +243,95 @@ std::string groupOrder(const Structure& s, std::string& formula) {
   return out;
 }
 
+/// The Jacobian criterion at f_T with the lowest-degree equations of V.
+struct Criterion {
+  bool ran = false;
+  std::string skipped;     ///< why it did not run or stopped short
+  int64_t degree = 0;      ///< equations of every degree up to this one were used
+  int64_t equations = 0;   ///< their number, with the vanishing coordinates
+  int64_t rank = -1;       ///< the largest rank of their Jacobian at f_T over the primes
+  int64_t codimension = -1;
+  std::vector<uint64_t> primes;  ///< the primes of the rank
+  std::vector<uint64_t> lifted;  ///< the primes the equations were lifted from
+  uint64_t verifyPrime = 0;
+  int64_t verifyPoints = 0;
+};
+
+// Equations of degree 1, 2, ... up to o.maxDegree or the column budget, until
+// their Jacobian at c(T) reaches N - m. Rank mod p <= rank over Q <= N - dim V
+// when they vanish on V, and dim V >= m, so reaching N - m proves both
+// dim V = m and that the Zariski tangent space at f_T has dimension m.
+Criterion jacobianCriterion(const nag_model& m, const Dimension& d, const QPoint& T, uint64_t seed,
+                            const SingularOptions& o) {
+  Criterion c;
+  if (!o.equations) {
+    c.skipped = "not run (--no-equations)";
+    return c;
+  }
+  if (std::strcmp(m.algebraic_class, "polynomial") != 0 || d.coordinate < 0) {
+    c.skipped = std::string("not run: equations in coefficient coordinates need a polynomial network (this one is ") +
+                m.algebraic_class + ")";
+    return c;
+  }
+  c.ran = true;
+  c.codimension = d.coordinate - d.m;
+  for (int64_t k = 1; o.maxDegree == 0 || k <= o.maxDegree; ++k) {
+    EquationOptions eo;
+    eo.maxDegree = k;
+    eo.maxColumns = o.maxColumns;
+    eo.seed = seed;
+    EquationResult r = findEquations(m, eo);
+    if (r.lastDegree < k) {  // the degree-k matrix is beyond the budget
+      c.skipped = r.stopped;
+      break;
+    }
+    c.degree = k;
+    c.equations = int64_t(r.zero.size() + r.equations.size());
+    c.lifted = r.primes;
+    c.verifyPrime = r.verifyPrime;
+    c.verifyPoints = r.verifyPoints;
+    if (!r.verified) {
+      c.skipped = "the equations did not vanish at fresh image points mod " + std::to_string(r.verifyPrime);
+      c.rank = -1;
+      break;
+    }
+    c.rank = 0;
+    c.primes.clear();
+    for (uint64_t p = primeBelowN(uint64_t(1) << 61); c.primes.size() < 2; p = primeBelowN(p)) {
+      std::vector<uint64_t> t;
+      if (!reduce(T, p, t)) continue;
+      int64_t rank = equationJacobianRank(m, r, t, p, seed + c.primes.size());
+      if (rank < 0) continue;  // a denominator of f vanished at T mod p
+      c.primes.push_back(p);
+      c.rank = std::max(c.rank, rank);
+    }
+    if (c.rank >= c.codimension || r.fills) break;
+  }
+  return c;
+}
+
+std::string criterionJson(const Criterion& c) {
+  if (!c.ran) return "{\"ran\": false, \"why\": " + jsonString(c.skipped) + "}";
+  std::ostringstream out;
+  out << "{\"ran\": true, \"degree\": " << c.degree << ", \"equations\": " << c.equations
+      << ", \"jacobian_rank\": " << c.rank << ", \"codimension\": " << c.codimension << ", \"rank_primes\": [";
+  for (size_t i = 0; i < c.primes.size(); ++i) out << (i ? ", " : "") << c.primes[i];
+  out << "], \"lifted_from_primes\": " << c.lifted.size() << ", \"verify_prime\": " << c.verifyPrime
+      << ", \"verified_at\": " << c.verifyPoints << ", \"stopped\": " << (c.skipped.empty() ? "null" : jsonString(c.skipped))
+      << "}";
+  return out.str();
+}
+
 /// The singular-point test at T, with what the report prints.
 struct SingularRun {
   Dimension d;
   Exploration e;
+  Criterion criterion;
   int64_t tangent = 0, rankT = 0;
   std::string verdict, reason;
 };
 
-SingularRun singularRun(const nag_model& m, const QPoint& T, uint64_t seed) {
+SingularRun singularRun(const nag_model& m, const QPoint& T, uint64_t seed, const SingularOptions& o) {
   SingularRun run;
   run.d = measure(m, seed);
   Dimension& d = run.d;
@@ -290,13 +372,42 @@ SingularRun singularRun(const nag_model& m, const QPoint& T, uint64_t seed) {
              " fibre points found has rank " + std::to_string(tangent) +
              " <= dim V: f_T may be smooth, or the fibre has points the structural moves do not reach";
   }
+  if (verdict == "undecided" && rankT <= d.m) {
+    run.criterion = jacobianCriterion(m, d, T, seed, o);
+    const Criterion& c = run.criterion;
+    std::string eqs = std::to_string(c.equations) + (c.equations == 1 ? " equation" : " equations") + " of degree <= " + std::to_string(c.degree) +
+                      " (vanishing coordinates and interpolated equations, lifted to Q over " +
+                      std::to_string(c.lifted.size()) + (c.lifted.size() == 1 ? " prime" : " primes") + " and verified at " + std::to_string(c.verifyPoints) +
+                      " fresh image points mod " + std::to_string(c.verifyPrime) + ")";
+    if (c.ran && c.rank == c.codimension) {
+      verdict = "smooth";
+      reason = "Jacobian criterion: " + eqs + (c.equations == 1 ? " has" : " have") + " a Jacobian of rank " + std::to_string(c.rank) + " = " +
+               std::to_string(d.coordinate) + " - " + std::to_string(d.m) +
+               " = codim V at f_T (over F_p, a lower bound on the rank over Q), so the Zariski tangent space at f_T has "
+               "dimension dim V: f_T is a smooth point (this also proves dim V = " + std::to_string(d.m) +
+               "; it holds unless an equation that passed the fresh points does not vanish on V)";
+    } else if (c.ran && c.rank > c.codimension) {
+      reason += "; the Jacobian of the " + eqs + " has rank " + std::to_string(c.rank) + " > codim " +
+                std::to_string(c.codimension) + ", which is impossible for equations of V: one of them is wrong";
+    } else if (c.ran && c.rank >= 0 && c.equations == 0) {
+      reason += "; V has no equation of degree <= " + std::to_string(c.degree) + " (interpolation mod p), so the "
+                "Jacobian criterion has rank 0 < codim " + std::to_string(c.codimension) +
+                " (V needs equations of higher degree" + (c.skipped.empty() ? ")" : "; " + c.skipped + ")");
+    } else if (c.ran && c.rank >= 0) {
+      reason += "; the Jacobian of the " + eqs + " at f_T has rank " + std::to_string(c.rank) + " < codim " +
+                std::to_string(c.codimension) + " (f_T is singular, or V needs equations of higher degree" +
+                (c.skipped.empty() ? ")" : "; " + c.skipped + ")");
+    } else {
+      reason += "; Jacobian criterion " + (c.skipped.empty() ? std::string("not run") : c.skipped);
+    }
+  }
   return run;
 }
 
 }  // namespace
 
-SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed) {
-  SingularRun run = singularRun(m, T, seed);
+SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed, const SingularOptions& o) {
+  SingularRun run = singularRun(m, T, seed, o);
   SingularResult r;
   r.verdict = run.verdict;
   r.reason = run.reason;
@@ -309,11 +420,11 @@ SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed) {
   return r;
 }
 
-std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json) {
+std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json, const SingularOptions& o) {
   if (at.empty()) throw Error("singular needs --at T (a parameter file, read exactly)");
   if (!m.jac_theta_mod || !m.eval_mod) measure(m, seed);  // refuses a non-algebraic network with the reason
   QPoint T = readPoint(at, m.param_count, "--at");
-  SingularRun run = singularRun(m, T, seed);
+  SingularRun run = singularRun(m, T, seed, o);
   const Dimension& d = run.d;
   const Exploration& e = run.e;
   int64_t tangent = run.tangent, rankT = run.rankT;
@@ -330,7 +441,7 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
         << "],\n  \"rows\": " << e.rows << ",\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed
         << ",\n  \"fibre_points\": {\"count\": " << e.points.size() << ", \"verified_at\": " << e.verifyPoints
         << ", \"verified_primes\": 2, \"capped\": " << (e.capped ? "true" : "false") << ", \"moves\": " << triedJson(e, true)
-        << "}\n}\n";
+        << "},\n  \"jacobian_criterion\": " << criterionJson(run.criterion) << "\n}\n";
     return out.str();
   }
   out << "singular point test of " << m.name << " at " << at << "\n"
@@ -344,6 +455,13 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
       << " found from the structure, each equal to f_T mod both primes at " << e.verifyPoints << " random inputs)"
       << (e.capped ? ", capped" : "") << "\n";
   out << triedText(e, true);
+  const Criterion& c = run.criterion;
+  if (c.ran)
+    out << "  equations        " << c.equations << " of degree <= " << c.degree << ", Jacobian rank at f_T " << c.rank
+        << " (codim V = " << c.codimension << "; primes " << (c.primes.empty() ? 0 : c.primes[0]) << ", "
+        << (c.primes.size() > 1 ? c.primes[1] : 0) << ")" << (c.skipped.empty() ? "" : "; " + c.skipped) << "\n";
+  else if (!c.skipped.empty())
+    out << "  equations        " << c.skipped << "\n";
   return out.str();
 }
 

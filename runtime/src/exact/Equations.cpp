@@ -74,22 +74,30 @@ public:
 
   /// The O * n coordinates (output-major) at a random theta.
   std::vector<uint64_t> next() {
-    const int64_t O = m_.output.size;
-    std::vector<uint64_t> theta(static_cast<size_t>(m_.param_count)), y(static_cast<size_t>(n_ * O)), c(static_cast<size_t>(n_ * O));
+    std::vector<uint64_t> theta(static_cast<size_t>(m_.param_count)), c;
     for (int attempt = 0;; ++attempt) {
       for (auto& v : theta) v = draw_.next();
-      mod_.vanished = 0;
-      m_.eval_mod(theta.data(), x_.data(), y.data(), n_, &mod_);
-      if (mod_.vanished == 0) break;
+      if (at(theta, c)) return c;
       if (attempt > 100) throw Error("equations: a denominator vanished mod p at 100 random points in a row");
     }
+  }
+
+  /// The coordinates of f_theta for a given theta mod p; false when a
+  /// denominator vanished there.
+  bool at(const std::vector<uint64_t>& theta, std::vector<uint64_t>& c) {
+    const int64_t O = m_.output.size;
+    std::vector<uint64_t> y(static_cast<size_t>(n_ * O));
+    c.assign(static_cast<size_t>(n_ * O), 0);
+    mod_.vanished = 0;
+    m_.eval_mod(theta.data(), x_.data(), y.data(), n_, &mod_);
+    if (mod_.vanished != 0) return false;
     for (int64_t o = 0; o < O; ++o)
       for (int64_t a = 0; a < n_; ++a) {
         unsigned __int128 acc = 0;
         for (int64_t j = 0; j < n_; ++j) acc = (acc + (unsigned __int128)nmod_mat_entry(inv_, a, j) * y[size_t(j * O + o)]) % p_;
         c[size_t(o * n_ + a)] = uint64_t(acc);
       }
-    return c;
+    return true;
   }
 
 private:
@@ -459,6 +467,41 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
     }
   }
   return r;
+}
+
+int64_t equationJacobianRank(const nag_model& m, const EquationResult& r, const std::vector<uint64_t>& theta, uint64_t p,
+                             uint64_t seed) {
+  CoefficientSampler sampler(m, r.coordinates, p, seed);
+  std::vector<uint64_t> c;
+  if (!sampler.at(theta, c)) return -1;
+  const int64_t N = int64_t(r.coordinates.size());
+  const int n = int(r.support.size());
+  std::vector<uint64_t> rows;
+  int64_t count = 0;
+  auto row = [&]() -> uint64_t* {
+    rows.resize(size_t((count + 1) * N), 0);
+    return rows.data() + (count++) * N;
+  };
+  for (int64_t z : r.zero) row()[z] = 1;  // d(c_z) = e_z
+  for (const Equation& e : r.equations) {
+    uint64_t* g = row();
+    for (const auto& term : e.terms) {
+      uint64_t coeff = residue(term.first, p);
+      for (int i = 0; i < n; ++i) {
+        int a = term.second[size_t(i)];
+        if (a == 0) continue;
+        // d/dc_i of coeff * prod c^alpha = coeff * a * c_i^(a-1) * prod_{j != i} c_j^alpha_j
+        uint64_t v = mulmod(coeff, uint64_t(a) % p, p);
+        for (int j = 0; j < n; ++j)
+          for (int t = 0; t < term.second[size_t(j)] - (j == i ? 1 : 0); ++t)
+            v = mulmod(v, c[size_t(r.support[size_t(j)])], p);
+        uint64_t& at = g[r.support[size_t(i)]];
+        at = (at + v) % p;
+      }
+    }
+  }
+  if (count == 0) return 0;
+  return rankModP(std::move(rows), count, N, p);
 }
 
 }  // namespace nagrt

@@ -65,4 +65,12 @@ struct EquationResult {
 /// more prime changes nothing; verification at fresh points mod a fresh prime.
 EquationResult findEquations(const nag_model& m, const EquationOptions& o);
 
+/// The Jacobian criterion's rank: the rank mod p of the differentials of the
+/// vanishing coordinates and of r's equations at the coefficients of f_theta
+/// (theta given mod p). It is at most the rank over Q at the rational point
+/// theta reduces from, which is at most N - dim V when the equations vanish on
+/// V; -1 when a denominator of f vanished at theta mod p.
+int64_t equationJacobianRank(const nag_model& m, const EquationResult& r, const std::vector<uint64_t>& theta, uint64_t p,
+                             uint64_t seed);
+
 }  // namespace nagrt

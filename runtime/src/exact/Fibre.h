@@ -133,9 +133,18 @@ struct SingularResult {
   int64_t points = 0;      ///< fibre points stacked (T included)
   std::vector<uint64_t> primes;
 };
+/// How `singular` looks for a smoothness certificate when the tangent span decides nothing: the
+/// Jacobian criterion with the equations of V of degree 1, 2, ... (exact/Equations.h).
+struct SingularOptions {
+  bool equations = true;      ///< --no-equations: skip the criterion
+  int64_t maxDegree = 0;      ///< 0: up to the column budget
+  int64_t maxColumns = 2000;  ///< monomials of the largest interpolation matrix
+};
 /// The singular-point test at T (FibreCli.cpp), as `singular --at` runs it.
-SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed);
-/// `singular --at T` (FibreCli.cpp): the tangent span over the fibre through T against the dimension.
-std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json);
+SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed, const SingularOptions& o = {});
+/// `singular --at T` (FibreCli.cpp): the tangent span over the fibre through T against the dimension, then
+/// the Jacobian criterion.
+std::string singularReport(const nag_model& m, const std::string& at, uint64_t seed, bool json,
+                           const SingularOptions& o = {});
 
 }  // namespace nagrt

@@ -99,6 +99,17 @@ s = m.singular(at=T)
 check("singular at a subnetwork: %r (%s)" % (s["verdict"], s["reason"]), s["verdict"] == "singular")
 f = m.fibre(at=T, count=False)
 check("fibre at T has rank", f["at"]["rank_at_point"] < 5)
+# A point where S has rank 2 is smooth on det S = 0 (the gradient adj S is
+# nonzero there): the Jacobian criterion with the cubic decides it, and
+# without equations (equations=False) nothing does.
+G = [1, 2, 3, 4, 5, -6, 7, -2]
+s = m.singular(at=G)
+check("singular at a rank-2 point: %r (%s)" % (s["verdict"], s["reason"]),
+      s["verdict"] == "smooth" and s["jacobian_criterion"]["jacobian_rank"] == 1)
+s = m.singular(at=G, equations=False)
+check("without equations: %r" % s["verdict"], s["verdict"] == "undecided")
+s = m.singular(at=G, max_degree=2)
+check("equations of degree <= 2 only: %r" % s["verdict"], s["verdict"] == "undecided")
 try:
     m.singular(at=[1, 2, 3])
     check("singular(at=3 values) raised", False)
