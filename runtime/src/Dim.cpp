@@ -553,10 +553,12 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     }
     // The span of the function space.
     if (m.eval_mod) {
-      // The budget: K x K evaluations of a network with P parameters (about
-      // K^2 P modular operations) within ~3e9, unless --span-limit says otherwise.
-      int64_t limit = o.spanLimit > 0 ? o.spanLimit
-                                       : std::min<int64_t>(4096, int64_t(std::sqrt(3e9 / double(std::max<int64_t>(P, 1)))));
+      // The budget: K evaluation columns, where the span's rows (f and a few
+      // tangent spaces of P rows each, exact/Span.cpp) cost about K^2 (K + P)
+      // per rank; within ~1e10 (a second on BLAS), unless --span-limit says otherwise.
+      int64_t limit = o.spanLimit;
+      if (limit <= 0)
+        for (limit = 4096; limit > 32 && double(limit) * double(limit) * double(limit + P) > 1e10;) limit -= 32;
       // A rational network's span is infinite-dimensional as soon as its
       // denominators vary: its rank never saturates, so it is not chased far.
       if (o.spanLimit <= 0 && !poly) limit = std::min<int64_t>(limit, 512);
