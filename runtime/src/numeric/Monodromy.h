@@ -117,7 +117,14 @@ struct TraceTestResult {
   int64_t retriedPaths = 0; ///< paths tracked again (careful steps, then detours) after a failure or a jump
   int64_t jumpedPaths = 0;  ///< pairs of paths of one pencil point that ended at one solution (then retracked)
   int64_t filledPaths = 0;  ///< failed paths replaced by points tracked across from the other pencil point
+  /// After fills, the set at q0 was rebuilt from the pencil's complete sides (the start set may have held a
+  /// near-duplicate in place of a missing point) and tr(0) is the rebuilt set's; `start` holds it, in slots.
+  bool rebuiltStart = false;
+  std::vector<std::vector<cplx>> start;
 };
+
+/// Marks every success of side[0..count) that repeats an earlier one (within 1e-8) as failed; returns how many.
+int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed);
 
 /// The trace test's last recovery: `results` holds the pencil's paths, 0..count-1 ending at q1 and
 /// count..2count-1 at q2. Each failed slot of one side is filled by a point of the other side tracked

@@ -40,7 +40,41 @@ cplx pencilPoint(Random& rng) {
   }
 }
 
+// Paths k = 0..count-1 from `from[k]` (successes only) along one homotopy.
+struct Across {
+  const std::vector<PathResult>* from;
+  const SegmentHomotopy* h;
+  const TrackerOptions* tracker;
+  std::vector<PathResult> results;
+};
+
+void trackAcross(void* ctx, int64_t begin, int64_t end) {
+  Across& a = *static_cast<Across*>(ctx);
+  for (int64_t k = begin; k < end; ++k) {
+    const PathResult& start = (*a.from)[size_t(k)];
+    if (start.status == PathStatus::Success) a.results[size_t(k)] = trackPath(*a.h, start.x.data(), *a.tracker);
+    else a.results[size_t(k)].status = PathStatus::StepTooSmall;
+  }
+}
+
 }  // namespace
+
+int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed) {
+  KeyIndex check(seed, 1e-8);
+  int64_t failed = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    PathResult& res = side[i];
+    if (res.status != PathStatus::Success) continue;
+    KeyIndex::Match m = check.nearest(res.x);
+    if (m.index >= 0 && m.distance <= 1e-8) {
+      res.status = PathStatus::StepTooSmall;
+      ++failed;
+    } else {
+      check.insert(res.x);
+    }
+  }
+  return failed;
+}
 
 // Pencil results: 0..count-1 at q1, count..2count-1 at q2. Fills failed
 // slots of each side from the other side's successes (twice round, so that
@@ -153,17 +187,7 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
         ++r.pathsTracked;
         pencil.results[size_t(which * count + i)] = std::move(again);
       }
-      if (pass == 1) {
-        // Still the same solution twice: count the pair as failed.
-        KeyIndex check(options.seed + 29, 1e-8);
-        for (int64_t i = 0; i < count; ++i) {
-          PathResult& res = pencil.results[size_t(which * count + i)];
-          if (res.status != PathStatus::Success) continue;
-          KeyIndex::Match m = check.nearest(res.x);
-          if (m.index >= 0 && m.distance <= 1e-8) res.status = PathStatus::StepTooSmall;
-          else check.insert(res.x);
-        }
-      }
+      if (pass == 1) failDuplicates(pencil.results.data() + which * count, count, options.seed + 29);  // still twice
     }
   }
 
@@ -175,6 +199,36 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
   // side maps onto the whole set, so every gap closes; a wrong point could
   // only make the residual large, never pass the test.
   r.filledPaths = fillAcrossPencil(system, q1, q2, pencil.results, count, careful, rng, r.pathsTracked);
+  // A fill means a pencil side lacked a point that the other side had: the
+  // start set itself may hold a near-duplicate of an ill-conditioned point in
+  // place of a missing one (monodromy merges keys only within 10·cond·eps),
+  // and then the sides are right and tr(0) is wrong by one point. So when the
+  // sides are complete after fills, the set at q0 is rebuilt from them: the
+  // points of s1 tracked across to q0 (γ-segment), duplicates failed, holes
+  // filled from s2 the same way. The test then runs on the rebuilt set, which
+  // the caller should adopt (`rebuiltStart`, `start`).
+  std::vector<PathResult> startSide;
+  bool sidesComplete = std::all_of(pencil.results.begin(), pencil.results.end(),
+                                   [](const PathResult& x) { return x.status == PathStatus::Success; });
+  if (r.filledPaths > 0 && sidesComplete) {
+    std::vector<PathResult> side1(pencil.results.begin(), pencil.results.begin() + count);
+    SegmentHomotopy back(system, q1, q0, randomComplex(rng), randomComplex(rng));
+    Across a{&side1, &back, &careful, std::vector<PathResult>(size_t(count))};
+    nagrt_parallel_for(count, trackAcross, &a);
+    r.pathsTracked += count;
+    std::vector<PathResult> both(a.results);
+    both.insert(both.end(), pencil.results.begin() + count, pencil.results.end());  // s2: the donor side
+    failDuplicates(both.data(), count, options.seed + 31);
+    // fillAcrossPencil fills both halves; the donor half is complete, so only q0's holes are filled.
+    fillAcrossPencil(system, q0, q2, both, count, careful, rng, r.pathsTracked);
+    both.resize(size_t(count));
+    bool whole = std::all_of(both.begin(), both.end(), [](const PathResult& x) { return x.status == PathStatus::Success; });
+    if (whole) {
+      r.rebuiltStart = true;
+      startSide = std::move(both);
+      for (const PathResult& x : startSide) r.start.push_back(x.x);
+    }
+  }
   std::vector<cplx>* sums[3] = {&r.trace0, &r.trace1, &r.trace2};
   double magnitude[3] = {0, 0, 0};
   auto add = [&](int which, const cplx* x) {
@@ -189,7 +243,7 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
     }
     magnitude[which] += size;
   };
-  for (int64_t k = 0; k < count; ++k) add(0, solutions[k].data());
+  for (int64_t k = 0; k < count; ++k) add(0, r.rebuiltStart ? r.start[size_t(k)].data() : solutions[k].data());
   for (int64_t k = 0; k < 2 * count; ++k) {
     const PathResult& result = pencil.results[k];
     if (result.status != PathStatus::Success) {

@@ -275,12 +275,15 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
     }
     w.traceResidual = tr.residual;
     w.traceRetried = tr.retriedPaths;
+    w.startRebuilt = tr.rebuiltStart;
+    if (tr.rebuiltStart && !fibre) reps = tr.start;  // the start set the test passed or failed on
     if (o.progress)
       std::fprintf(stderr,
                    "%s: trace test (seed %llu, %lld points): residual %.1e, %lld paths retried, %lld filled across "
-                   "the pencil, %lld failed\n",
+                   "the pencil, %lld failed%s\n",
                    what, (unsigned long long)o.seed, (long long)reps.size(), tr.residual, (long long)tr.retriedPaths,
-                   (long long)tr.filledPaths, (long long)tr.failedPaths);
+                   (long long)tr.filledPaths, (long long)tr.failedPaths,
+                   tr.rebuiltStart ? ", start set rebuilt from the pencil" : "");
     w.complete = r.stop == MonodromyStop::Idle && tr.failedPaths == 0 && tr.residual < o.traceTolerance;
     if (w.complete || r.stop != MonodromyStop::Idle || r.loops >= o.maxLoops) break;
     // Not complete: more loops, each round ended by a trace test (it costs two
@@ -332,6 +335,7 @@ std::string describe(const WitnessRun& w) {
   std::snprintf(buf, sizeof buf, "%.1e", w.traceResidual);
   out << ", trace residual " << (w.traceTests ? buf : "not run");
   if (w.traceRetried) out << " (" << w.traceRetried << " pencil paths retried)";
+  if (w.startRebuilt) out << " (start set rebuilt from the pencil)";
   out << ": "
       << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
   if (w.loopCollisions || w.nearCollisions)

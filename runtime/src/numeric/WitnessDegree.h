@@ -39,6 +39,7 @@ struct WitnessRun {
   double traceResidual = -1;   ///< of the last trace test (-1: not run)
   int traceTests = 0;
   int64_t traceRetried = 0;    ///< pencil paths of the last trace test tracked again after a failure
+  bool startRebuilt = false;   ///< the last trace test rebuilt the start set from its pencil (TraceTestResult)
   bool complete = false;       ///< stopped idle and passed the trace test
   double seconds = 0;
   // Fibre runs (no deduplication by image): solutions per image point.

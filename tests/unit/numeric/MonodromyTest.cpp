@@ -287,5 +287,53 @@ TEST(TraceTest, FailedPencilPathsAreFilledAcrossThePencil) {
   }
 }
 
+// A start set holding a near-duplicate of one point in place of another (what
+// monodromy's merge window can admit for an ill-conditioned point): the two
+// paths of the duplicate meet at every pencil point, the fill across supplies
+// the missing point, and the test must rebuild the start set from the pencil
+// and pass on it, not fail by one point's trace. A start set that is missing a
+// point no pencil side can supply must still fail.
+TEST(TraceTest, ANearDuplicateStartPointIsRebuiltFromThePencil) {
+  CubicWitness w(Random(3));
+  MonodromyResult r = monodromySolve(w.system, w.q0(), {{w.x0, w.y0}});
+  ASSERT_EQ(r.solutions.size(), 3u);
+  TraceFn coordinates = [](const cplx* x) { return std::vector<cplx>{x[0], x[1]}; };
+  std::vector<std::vector<cplx>> dup = {r.solutions[0], r.solutions[0], r.solutions[2]};
+  dup[1][0] += cplx(3e-8, -2e-8);
+  TraceTestResult t = traceTest(w.system, w.q0(), {1.0}, dup, coordinates);
+  EXPECT_EQ(t.failedPaths, 0);
+  EXPECT_GE(t.filledPaths, 1);
+  ASSERT_TRUE(t.rebuiltStart);
+  EXPECT_LT(t.residual, 1e-10);
+  ASSERT_EQ(t.start.size(), 3u);
+  for (const auto& want : r.solutions) {
+    int hits = 0;
+    for (const auto& got : t.start)
+      if (std::abs(got[0] - want[0]) + std::abs(got[1] - want[1]) < 1e-8) ++hits;
+    EXPECT_EQ(hits, 1);
+  }
+  // Two points, one of them twice. The fill across the pencil runs on a
+  // γ-segment, a route the paths from q0 did not take, so it may find the third
+  // point (then the rebuilt set is the whole witness set and passes) or not
+  // (then the test must fail): whatever it says must be right, on 8 seeds.
+  std::vector<std::vector<cplx>> short2 = {r.solutions[0], r.solutions[0], r.solutions[1]};
+  short2[1][1] += cplx(-2e-8, 1e-8);
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    TraceTestOptions o;
+    o.seed = seed;
+    TraceTestResult u = traceTest(w.system, w.q0(), {1.0}, short2, coordinates, o);
+    if (u.rebuiltStart) {
+      EXPECT_LT(u.residual, 1e-10) << "seed " << seed;
+      int found = 0;
+      for (const auto& want : r.solutions)
+        for (const auto& got : u.start)
+          if (std::abs(got[0] - want[0]) + std::abs(got[1] - want[1]) < 1e-8) ++found;
+      EXPECT_EQ(found, 3) << "seed " << seed;
+    } else {
+      EXPECT_FALSE(u.residual < 1e-6) << "seed " << seed;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace nagrt::numeric
