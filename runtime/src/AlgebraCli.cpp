@@ -108,6 +108,8 @@ std::string degreeJson(const DegreeResult& r) {
   for (size_t i = 0; i < r.notes.size(); ++i) out << (i ? ", " : "") << jsonString(r.notes[i]);
   out << "],\n    \"interpolation_degree\": "
       << (r.runs.empty() ? "null" : r.interpolationAgree ? std::to_string(r.interpolationDegree) : "null")
+      << ",\n    \"interpolation_lower_bound\": "
+      << (r.interpolationLowerBound > 0 ? std::to_string(r.interpolationLowerBound) : "null")
       << ",\n    \"runs\": [";
   for (size_t i = 0; i < r.runs.size(); ++i) {
     const DegreeRun& run = r.runs[i];

@@ -333,12 +333,16 @@ void interpolate(const nag_model& m, const DegreeOptions& o, int64_t dim, int64_
       double gib = double(monos + kRowMargin) * double(monos) * 8 * 2 / double(1 << 30);
       char size[64];
       std::snprintf(size, sizeof size, "%.1f", gib);
-      throw Error("degree >= " + std::to_string(k) + ": no equation of degree below " + std::to_string(k) +
-                  " on the projection to C^" + std::to_string(n) + "; degree " + std::to_string(k) + " needs a " +
-                  std::to_string(monos + kRowMargin) + " x " + std::to_string(monos) + " matrix of " +
-                  (cone ? "homogeneous " : "") + "monomials in " + std::to_string(n) + " coordinates (about " + size +
-                  " GiB), beyond --max-columns " + std::to_string(o.maxColumns) +
-                  "; raise --max-columns, or use the numerical route (--method monodromy)");
+      // Every degree below k was ranked with a zero kernel: the projection's
+      // hypersurface, of degree at most deg V, has no equation below k.
+      run.stoppedAt = k;
+      run.stopped = "no equation of degree below " + std::to_string(k) + " on the projection to C^" +
+                    std::to_string(n) + ", so deg V >= " + std::to_string(k) + "; degree " + std::to_string(k) +
+                    " needs a " + std::to_string(monos + kRowMargin) + " x " + std::to_string(monos) + " matrix of " +
+                    (cone ? "homogeneous " : "") + "monomials in " + std::to_string(n) + " coordinates (about " + size +
+                    " GiB), beyond --max-columns " + std::to_string(o.maxColumns) +
+                    "; raise --max-columns, or use the numerical route (--method monodromy)";
+      return;
     }
     int64_t rows = monos + kRowMargin;
     say("degree " + std::to_string(k) + ": ranking a " + std::to_string(rows) + " x " + std::to_string(monos) +
@@ -366,6 +370,11 @@ void interpolationRoute(const nag_model& m, const DegreeOptions& o, DegreeResult
   first.seed = o.seed;
   interpolate(m, o, r.dimension, r.span, r.cone, first, {}, say);
   r.runs.push_back(first);
+  if (first.degree < 0) {  // stopped at the column budget: a lower bound, no second run to compare
+    r.interpolationLowerBound = first.stoppedAt;
+    r.notes.push_back("interpolation: " + first.stopped);
+    return;
+  }
   DegreeRun second;
   second.prime = p2;
   second.seed = o.seed + 1;
@@ -486,6 +495,18 @@ DegreeResult measureDegree(const nag_model& m, const DegreeOptions& o) {
       r.notes.push_back("interpolation gives " + std::to_string(r.interpolationDegree) + " and monodromy " +
                         std::to_string(r.monodromyDegree) + " points");
     if (r.interpolationAgree && !r.monodromyComplete && r.monodromyDegree <= r.interpolationDegree) r.agree = true;
+    if (r.interpolationLowerBound > 0) {  // interpolation stopped short: monodromy decides, or the larger bound
+      r.degree = r.monodromyComplete ? r.monodromyDegree : std::max(r.monodromyDegree, r.interpolationLowerBound);
+      r.agree = r.monodromyComplete && r.monodromyDegree >= r.interpolationLowerBound;
+      r.lowerBound = !r.monodromyComplete;
+      if (r.monodromyComplete && r.monodromyDegree < r.interpolationLowerBound)
+        r.notes.push_back("monodromy's " + std::to_string(r.monodromyDegree) + " points contradict interpolation's deg V >= " +
+                          std::to_string(r.interpolationLowerBound));
+    }
+  } else if (exact && r.interpolationLowerBound > 0) {
+    r.degree = r.interpolationLowerBound;
+    r.agree = false;
+    r.lowerBound = true;
   } else if (exact) {
     r.degree = r.interpolationDegree;
     r.agree = r.interpolationAgree;

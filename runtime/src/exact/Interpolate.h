@@ -104,6 +104,8 @@ struct DegreeRun {
   };
   std::vector<Step> steps;
   int64_t degree = -1;  ///< the least k with a kernel; -1 none within the limit
+  int64_t stoppedAt = 0;  ///< the degree whose matrix exceeded --max-columns (every lower one had no kernel)
+  std::string stopped;    ///< what that means, with the sizes
 };
 
 /// The degree of the neurovariety and its evidence.
@@ -116,12 +118,13 @@ struct DegreeResult {
   int64_t dimension = -1, span = -1;
   bool spanKnown = false;
   bool agree = true;       ///< the routes that ran settle the degree (runs agree, monodromy complete)
-  bool lowerBound = false; ///< monodromy alone, incomplete: degree is a lower bound
+  bool lowerBound = false; ///< degree is a lower bound (monodromy incomplete, or interpolation stopped at its budget)
   std::vector<std::string> notes;
   // Interpolation (two primes).
   std::vector<DegreeRun> runs;
   int64_t interpolationDegree = -1;
   bool interpolationAgree = false;
+  int64_t interpolationLowerBound = 0;  ///< > 0: interpolation stopped at --max-columns, deg V >= this
   // Monodromy (two seeds).
   std::vector<numeric::WitnessRun> monodromy;
   numeric::WitnessSetup witness;
@@ -130,8 +133,8 @@ struct DegreeResult {
 };
 
 /// The degree by generic projection to C^{m+1} and interpolation of the
-/// image hypersurface, two primes and seeds. Throws Error with the sizes
-/// when the matrix would exceed o.maxColumns.
+/// image hypersurface, two primes and seeds. A matrix beyond o.maxColumns
+/// stops it with a lower bound (deg V >= that degree), said with the sizes.
 DegreeResult measureDegree(const nag_model& m, const DegreeOptions& o);
 
 }  // namespace nagrt
