@@ -403,9 +403,17 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
   int64_t coordinate = -1;
   if (poly && !decimalInt64(m.ambient_dimension, coordinate)) coordinate = -1;  // too large to matter
-  // Default number of points: the largest possible rank plus a margin.
+  // Default number of points: the largest possible rank plus a margin. The
+  // compiler's bound (P - the claimed symmetries, the linear rank bound) is
+  // tried first: N generic rows span min(N, rank) dimensions, so a rank at
+  // least kMargin below N is the generic rank whatever the bound. A rank that
+  // comes within the margin (a claimed symmetry did not hold) is measured
+  // again with rows for the largest rank possible (below, at the end).
+  // pmlp [20,40,40,1]: 1588 rows instead of 2448 for a rank of 1580.
   int64_t bound = coordinate >= 0 ? std::min(P, coordinate) : P;
-  r.points = o.points > 0 ? o.points : bound + kMargin;
+  int64_t claimed = bound;
+  if (int64_t e = -1; decimalInt64(m.expected_dimension, e) && e >= 0 && e < bound) claimed = e;
+  r.points = o.points > 0 ? o.points : std::min(bound, std::max(claimed, o.minimumRank)) + kMargin;
   if (I == 0) r.points = 1;  // no inputs: one point, every output a row
   r.rows = I == 0 ? O : r.points;
 
@@ -612,6 +620,13 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     r.gap = rank == 0 ? 0 : rank == k ? INFINITY : s[size_t(rank - 1)] / std::max(s[size_t(rank)], DBL_MIN);
     r.floatTrusted = rank > 0 && r.gap >= kTrustedGap;
     if (o.kernel) r.kernelFloat = floatKernel(m, theta, u, rank, r.floatTangentRank, o.exact ? int64_t(r.kernelMod.size()) : P);
+  }
+  if (o.points == 0 && I > 0 && r.points < bound + kMargin &&
+      std::max(r.exactRank, r.floatRank) > r.points - kMargin) {
+    DimOptions again = o;
+    again.minimumRank = bound;
+    say("the rank reached the compiler's bound; measuring again with rows for rank " + std::to_string(bound));
+    return measureDimension(m, again);
   }
   return r;
 }

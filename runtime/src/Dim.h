@@ -24,6 +24,7 @@ struct DimOptions {
   int64_t spanLimit = 0;  ///< the largest evaluation matrix (functions) tried for the span; 0: a budget by P
   bool progress = false;  ///< phase lines with elapsed time on standard error (a terminal, not --quiet)
   std::vector<double> floatAt;  ///< float: the Jacobian at this theta instead of a random one (same inputs)
+  int64_t minimumRank = 0;  ///< internal: rows for at least this rank (a repeat after the compiler's bound was reached)
 };
 
 /// One exact rank measurement: a prime, a seed, a rank.
