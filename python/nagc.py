@@ -73,9 +73,10 @@ class _Model(ctypes.Structure):  # struct nag_model of runtime/include/nag_runti
                 ("degree_set", ctypes.c_char_p), ("theta_degree", _i64), ("total_degree", _i64),
                 ("linear_rank", _i64), ("linear_rank_bound", ctypes.c_char_p), ("affine", _i32),
                 ("num_generators", _i64), ("generators", ctypes.POINTER(_Generator)),
-                ("eval_complex", _ptr), ("jac_theta_complex", _ptr), ("hess_theta_complex", _ptr)]
+                ("eval_complex", _ptr), ("jac_theta_complex", _ptr), ("hess_theta_complex", _ptr),
+                ("eval_mod32", _ptr), ("jac_theta_mod32", _ptr), ("modular_prime_bits", _i32)]
 
-ABI_VERSION = 4  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
+ABI_VERSION = 5  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
 
 
 _EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)

@@ -17,8 +17,10 @@ enum class Output { LLVM, Asm, Object, Executable, Library };
 enum class Precision { F64, F32 };
 
 /// The numbers a function computes in: IEEE floats (of the precision),
-/// integers mod p (exact: the dimension report), or complex doubles (the path tracker).
-enum class NumberDomain { Real, Modular, Complex };
+/// integers mod p (exact: the dimension report; Montgomery with R = 2^64 for
+/// p < 2^62, or R = 2^32 for p < 2^31, whose products are vector 32x32->64
+/// multiplications), or complex doubles (the path tracker).
+enum class NumberDomain { Real, Modular, Modular32, Complex };
 
 /// Code generation settings.
 struct Options {
@@ -28,6 +30,7 @@ struct Options {
   Precision precision = Precision::F64;  ///< f32: eval takes and returns floats
   NumberDomain domain = NumberDomain::Real;  ///< internal: set per function by buildModule
   bool complexKernels = true;  ///< algebraic networks also get eval/jac_theta in complex doubles (the tracker)
+  bool wideModular = true;     ///< and the R = 2^64 modular kernels (primes up to 2^62) beside the R = 2^32 ones
   std::vector<std::string> inputs;  ///< files read by the compilation, which an output must not replace
 };
 

@@ -54,29 +54,34 @@ private:
   FixedVectorType* vector_;
 };
 
-// ---- Integers mod p in Montgomery form: residues a R mod p, R = 2^64,
-// p < 2^62 odd, so that a product is one 64x64->128 multiplication and one
-// reduction:
+// ---- Integers mod p in Montgomery form: residues a R mod p, p odd, so that
+// a product is one multiplication and one reduction:
 //   mont(a, b) = (a b + m p) / R with m = (a b mod R) (-p^-1) mod R,
-// which is < 2p and needs at most one final subtraction. The context
-// (nag_modulus*) holds p, -p^-1 mod 2^64, R^2 mod p and R mod p.
+// which is < 2p and needs at most one final subtraction. Two widths:
+// - R = 2^64, p < 2^62: a 64x64->128 product, which vectors of i128 give
+//   LLVM to legalize lane by lane (slow to compile and to run);
+// - R = 2^32, p < 2^31: residues still in 64-bit words (the same memory
+//   layout and runtime arrays) whose high halves are zero, so every product
+//   is a 32x32->64 vector multiplication (vpmuludq), three per mont().
+// The context (nag_modulus*) holds p, -p^-1 mod 2^64 (its low half is
+// -p^-1 mod 2^32), R^2 mod p and R mod p for both widths.
 class ModularDomain final : public Domain {
 public:
-  ModularDomain(Module& m, IRBuilder<>& b, unsigned lanes)
-      : Domain(b, lanes), m_(m), i64_(b.getInt64Ty()), vector_(FixedVectorType::get(i64_, lanes)) {}
+  ModularDomain(Module& m, IRBuilder<>& b, unsigned lanes, bool narrow)
+      : Domain(b, lanes), m_(m), i64_(b.getInt64Ty()), vector_(FixedVectorType::get(i64_, lanes)), narrow_(narrow) {}
   Type* memoryType() const override { return i64_; }
   Type* scalarType() const override { return i64_; }
   Type* vectorType() const override { return vector_; }
   bool takesModulus() const override { return true; }
   bool constantsPerCall() const override { return true; }
   Value* splat(Value* s) override { return b_.CreateVectorSplat(lanes_, s); }
-  Value* one(bool vector) override { return vector ? splat(field(3)) : field(3); }
+  Value* one(bool vector) override { return vector ? splat(field(kOne())) : field(kOne()); }
   // Each constant num / den becomes its residue, computed by the runtime.
   Value* constant(const Rational& q) override {
     NAG_ASSERT(q.get_num().fits_slong_p() && q.get_den().fits_slong_p(),
                "modular constants fit in 64 bits (checked by the driver)");
     FunctionCallee conv = m_.getOrInsertFunction(
-        "nagrt_mod_rational", FunctionType::get(i64_, {i64_, i64_, b_.getPtrTy()}, false));
+        narrow_ ? "nagrt_mod_rational32" : "nagrt_mod_rational", FunctionType::get(i64_, {i64_, i64_, b_.getPtrTy()}, false));
     return b_.CreateCall(conv, {c64(q.get_num().get_si()), c64(q.get_den().get_si()), modulus_});
   }
   std::vector<Constant*> constantData(const Rational&) override {
@@ -96,7 +101,8 @@ public:
   // a c^-1, the inverse from the runtime lane by lane (a zero denominator
   // counts in the context's `vanished` and gives 0).
   Value* div(Value* a, Value* c) override {
-    FunctionCallee inv = m_.getOrInsertFunction("nagrt_mod_inverse", FunctionType::get(i64_, {i64_, b_.getPtrTy()}, false));
+    FunctionCallee inv = m_.getOrInsertFunction(narrow_ ? "nagrt_mod_inverse32" : "nagrt_mod_inverse",
+                                                FunctionType::get(i64_, {i64_, b_.getPtrTy()}, false));
     Value* r;
     if (auto* vt = dyn_cast<FixedVectorType>(c->getType())) {
       r = PoisonValue::get(vt);
@@ -107,20 +113,38 @@ public:
     }
     return montmul(a, r);
   }
-  Value* enter(Value* v) override { return montmul(v, like(v, field(2))); }
+  Value* enter(Value* v) override { return montmul(v, like(v, field(kSquare()))); }
   Value* leave(Value* v) override { return montmul(v, like(v, c64(1))); }
 
 private:
   Module& m_;
   Type* i64_;
   FixedVectorType* vector_;
+  bool narrow_;
+
+  // nag_modulus fields (runtime/include/nag_runtime.h): p, pinv, r2, r, vanished, r32, r2_32.
+  unsigned kSquare() const { return narrow_ ? 6 : 2; }
+  unsigned kOne() const { return narrow_ ? 5 : 3; }
 
   Value* field(unsigned k) { return b_.CreateLoad(i64_, b_.CreateGEP(i64_, modulus_, c64(k))); }
   Value* like(Value* v, Value* scalar) {
     if (auto* vt = dyn_cast<FixedVectorType>(v->getType())) return b_.CreateVectorSplat(vt->getNumElements(), scalar);
     return scalar;
   }
-  Value* montmul(Value* a, Value* c) {
+  Value* montmul(Value* a, Value* c) { return narrow_ ? montmul32(a, c) : montmul64(a, c); }
+  // R = 2^32: a, c < p < 2^31 in 64-bit words. The masks tell LLVM the high
+  // halves are zero, which makes each 64-bit multiplication a vpmuludq:
+  //   t = a c < 2^62; m = (t mod 2^32)(-p^-1) mod 2^32; u = (t + m p) / 2^32 < 2p.
+  Value* montmul32(Value* a, Value* c) {
+    Value* low = like(a, c64(0xFFFFFFFFull));
+    Value* p = like(a, field(0));
+    Value* pinv = b_.CreateAnd(like(a, field(1)), low);
+    Value* t = b_.CreateMul(b_.CreateAnd(a, low), b_.CreateAnd(c, low));
+    Value* m = b_.CreateAnd(b_.CreateMul(b_.CreateAnd(t, low), pinv), low);
+    Value* u = b_.CreateLShr(b_.CreateAdd(t, b_.CreateMul(m, b_.CreateAnd(p, low))), like(a, c64(32)));
+    return b_.CreateSelect(b_.CreateICmpUGE(u, p), b_.CreateSub(u, p), u);
+  }
+  Value* montmul64(Value* a, Value* c) {
     Type* t = a->getType();
     Type* wide = t->isVectorTy() ? static_cast<Type*>(FixedVectorType::get(b_.getInt128Ty(), cast<FixedVectorType>(t)->getNumElements()))
                                  : b_.getInt128Ty();
@@ -251,7 +275,8 @@ void Domain::storeLane(Value* work, Value* vectorIndex, Value* lane, Value* v) {
 
 std::unique_ptr<Domain> Domain::create(Module& m, IRBuilder<>& b, const Options& o) {
   switch (o.domain) {
-    case NumberDomain::Modular: return std::make_unique<ModularDomain>(m, b, o.lanes);
+    case NumberDomain::Modular: return std::make_unique<ModularDomain>(m, b, o.lanes, false);
+    case NumberDomain::Modular32: return std::make_unique<ModularDomain>(m, b, o.lanes, true);
     case NumberDomain::Complex: return std::make_unique<ComplexDomain>(b, o.lanes);
     case NumberDomain::Real: break;
   }

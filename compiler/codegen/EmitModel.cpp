@@ -32,7 +32,14 @@ public:
     genTy_ = StructType::get(ctx_, {i32_, i64_, ptr_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
                                       i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_,
-                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_});
+                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i32_});
+  }
+
+  // eval_mod/jac_theta_mod of the descriptor: the R = 2^64 kernel, or the R = 2^32 one when that is all there is
+  // (modular_prime_bits says which primes they take).
+  Constant* wideOrNarrow(const ir::Graph& g, const std::string& fn) {
+    if (Function* wide = m_.getFunction(suffixedSymbol(g, fn, "mod"))) return wide;
+    return orNull(m_.getFunction(suffixedSymbol(g, fn, "mod32")));
   }
 
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
@@ -81,7 +88,7 @@ public:
     Function* eval = m_.getFunction(evalSymbol(g));
     NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
     Constant* fields[] = {
-        ConstantInt::get(i32_, 4),  // NAG_ABI_VERSION
+        ConstantInt::get(i32_, 5),  // NAG_ABI_VERSION
         str(g.name),
         str(d.source),
         ConstantInt::get(i32_, args.size()),
@@ -106,8 +113,8 @@ public:
         ConstantInt::get(i32_, o.precision == Precision::F32 ? 32 : 64),
         ConstantInt::get(i32_, fns.size()),
         array(fnTy_, fns, "functions"),
-        orNull(m_.getFunction(suffixedSymbol(g, "eval", "mod"))),
-        orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "mod"))),
+        wideOrNarrow(g, "eval"),
+        wideOrNarrow(g, "jac_theta"),
         str(reason(d)),
         str(ir::serialize(g)),
         str(poly ? degrees : ""),
@@ -121,6 +128,9 @@ public:
         orNull(m_.getFunction(suffixedSymbol(g, "eval", "complex"))),
         orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "complex"))),
         orNull(m_.getFunction(suffixedSymbol(g, "hess_theta", "complex"))),
+        orNull(m_.getFunction(suffixedSymbol(g, "eval", "mod32"))),
+        orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "mod32"))),
+        ConstantInt::get(i32_, m_.getFunction(suffixedSymbol(g, "eval", "mod")) ? 62 : 31),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");
@@ -217,7 +227,12 @@ std::unique_ptr<Module> buildModule(LLVMContext& ctx, const ir::Graph& g, const 
       if (std::find(derived.begin(), derived.end(), f.name) != derived.end())
         emitFunction(*m, f.graph, other, suffixedSymbol(g, f.name, suffix), true);
   };
-  if (d.modularOk) emitAlso(NumberDomain::Modular, wideLanes, "mod", {"jac_theta"});
+  // Both modular widths: R = 2^32 for the primes below 2^31 that every
+  // default run takes (fast to compile and to run), R = 2^64 for the rest.
+  if (d.modularOk) {
+    emitAlso(NumberDomain::Modular32, wideLanes, "mod32", {"jac_theta"});
+    if (o.wideModular) emitAlso(NumberDomain::Modular, wideLanes, "mod", {"jac_theta"});
+  }
   // Complex values take two vectors; the tracker's batches are small (the
   // evaluation points of one image point), so 8 lanes suffice. The Hessian
   // serves the critical-point equations (their Jacobian is second order).

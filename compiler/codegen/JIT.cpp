@@ -28,6 +28,7 @@ struct RuntimeEntry {
 // makes the linker keep them in nagc (from the static libnagrt.a).
 const RuntimeEntry kRuntimeEntries[] = {
     NAGRT_ENTRY(nagrt_modulus_init), NAGRT_ENTRY(nagrt_mod_rational), NAGRT_ENTRY(nagrt_mod_inverse),
+    NAGRT_ENTRY(nagrt_mod_rational32), NAGRT_ENTRY(nagrt_mod_inverse32),
     NAGRT_ENTRY(nagrt_main),         NAGRT_ENTRY(nagrt_dim_report),   NAGRT_ENTRY(nagrt_free_string),
     NAGRT_ENTRY(nagrt_parallel_for), NAGRT_ENTRY(nagrt_alloc),        NAGRT_ENTRY(nagrt_free),
     NAGRT_ENTRY(nagrt_train_report), NAGRT_ENTRY(nagrt_degree_report), NAGRT_ENTRY(nagrt_equations_report),

@@ -82,6 +82,18 @@ std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Gra
   return result;
 }
 
+// Whether `dim`'s default primes reach 2^31 (runtime/src/Dim.cpp, defaultRankPrimes: a prime above
+// 100 x the largest rank x the total degree), so that --only-dim-functions must keep the R = 2^64
+// modular kernels beside the R = 2^32 ones.
+bool dimNeedsWidePrimes(const ir::Graph& g, const ir::ModelDescription& m) {
+  long double rank = (long double)g.paramCount();
+  if (!m.ambientDimension.empty() && m.ambientDimension.size() < 19)
+    rank = std::min(rank, (long double)std::stoll(m.ambientDimension) + 8);
+  long double degree = m.cls.cls == ir::AlgebraicClass::Polynomial ? (long double)m.cls.totalDegree : 1;
+  return m.cls.cls == ir::AlgebraicClass::Polynomial && m.cls.totalDegree < 0 ? true
+         : 100 * std::max<long double>(rank, 1) * std::max<long double>(degree, 1) >= (long double)(uint64_t(1) << 31);
+}
+
 void printDerivatives(const ir::Graph& f, const ir::ModelDescription& m, std::ostream& out) {
   out << "// derivatives of " << f.name << ": op counts (f has " << transforms::opCount(f) << ")\n";
   for (const ir::DerivedFunction& d : m.derived)
@@ -153,6 +165,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     cg.lanes = options.lanes;
     cg.precision = options.single ? codegen::Precision::F32 : codegen::Precision::F64;
     cg.complexKernels = !options.onlyDimFunctions || options.complexKernels;  // sweeps of dim: no tracker
+    cg.wideModular = !options.onlyDimFunctions || dimNeedsWidePrimes(*graph, model);
     if (std::string problem = codegen::validate(cg); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;
@@ -195,7 +208,8 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     if (!dir.empty()) {
       std::ostringstream material;
       material << buildIdentity() << "\n" << int(kind) << " " << cg.optLevel << " " << cg.lanes << " " << int(cg.precision)
-               << " " << options.derivatives << options.onlyDimFunctions << cg.complexKernels << "\n" << codegen::resolvedTarget(cg) << "\n"
+               << " " << options.derivatives << options.onlyDimFunctions << cg.complexKernels << cg.wideModular << "\n"
+               << codegen::resolvedTarget(cg) << "\n"
                << options.input << "\n" << ir::serialize(*graph);
       for (const ir::ParamInfo& p : graph->params) material << p.path << "\n";
       for (const ir::InputInfo& in : graph->inputs) material << in.name << "\n";

@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NAG_ABI_VERSION 4
+#define NAG_ABI_VERSION 5
 
 /** A named tensor: an input, a parameter or the output. */
 typedef struct nag_tensor_info {
@@ -78,11 +78,13 @@ typedef void (*nag_eval_f32_fn)(const float* theta, const float* x, float* y, in
 typedef void (*nag_derived_fn)(const double* theta, const double* x, const double* a, const double* b, double* y,
                                int64_t batch);
 
-/** Arithmetic modulo an odd prime p < 2^62 in Montgomery form (R = 2^64);
- * set up by nagrt_modulus_init. `vanished` counts divisions by zero mod p. */
+/** Arithmetic modulo an odd prime p < 2^62 in Montgomery form (R = 2^64),
+ * and for p < 2^31 also with R = 2^32 (the _mod32 kernels, since ABI 5); set
+ * up by nagrt_modulus_init. `vanished` counts divisions by zero mod p. */
 typedef struct nag_modulus {
   uint64_t p, pinv, r2, r; /* p, -p^-1 mod 2^64, R^2 mod p, R mod p */
   int64_t vanished;
+  uint64_t r32, r2_32;     /* 2^32 mod p, 2^64 mod p (R = 2^32); 0 when p >= 2^31 */
 } nag_modulus;
 
 /* Modular functions take and return residues 0 <= v < p (not Montgomery form):
@@ -162,6 +164,13 @@ typedef struct nag_model {
   /* Since ABI 4: the θ-Hessian of sum_o a_o f_o per sample (a: outputs complex weights), complex; null when not
    * algebraic, compiled with --only-dim-functions or --no-derivatives. */
   nag_derived_fn hess_theta_complex;
+  /* Since ABI 5: the modular kernels for p < 2^31 (Montgomery with R = 2^32: vector 32x32->64 products), null when
+   * not algebraic. eval_mod/jac_theta_mod above take primes below 2^modular_prime_bits: 62, or 31 when the program
+   * was compiled without the R = 2^64 kernels (--only-dim-functions where the dimension's primes stay below 2^31);
+   * then they are these same kernels. */
+  nag_eval_mod_fn eval_mod32;
+  nag_derived_mod_fn jac_theta_mod32;
+  int32_t modular_prime_bits;
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */
@@ -170,6 +179,9 @@ int nagrt_modulus_init(nag_modulus* m, uint64_t p);
  * and the inverse of a Montgomery-form value (0, counted in m->vanished, for 0). */
 uint64_t nagrt_mod_rational(int64_t num, int64_t den, nag_modulus* m);
 uint64_t nagrt_mod_inverse(uint64_t a, nag_modulus* m);
+/** The same with R = 2^32, for the _mod32 kernels (p < 2^31). */
+uint64_t nagrt_mod_rational32(int64_t num, int64_t den, nag_modulus* m);
+uint64_t nagrt_mod_inverse32(uint64_t a, nag_modulus* m);
 
 /** Runs the generated program's command line (info, eval, ...) for a model. */
 int nagrt_main(const nag_model* model, int argc, char** argv);

@@ -122,7 +122,9 @@ std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree) {
   // and only 8 below 2^26 (exact/DenseModP.h).
   for (uint64_t bound = exact::kFastPrimeBound; bound <= exact::kPrimeBound; bound *= 2)
     if (need < (long double)bound) return exact::defaultPrimes(2, bound);
-  uint64_t a = (uint64_t(1) << 62) - 1;
+  // Beyond: FLINT, below 2^31 where the bound allows (the R = 2^32 kernels
+  // build the Jacobian), else below 2^62.
+  uint64_t a = need < (long double)(uint64_t(1) << 31) ? (uint64_t(1) << 31) - 1 : (uint64_t(1) << 62) - 1;
   while (!n_is_prime(a)) a -= 2;
   uint64_t b = a - 2;
   while (!n_is_prime(b)) b -= 2;
@@ -278,7 +280,7 @@ std::unique_ptr<ModMatrix> exactJacobian(const nag_model& m, uint64_t p, uint64_
     std::vector<uint64_t> y(size_t(std::min(kBlock, points) * O * P));
     for (int64_t first = 0; first < points && mod.vanished == 0; first += kBlock) {
       int64_t count = std::min(kBlock, points - first);
-      m.jac_theta_mod(info.theta.data(), x.data() + first * I, nullptr, nullptr, y.data(), count, &mod);
+      jacThetaMod(m, info.theta.data(), x.data() + first * I, y.data(), count, &mod);
       if (points > kBlock)
         say("exact Jacobian: " + std::to_string(first + count) + " of " + std::to_string(points) + " points");
       for (int64_t i = 0; i < count; ++i)

@@ -40,4 +40,15 @@ std::string constantZeroModP(const nag_model& m, uint64_t p);
 /// the prime and `what` the computation is.
 void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::string& what);
 
+/// The primes m's modular kernels take: below 2^62, or 2^31 for a program
+/// compiled without the R = 2^64 kernels (initModulus refuses the others).
+uint64_t modularPrimeLimit(const nag_model& m);
+
+/// m's modular eval and theta-Jacobian for mod->p: the R = 2^32 kernels for
+/// p < 2^31, the R = 2^64 ones above.
+void evalMod(const nag_model& m, const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch,
+             nag_modulus* mod);
+void jacThetaMod(const nag_model& m, const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch,
+                 nag_modulus* mod);
+
 }  // namespace nagrt

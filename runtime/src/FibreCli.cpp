@@ -7,6 +7,7 @@
 // [dmu(theta_1) | ... | dmu(theta_K)] under fixed random row functionals.
 #include "CliSupport.h"
 #include "Dim.h"
+#include "Exact.h"
 #include "exact/Equations.h"
 #include "exact/Fibre.h"
 #include "exact/Interpolate.h"
@@ -297,7 +298,7 @@ Criterion jacobianCriterion(const nag_model& m, const Dimension& d, const QPoint
     }
     c.rank = 0;
     c.primes.clear();
-    for (uint64_t p = primeBelowN(uint64_t(1) << 61); c.primes.size() < 2; p = primeBelowN(p)) {
+    for (uint64_t p = primeBelowN(std::min(uint64_t(1) << 61, modularPrimeLimit(m))); c.primes.size() < 2; p = primeBelowN(p)) {
       std::vector<uint64_t> t;
       if (!reduce(T, p, t)) continue;
       int64_t rank = equationJacobianRank(m, r, t, p, seed + c.primes.size());

@@ -369,7 +369,26 @@ void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::st
                 (c.find('/') != std::string::npos ? "a fraction whose numerator or denominator is" : "") +
                 " divisible by the prime " + std::to_string(p) + ", so mod p it is another network" +
                 " (choose another --prime, or change the constant)");
+  if (p >= modularPrimeLimit(m))
+    throw Error(what + ": the prime " + std::to_string(p) + " is 2^31 or more, but network '" + m.name +
+                "' was compiled with --only-dim-functions, whose exact kernels take primes below 2^31 only "
+                "(recompile without it for primes up to 2^62)");
   nagrt_modulus_init(mod, p);
+}
+
+uint64_t modularPrimeLimit(const nag_model& m) {
+  return uint64_t(1) << (m.modular_prime_bits == 31 ? 31 : 62);
+}
+
+void evalMod(const nag_model& m, const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch,
+             nag_modulus* mod) {
+  (mod->p < (uint64_t(1) << 31) && m.eval_mod32 ? m.eval_mod32 : m.eval_mod)(theta, x, y, batch, mod);
+}
+
+void jacThetaMod(const nag_model& m, const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch,
+                 nag_modulus* mod) {
+  (mod->p < (uint64_t(1) << 31) && m.jac_theta_mod32 ? m.jac_theta_mod32 : m.jac_theta_mod)(theta, x, nullptr, nullptr,
+                                                                                            y, batch, mod);
 }
 
 void expand(const nag_model& m, const std::string& thetaPath, bool json, bool quiet) {

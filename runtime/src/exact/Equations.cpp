@@ -89,7 +89,7 @@ public:
     std::vector<uint64_t> y(static_cast<size_t>(n_ * O));
     c.assign(static_cast<size_t>(n_ * O), 0);
     mod_.vanished = 0;
-    m_.eval_mod(theta.data(), x_.data(), y.data(), n_, &mod_);
+    evalMod(m_, theta.data(), x_.data(), y.data(), n_, &mod_);
     if (mod_.vanished != 0) return false;
     for (int64_t o = 0; o < O; ++o)
       for (int64_t a = 0; a < n_; ++a) {
@@ -357,7 +357,7 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
   // The support: coordinates nonzero at some of a few random theta.
   uint64_t p = primeBelowN(uint64_t(1) << 26);
   {
-    CoefficientSampler s(m, r.coordinates, primeBelowN(uint64_t(1) << 61), o.seed ^ 0x5EEDull);
+    CoefficientSampler s(m, r.coordinates, primeBelowN(std::min(uint64_t(1) << 61, modularPrimeLimit(m))), o.seed ^ 0x5EEDull);
     std::vector<char> nonzero(r.coordinates.size(), 0);
     for (int t = 0; t < 4; ++t) {
       std::vector<uint64_t> c = s.next();
@@ -448,7 +448,7 @@ EquationResult findEquations(const nag_model& m, const EquationOptions& o) {
     }
   }
   // Verification at fresh image points mod a fresh prime.
-  r.verifyPrime = primeBelowN(uint64_t(1) << 40);
+  r.verifyPrime = primeBelowN(std::min(uint64_t(1) << 40, modularPrimeLimit(m)));
   r.verifyPoints = kVerifyPoints;
   CoefficientSampler fresh(m, r.coordinates, r.verifyPrime, o.seed ^ 0xF2E5ull);
   r.verified = true;

@@ -320,8 +320,8 @@ bool sameFunction(const nag_model& m, const QPoint& a, const QPoint& b, const st
     std::vector<uint64_t> x(size_t(points * I)), ya(size_t(points * O)), yb(size_t(points * O));
     for (auto& v : x) v = residue(state, p);
     mod.vanished = 0;
-    m.eval_mod(ta.data(), x.data(), ya.data(), points, &mod);
-    m.eval_mod(tb.data(), x.data(), yb.data(), points, &mod);
+    evalMod(m, ta.data(), x.data(), ya.data(), points, &mod);
+    evalMod(m, tb.data(), x.data(), yb.data(), points, &mod);
     if (mod.vanished) {
       why = "a denominator vanished mod " + std::to_string(p) + " at a check point";
       return false;
@@ -363,7 +363,7 @@ bool jacobianRows(const nag_model& m, const RowFunctionals& f, const std::vector
   std::vector<uint64_t> y(size_t(std::min(kBlock, f.points) * O * P));
   for (int64_t first = 0; first < f.points; first += kBlock) {
     int64_t count = std::min(kBlock, f.points - first);
-    m.jac_theta_mod(theta.data(), f.x.data() + first * I, nullptr, nullptr, y.data(), count, &mod);
+    jacThetaMod(m, theta.data(), f.x.data() + first * I, y.data(), count, &mod);
     if (mod.vanished) return false;
     for (int64_t i = 0; i < count; ++i)
       for (int64_t j = 0; j < P; ++j) {

@@ -202,7 +202,7 @@ uint64_t primeBelowN(uint64_t n) {
 bool testCone(const nag_model& m, uint64_t seed, std::string& witness) {
   if (!m.eval_mod) return false;
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
-  const uint64_t p = primeBelowN(uint64_t(1) << 61);
+  const uint64_t p = primeBelowN(std::min(uint64_t(1) << 61, modularPrimeLimit(m)));
   nag_modulus mod;
   initModulus(m, &mod, p, "degree");
   // Candidate blocks: each tensor, each consecutive pair (a layer's W, b), all.
@@ -232,9 +232,9 @@ bool testCone(const nag_model& m, uint64_t seed, std::string& witness) {
       for (auto& v : x) v = draw.next();
       uint64_t lambda = draw.next();
       mod.vanished = 0;
-      m.eval_mod(theta.data(), x.data(), y0.data(), points, &mod);
+      evalMod(m, theta.data(), x.data(), y0.data(), points, &mod);
       for (int64_t i = blocks[b].first; i < blocks[b].second; ++i) theta[size_t(i)] = mulmod(theta[size_t(i)], lambda, p);
-      m.eval_mod(theta.data(), x.data(), y1.data(), points, &mod);
+      evalMod(m, theta.data(), x.data(), y1.data(), points, &mod);
       if (mod.vanished || std::all_of(y0.begin(), y0.end(), [](uint64_t v) { return v == 0; })) {
         ok = false;
         break;
@@ -270,7 +270,7 @@ std::vector<uint64_t> EvaluationSampler::next() {
   for (int attempt = 0;; ++attempt) {
     for (auto& v : theta) v = draw_.next();
     mod_.vanished = 0;
-    m_.eval_mod(theta.data(), x_.data(), y.data(), points_, &mod_);
+    evalMod(m_, theta.data(), x_.data(), y.data(), points_, &mod_);
     if (mod_.vanished == 0) return y;
     if (attempt > 100) throw Error("a denominator vanished mod p at 100 random parameter points in a row");
   }

@@ -89,7 +89,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
       return s;
     };
     std::vector<uint64_t> rows(static_cast<size_t>(cols));
-    if (!drawTheta([&] { m.eval_mod(theta.data(), x.data(), rows.data(), points, &mod); })) return refuse();
+    if (!drawTheta([&] { evalMod(m, theta.data(), x.data(), rows.data(), points, &mod); })) return refuse();
     int64_t count = 1, previous = rankModP(rows, 1, cols, prime), r = previous, blocks = 0;
     std::vector<uint64_t> jac(static_cast<size_t>(std::min(kBlock, points) * O * P));
     bool grow = false, saturated = false, havePrevious = true;
@@ -100,7 +100,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
       bool ok = drawTheta([&] {
         for (int64_t first = 0; first < points && mod.vanished == 0; first += kBlock) {
           int64_t n = std::min(kBlock, points - first);
-          m.jac_theta_mod(theta.data(), x.data() + first * I, nullptr, nullptr, jac.data(), n, &mod);
+          jacThetaMod(m, theta.data(), x.data() + first * I, jac.data(), n, &mod);
           for (int64_t j = 0; j < n; ++j)
             for (int64_t o = 0; o < O; ++o)
               for (int64_t i = 0; i < P; ++i) block[i * cols + (first + j) * O + o] = jac[size_t((j * O + o) * P + i)];

@@ -2,6 +2,7 @@
 #include "train/Conserved.h"
 
 #include "CliSupport.h"
+#include "Exact.h"
 #include "Runtime.h"
 #include "exact/Fibre.h"
 
@@ -133,7 +134,7 @@ double asDouble(int64_t c) { return double(c); }
 class KernelCheck {
 public:
   KernelCheck(const nag_model& m, uint64_t seed) : m_(m), P_(m.param_count) {
-    exact_ = m.jac_theta_mod && m.eval_mod;
+    exact_ = m.jac_theta_mod && m.eval_mod && modularPrimeLimit(m) > kPrime;
     int64_t rows = P_ + 8;
     if (exact_) {
       uint64_t state = seed * 0x9E3779B97F4A7C15ull + 5;
