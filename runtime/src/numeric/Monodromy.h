@@ -104,6 +104,8 @@ using TraceFn = std::function<std::vector<cplx>(const cplx* x)>;
 struct TraceTestOptions {
   uint64_t seed = 1;       ///< draws s1 and s2
   TrackerOptions tracker;
+  /// What makes two endpoints one witness point (monodromy's key: the image point); empty: the solution itself.
+  KeyFn key;
 };
 
 /// The trace test's numbers.
@@ -123,8 +125,9 @@ struct TraceTestResult {
   std::vector<std::vector<cplx>> start;
 };
 
-/// Marks every success of side[0..count) that repeats an earlier one (within 1e-8) as failed; returns how many.
-int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed);
+/// Marks every success of side[0..count) that is the same witness point as an earlier one (keys within
+/// 10·cond·eps, at least 1e-8) as failed; returns how many.
+int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed, const KeyFn& key = {});
 
 /// The trace test's last recovery: `results` holds the pencil's paths, 0..count-1 ending at q1 and
 /// count..2count-1 at q2. Each failed slot of one side is filled by a point of the other side tracked
@@ -132,7 +135,7 @@ int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed);
 /// points, twice round. Returns the slots filled; `pathsTracked` counts the paths.
 int64_t fillAcrossPencil(const ParametricSystem& system, const std::vector<cplx>& q1, const std::vector<cplx>& q2,
                          std::vector<PathResult>& results, int64_t count, const TrackerOptions& careful, Random& rng,
-                         int64_t& pathsTracked);
+                         int64_t& pathsTracked, const KeyFn& key = {});
 
 /// The trace test for a family whose parameters are offsets of parallel linear slices: moves q along q0 + s v for
 /// s = 0, s1, s2, tracks every solution there and checks that the sum of trace(x) is affine in s. A complete

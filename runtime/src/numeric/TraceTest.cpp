@@ -59,18 +59,46 @@ void trackAcross(void* ctx, int64_t begin, int64_t end) {
 
 }  // namespace
 
-int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed) {
-  KeyIndex check(seed, 1e-8);
+// Endpoints that are one witness point: keys (image points when a key
+// function is given, else the solutions) within 10·cond·eps of each other (at
+// least 1e-8, at most 5e-6, inside KeyIndex's window), as monodromy's admit
+// merges them. Two preimages of one image point in the slice (a random affine
+// slice meets a fibre in several points) are one witness point too: a path
+// that jumps onto a sibling preimage of another path's image point is a jump.
+class SameWitness {
+public:
+  SameWitness(uint64_t seed, const KeyFn& key) : index_(seed, 1e-8), key_(key) {}
+  /// The index of a stored endpoint that is the same witness point as r, or -1.
+  int64_t find(const PathResult& r) {
+    std::vector<cplx> k = keyOf(r);
+    KeyIndex::Match m = index_.nearest(k);
+    if (m.index < 0) return -1;
+    double cond = std::max(conditions_[size_t(m.index)], std::isfinite(r.condition) ? r.condition : 1e10);
+    return m.distance <= std::max(1e-8, std::min(5e-6, 10 * 2.2e-16 * cond)) ? m.index : -1;
+  }
+  void insert(const PathResult& r) {
+    index_.insert(keyOf(r));
+    conditions_.push_back(std::isfinite(r.condition) ? r.condition : 1e10);
+  }
+
+private:
+  KeyIndex index_;
+  const KeyFn& key_;
+  std::vector<double> conditions_;
+  std::vector<cplx> keyOf(const PathResult& r) const { return key_ ? key_(r.x.data()) : r.x; }
+};
+
+int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed, const KeyFn& key) {
+  SameWitness check(seed, key);
   int64_t failed = 0;
   for (int64_t i = 0; i < count; ++i) {
     PathResult& res = side[i];
     if (res.status != PathStatus::Success) continue;
-    KeyIndex::Match m = check.nearest(res.x);
-    if (m.index >= 0 && m.distance <= 1e-8) {
+    if (check.find(res) >= 0) {
       res.status = PathStatus::StepTooSmall;
       ++failed;
     } else {
-      check.insert(res.x);
+      check.insert(res);
     }
   }
   return failed;
@@ -81,7 +109,7 @@ int64_t failDuplicates(PathResult* side, int64_t count, uint64_t seed) {
 // a side completed first can complete the other). Returns the slots filled.
 int64_t fillAcrossPencil(const ParametricSystem& system, const std::vector<cplx>& q1, const std::vector<cplx>& q2,
                    std::vector<PathResult>& results, int64_t count, const TrackerOptions& careful, Random& rng,
-                   int64_t& pathsTracked) {
+                   int64_t& pathsTracked, const KeyFn& key) {
   int64_t filled = 0;
   for (int round = 0; round < 2; ++round) {
     for (int which = 0; which < 2; ++which) {
@@ -91,9 +119,9 @@ int64_t fillAcrossPencil(const ParametricSystem& system, const std::vector<cplx>
       for (int64_t i = 0; i < count; ++i)
         if (side[i].status != PathStatus::Success) holes.push_back(i);
       if (holes.empty()) continue;
-      KeyIndex found(rng.next64(), 1e-8);
+      SameWitness found(rng.next64(), key);
       for (int64_t i = 0; i < count; ++i)
-        if (side[i].status == PathStatus::Success) found.insert(side[i].x);
+        if (side[i].status == PathStatus::Success) found.insert(side[i]);
       SegmentHomotopy across(system, which == 0 ? q2 : q1, which == 0 ? q1 : q2, randomComplex(rng),
                              randomComplex(rng));
       for (int64_t i = 0; i < count && !holes.empty(); ++i) {
@@ -101,9 +129,8 @@ int64_t fillAcrossPencil(const ParametricSystem& system, const std::vector<cplx>
         PathResult end = trackPath(across, other[i].x.data(), careful);
         ++pathsTracked;
         if (end.status != PathStatus::Success) continue;
-        KeyIndex::Match m = found.nearest(end.x);
-        if (m.index >= 0 && m.distance <= 1e-8) continue;  // a point this side has
-        found.insert(end.x);
+        if (found.find(end) >= 0) continue;  // a point this side has
+        found.insert(end);
         side[holes.back()] = std::move(end);
         holes.pop_back();
         ++filled;
@@ -163,18 +190,18 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
   // a jump that remains voids the test.
   for (int which = 0; which < 2; ++which) {
     for (int pass = 0; pass < 2; ++pass) {
-      KeyIndex seen(options.seed + 17 * uint64_t(which), 1e-8);
+      SameWitness seen(options.seed + 17 * uint64_t(which), options.key);
       std::vector<int64_t> owner;
       std::vector<int64_t> jumped;
       for (int64_t i = 0; i < count; ++i) {
         const PathResult& res = pencil.results[size_t(which * count + i)];
         if (res.status != PathStatus::Success) continue;
-        KeyIndex::Match m = seen.nearest(res.x);
-        if (m.index >= 0 && m.distance <= 1e-8) {
-          jumped.push_back(owner[size_t(m.index)]);
+        int64_t at = seen.find(res);
+        if (at >= 0) {
+          jumped.push_back(owner[size_t(at)]);
           jumped.push_back(i);
         } else {
-          seen.insert(res.x);
+          seen.insert(res);
           owner.push_back(i);
         }
       }
@@ -187,7 +214,7 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
         ++r.pathsTracked;
         pencil.results[size_t(which * count + i)] = std::move(again);
       }
-      if (pass == 1) failDuplicates(pencil.results.data() + which * count, count, options.seed + 29);  // still twice
+      if (pass == 1) failDuplicates(pencil.results.data() + which * count, count, options.seed + 29, options.key);
     }
   }
 
@@ -198,7 +225,7 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
   // none of this side's found points fills a failed slot. A complete other
   // side maps onto the whole set, so every gap closes; a wrong point could
   // only make the residual large, never pass the test.
-  r.filledPaths = fillAcrossPencil(system, q1, q2, pencil.results, count, careful, rng, r.pathsTracked);
+  r.filledPaths = fillAcrossPencil(system, q1, q2, pencil.results, count, careful, rng, r.pathsTracked, options.key);
   // A fill means a pencil side lacked a point that the other side had: the
   // start set itself may hold a near-duplicate of an ill-conditioned point in
   // place of a missing one (monodromy merges keys only within 10·cond·eps),
@@ -218,9 +245,9 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
     r.pathsTracked += count;
     std::vector<PathResult> both(a.results);
     both.insert(both.end(), pencil.results.begin() + count, pencil.results.end());  // s2: the donor side
-    failDuplicates(both.data(), count, options.seed + 31);
+    failDuplicates(both.data(), count, options.seed + 31, options.key);
     // fillAcrossPencil fills both halves; the donor half is complete, so only q0's holes are filled.
-    fillAcrossPencil(system, q0, q2, both, count, careful, rng, r.pathsTracked);
+    fillAcrossPencil(system, q0, q2, both, count, careful, rng, r.pathsTracked, options.key);
     both.resize(size_t(count));
     bool whole = std::all_of(both.begin(), both.end(), [](const PathResult& x) { return x.status == PathStatus::Success; });
     if (whole) {

@@ -269,6 +269,7 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
       TraceTestOptions to;
       to.seed = o.seed + 1000003 * uint64_t(round + 1) + 7919 * uint64_t(attempt);
       to.tracker = mo.tracker;
+      to.key = key;  // degree runs: the image point; fibre runs (every solution kept): the solution
       tr = traceTest(system, q0, v, reps, trace, to);
       ++w.traceTests;
       if (tr.failedPaths == 0) break;
