@@ -366,7 +366,8 @@ class Model:
 
     def critical(self, X=None, Y=None, metric=None, target=None, seed=1, max_loops=None):
         """All complex critical points of the squared loss on (X, Y), or of a squared
-        distance (metric "identity" or "random:SEED", target "random:SEED"), on the
+        distance (metric "identity" or "random:SEED", target "random:SEED" or a file of
+        U's coefficients in the order of equations()' coordinates), on the
         neurovariety, as `critical --json` reports them (docs/training.md): count,
         lower_bound, agree, real (minima, saddles, ...), points (loss, kind, theta),
         evidence (the runs, their witness sets and paths). Y without X for a network

@@ -387,7 +387,7 @@ void usage(const char* prog) {
       "                       it ended: loss, gradient, Hessian eigenvalues (minimum, saddle,\n"
       "                       degenerate), rank of the differential, singular-point verdict,\n"
       "                       the subnetwork, and the quantities the symmetries conserve\n"
-      "  critical [--x X --y Y | --metric identity|random:SEED [--target random:SEED]] [--seed S]\n"
+      "  critical [--x X --y Y | --metric identity|random:SEED [--target random:SEED|FILE]] [--seed S]\n"
       "           [--max-loops N] [--quiet] [--json]\n"
       "                       all complex critical points of the squared loss on (X, Y), or of the\n"
       "                       squared distance to a target (default: random:1 in the span, metric\n"

@@ -5,6 +5,8 @@
 #include "CliSupport.h"
 #include "Dim.h"
 #include "Runtime.h"
+#include "exact/Equations.h"
+#include "exact/Fibre.h"
 #include "numeric/Critical.h"
 #include "train/Landscape.h"
 
@@ -160,6 +162,27 @@ void spanTarget(const nag_model& m, int64_t span, uint64_t seed, DistanceSetup& 
   s.targetName = "random:" + std::to_string(seed) + " (a random real point of the span)";
 }
 
+// A target function U given by its coefficients (a file of N exact or decimal
+// numbers, in the order of the coordinates `equations --json` lists: output by
+// output, degrees ascending): its values at the evaluation points.
+void fileTarget(const nag_model& m, const std::string& path, DistanceSetup& s) {
+  if (std::string(m.algebraic_class) != "polynomial")
+    throw Error(std::string("critical --target FILE: network '") + m.name + "' is " + m.algebraic_class +
+                "; a target given by coefficients needs a polynomial network (use --target random:SEED)");
+  std::vector<Coordinate> coords = coefficientCoordinates(m);
+  QPoint c = readPoint(path, int64_t(coords.size()), "--target");
+  const int64_t I = m.input_size, O = std::max<int64_t>(m.output.size, 1);
+  s.target.assign(size_t(s.K * O), 0.0);
+  for (int64_t p = 0; p < s.K; ++p)
+    for (size_t j = 0; j < coords.size(); ++j) {
+      double v = c[j].get_d();
+      for (int64_t i = 0; i < I; ++i) v *= std::pow(s.points[size_t(p * I + i)], double(coords[j].alpha[size_t(i)]));
+      s.target[size_t(p * O + coords[j].output)] += v;
+    }
+  s.targetName = path + " (the " + std::to_string(coords.size()) +
+                 " coefficients of U, in the order of the coordinates of `equations --json`)";
+}
+
 // A whole number in [lo, hi] for flag, or a message.
 uint64_t number(const std::string& text, const std::string& flag, uint64_t lo, uint64_t hi) {
   char* end = nullptr;
@@ -259,9 +282,14 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
     else throw Error("--metric expects data, identity or random:SEED, got '" + metric + "'");
     std::string target = a.get("--target", "random:1");
     uint64_t tseed = 0;
-    if (!parseRandomSpec(target, tseed, err))
-      throw Error("--target expects random:SEED (a random real point of the span), got '" + target + "'");
-    spanTarget(m, span, tseed, s);
+    if (target.rfind("random:", 0) == 0) {
+      if (!parseRandomSpec(target, tseed, err))
+        throw Error("--target expects random:SEED (a random real point of the span) or a file of coefficients, got '" +
+                    target + "'");
+      spanTarget(m, span, tseed, s);
+    } else {
+      fileTarget(m, target, s);
+    }
   }
   numeric::WitnessOptions w;
   if (a.has("--max-loops")) w.maxLoops = int64_t(number(a.get("--max-loops"), "--max-loops", 1, 100000));
