@@ -55,6 +55,9 @@ Options:
                         vector registers of the target, 8 doubles on AVX2)
   --precision f64|f32   number type of eval (default f64)
   --no-derivatives      compile eval only, without jac/jvp/vjp/hess/hvp
+  --wide-modular        also the exact kernels for primes from 2^31 to 2^62
+                        (dim --prime P with such a P; networks whose degree
+                        needs them get them without asking)
   --no-cache            compile even when an identical build is cached
                         (programs, libraries and objects are kept under
                         $NAGC_CACHE_DIR or ~/.cache/nagc by content hash)
@@ -180,6 +183,8 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.onlyDimFunctions = true;
     } else if (a == "--complex-kernels") {
       o.complexKernels = true;
+    } else if (a == "--wide-modular") {
+      o.wideModular = true;
     } else if (o.sweep && (a == "--degree" || a == "--equations")) {
       (a == "--degree" ? o.sweepDegree : o.sweepEquations) = true;
     } else if (o.sweep && a == "--degree-method") {

@@ -29,6 +29,7 @@ struct Options {
   bool derivatives = true;             ///< --no-derivatives: eval only (faster to build)
   bool onlyDimFunctions = false;       ///< --only-dim-functions: what `dim` needs (used by sweeps)
   bool complexKernels = false;         ///< --complex-kernels: keep them under --only-dim-functions (a degree by monodromy)
+  bool wideModular = false;           ///< --wide-modular: also the R = 2^64 modular kernels (primes from 2^31 to 2^62)
   bool sweep = false;                  ///< `nagc sweep FILE ...`
   unsigned jobs = 1;                   ///< sweep: --jobs
   double timeout = 0;                  ///< sweep: --timeout seconds

@@ -83,8 +83,8 @@ std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Gra
 }
 
 // Whether `dim`'s default primes reach 2^31 (runtime/src/Dim.cpp, defaultRankPrimes: a prime above
-// 100 x the largest rank x the total degree), so that --only-dim-functions must keep the R = 2^64
-// modular kernels beside the R = 2^32 ones.
+// 100 x the largest rank x the total degree), so that the program needs the R = 2^64 modular
+// kernels beside the R = 2^32 ones (otherwise only --wide-modular asks for them).
 bool dimNeedsWidePrimes(const ir::Graph& g, const ir::ModelDescription& m) {
   long double rank = (long double)g.paramCount();
   if (!m.ambientDimension.empty() && m.ambientDimension.size() < 19)
@@ -165,7 +165,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     cg.lanes = options.lanes;
     cg.precision = options.single ? codegen::Precision::F32 : codegen::Precision::F64;
     cg.complexKernels = !options.onlyDimFunctions || options.complexKernels;  // sweeps of dim: no tracker
-    cg.wideModular = !options.onlyDimFunctions || dimNeedsWidePrimes(*graph, model);
+    cg.wideModular = options.wideModular || dimNeedsWidePrimes(*graph, model);
     if (std::string problem = codegen::validate(cg); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
       return 1;

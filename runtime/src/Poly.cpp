@@ -370,9 +370,8 @@ void initModulus(const nag_model& m, nag_modulus* mod, uint64_t p, const std::st
                 " divisible by the prime " + std::to_string(p) + ", so mod p it is another network" +
                 " (choose another --prime, or change the constant)");
   if (p >= modularPrimeLimit(m))
-    throw Error(what + ": the prime " + std::to_string(p) + " is 2^31 or more, but network '" + m.name +
-                "' was compiled with --only-dim-functions, whose exact kernels take primes below 2^31 only "
-                "(recompile without it for primes up to 2^62)");
+    throw Error(what + ": the prime " + std::to_string(p) + " is 2^31 or more, but the exact kernels of network '" +
+                m.name + "' take primes below 2^31 only (compile with --wide-modular for primes up to 2^62)");
   nagrt_modulus_init(mod, p);
 }
 
