@@ -73,6 +73,8 @@ public:
   Type* scalarType() const override { return i64_; }
   Type* vectorType() const override { return vector_; }
   bool takesModulus() const override { return true; }
+  // R = 2^32 needs p < 2^31: nagrt_modulus_init leaves r32 at 0 otherwise.
+  Value* refusesModulus() override { return narrow_ ? b_.CreateICmpEQ(field(5), c64(0)) : nullptr; }
   bool constantsPerCall() const override { return true; }
   Value* splat(Value* s) override { return b_.CreateVectorSplat(lanes_, s); }
   Value* one(bool vector) override { return vector ? splat(field(kOne())) : field(kOne()); }

@@ -39,6 +39,9 @@ public:
   virtual bool transposable() const { return true; }
   /// Whether the entry function takes a trailing `nag_modulus*`.
   virtual bool takesModulus() const { return false; }
+  /// An i1 that is true when the modulus (set by setModulus) is one this domain cannot compute with, evaluated
+  /// once at a function's entry; null when every modulus will do.
+  virtual llvm::Value* refusesModulus() { return nullptr; }
   /// Set per function: the modulus context (modular domain only).
   void setModulus(llvm::Value* modulus) { modulus_ = modulus; }
   /// Whether constants are computed per call (they depend on p) and live in U.

@@ -794,6 +794,21 @@ private:
     BasicBlock* body = BasicBlock::Create(ctx_, "body", f);
     BasicBlock* done = BasicBlock::Create(ctx_, "done", f);
     b_.SetInsertPoint(entry);
+    if (dom_->takesModulus()) {
+      // A modulus the domain cannot compute with (a _mod32 kernel given p >= 2^31) computes nothing and sets
+      // `vanished` to -1: never a silent wrong residue.
+      Value* modulus = f->getArg(derived ? 6 : 4);
+      dom_->setModulus(modulus);
+      if (Value* bad = dom_->refusesModulus()) {
+        BasicBlock* refuse = BasicBlock::Create(ctx_, "refuse", f);
+        BasicBlock* accepted = BasicBlock::Create(ctx_, "modulus_ok", f);
+        b_.CreateCondBr(bad, refuse, accepted);
+        b_.SetInsertPoint(refuse);
+        b_.CreateStore(c64(-1), b_.CreateGEP(i64_, modulus, c64(4)));
+        b_.CreateBr(done);
+        b_.SetInsertPoint(accepted);
+      }
+    }
     Value* batch = f->getArg(derived ? 5 : 3);
     b_.CreateCondBr(b_.CreateICmpSGT(batch, c64(0)), body, done);
     b_.SetInsertPoint(body);

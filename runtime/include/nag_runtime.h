@@ -86,6 +86,7 @@ typedef struct nag_modulus {
   int64_t vanished;
   uint64_t r32, r2_32;     /* 2^32 mod p, 2^64 mod p (R = 2^32); 0 when p >= 2^31 */
 } nag_modulus;
+/* A _mod32 kernel given a modulus with p >= 2^31 computes nothing and sets vanished to -1. */
 
 /* Modular functions take and return residues 0 <= v < p (not Montgomery form):
  *   void nag_NAME_eval_mod(const uint64_t* theta, const uint64_t* x, uint64_t* y, int64_t batch,

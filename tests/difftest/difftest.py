@@ -27,7 +27,7 @@ Python numbers, following the program as this generator wrote it):
                   (step 1e-6, relative error <= 1e-6)
   jvp/vjp/hvp     against the compiled J and H times the vectors
   eval_mod,       for algebraic programs, at random residues modulo the prime
-  jac_theta_mod   2^61 - 1, against the same evaluator over GF(p) (with duals)
+  jac_theta_mod   2^31 - 1 (and the _mod32 kernels), against the same evaluator over GF(p) (with duals)
 
 Prints one line per mismatch (and the program is kept in WORKDIR/failures),
 then "differential: N programs, M mismatches" ; exits 1 on any mismatch.
@@ -49,7 +49,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 import nagc  # noqa: E402  (the ctypes loader only; no evaluation is taken from nagc)
 
-PRIME = 2**61 - 1
+PRIME = 2**31 - 1  # below 2^31: every program's modular kernels take it (the _mod32 ones and, with them, eval_mod)
 
 
 # ---------------------------------------------------------------- numbers
@@ -686,19 +686,24 @@ def check_modular(prog, m, rng):
     lib = m._lib
     if not m._m.eval_mod or (m.P > 0 and not m._m.jac_theta_mod):
         raise Mismatch("an algebraic program without modular functions")
-    modulus = (ctypes.c_uint64 * 5)()
+    for ev_fn, jac_fn in ((m._m.eval_mod, m._m.jac_theta_mod), (m._m.eval_mod32, m._m.jac_theta_mod32)):
+        check_modular_kernels(prog, m, rng, lib, ev_fn, jac_fn)
+
+
+def check_modular_kernels(prog, m, rng, lib, ev_fn, jac_fn):
+    modulus = (ctypes.c_uint64 * 7)()  # struct nag_modulus (ABI 5)
     lib.nagrt_modulus_init.argtypes = [ctypes.c_void_p, ctypes.c_uint64]
     if lib.nagrt_modulus_init(ctypes.addressof(modulus), PRIME) != 0:
-        raise Mismatch("nagrt_modulus_init refused 2^61 - 1")
+        raise Mismatch("nagrt_modulus_init refused 2^31 - 1")
     P, I, O = m.P, m.input_size, m.output_size
     batch = 5
     theta = [int(v) for v in rng.integers(0, PRIME, P, dtype=np.int64)]
     X = [[int(v) for v in rng.integers(0, PRIME, I, dtype=np.int64)] for _ in range(batch)]
     u64 = lambda vals: (ctypes.c_uint64 * max(1, len(vals)))(*vals)
     ev = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_void_p)(
-        m._m.eval_mod)
+        ev_fn)
     jac = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p,
-                           ctypes.c_int64, ctypes.c_void_p)(m._m.jac_theta_mod or 0)
+                           ctypes.c_int64, ctypes.c_void_p)(jac_fn or 0)
     th_buf, x_buf = u64(theta), u64([v for x in X for v in x])
     y = (ctypes.c_uint64 * (batch * O))()
     ev(ctypes.addressof(th_buf), ctypes.addressof(x_buf), ctypes.addressof(y), batch, ctypes.addressof(modulus))

@@ -51,6 +51,15 @@ def run(kernel, p, batch, seed):
     return list(Y) == want
 
 
+# A _mod32 kernel given p >= 2^31 computes nothing and sets vanished to -1.
+mod = Modulus()
+lib.nagrt_modulus_init(ctypes.byref(mod), ctypes.c_uint64(2305843009213693951))
+T = (ctypes.c_uint64 * m.P)()
+X = (ctypes.c_uint64 * m.input_size)()
+Y = (ctypes.c_uint64 * m.output_size)(*([7] * m.output_size))
+Fn(m._m.eval_mod32)(ctypes.addressof(T), ctypes.addressof(X), ctypes.addressof(Y), 1, ctypes.byref(mod))
+print("eval_mod32 at 2^61 - 1: vanished", mod.vanished, "output untouched", list(Y) == [7] * m.output_size)
+
 for p in (8388593, 67108859, 2147483629, 2305843009213693951):
     narrow = p < 2 ** 31
     kernels = [("eval_mod32", m._m.eval_mod32)] if narrow else []
