@@ -411,7 +411,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   // least kMargin below N is the generic rank whatever the bound. A rank that
   // comes within the margin (a claimed symmetry did not hold) is measured
   // again with rows for the largest rank possible (below, at the end).
-  // pmlp [20,40,40,1]: 1588 rows instead of 2448 for a rank of 1580.
+  // pmlp [20,40,40,1]: 2368 rows (P - 80 rescalings + 8) instead of 2448.
   int64_t bound = coordinate >= 0 ? std::min(P, coordinate) : P;
   int64_t claimed = bound;
   if (int64_t e = -1; decimalInt64(m.expected_dimension, e) && e >= 0 && e < bound) claimed = e;

@@ -282,11 +282,12 @@ Criterion jacobianCriterion(const nag_model& m, const Dimension& d, const QPoint
     eo.maxColumns = o.maxColumns;
     eo.seed = seed;
     EquationResult r = findEquations(m, eo);
-    if (r.lastDegree < k) {  // the degree-k matrix is beyond the budget
+    if (r.lastDegree < k && !r.fills) {  // the degree-k matrix is beyond the budget
       c.skipped = r.stopped;
       break;
     }
-    c.degree = k;
+    // V dense in the space of its nonzero coordinates: the vanishing coordinates are all its equations.
+    c.degree = r.fills ? 1 : k;
     c.equations = int64_t(r.zero.size() + r.equations.size());
     c.lifted = r.primes;
     c.verifyPrime = r.verifyPrime;
