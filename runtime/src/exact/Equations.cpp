@@ -15,6 +15,7 @@
 #include "../Exact.h"
 #include "Equations.h"
 
+#include "DenseModP.h"
 #include "Interpolate.h"
 
 #include <flint/fmpq.h>
@@ -152,6 +153,8 @@ PrimeRun runPrime(const nag_model& m, const std::vector<Coordinate>& coords, con
       for (int i = 0; i < n; ++i) y[size_t(i)] = c[size_t(support[size_t(i)])];
       pool.push_back(std::move(y));
     }
+    // The matrix and the engine's working copy, refused before they are allocated.
+    exact::checkDenseFits(2 * rows, cols, "equations: the degree-" + std::to_string(k) + " monomial matrix");
     std::vector<uint64_t> mat(static_cast<size_t>(rows * cols));
     for (int64_t i = 0; i < rows; ++i) basis.evaluate(pool[size_t(i)].data(), p, mat.data() + i * cols);
     std::vector<std::vector<uint64_t>> kernel = kernelModP(std::move(mat), rows, cols, p);

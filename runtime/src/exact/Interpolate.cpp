@@ -349,6 +349,8 @@ void interpolate(const nag_model& m, const DegreeOptions& o, int64_t dim, int64_
         " monomial matrix mod " + std::to_string(p));
     image(size_t(rows));
     Monomials basis(int(n), int(k), !cone);
+    // The matrix and the engine's working copy, refused before they are allocated.
+    exact::checkDenseFits(2 * rows, monos, "degree: the degree-" + std::to_string(k) + " monomial matrix");
     std::vector<uint64_t> mat(static_cast<size_t>(rows * monos));
     for (int64_t i = 0; i < rows; ++i) basis.evaluate(pool[size_t(i)].data(), p, mat.data() + i * monos);
     int64_t rank = rankModP(std::move(mat), rows, monos, p);
