@@ -86,8 +86,8 @@ std::string witnessRunJson(const numeric::WitnessRun& w, const std::string& inde
   for (size_t i = 0; i < w.statuses.size(); ++i)
     out << (i ? ", " : "") << jsonString(w.statuses[i].first) << ": " << w.statuses[i].second;
   out << "}, \"trace_residual\": " << (w.traceTests ? jsonShort(w.traceResidual) : "null")
-      << ", \"trace_tests\": " << w.traceTests << ", \"trace_retried_paths\": " << w.traceRetried
-      << ", \"start_rebuilt\": " << (w.startRebuilt ? "true" : "false") << ", \"complete\": " << (w.complete ? "true" : "false")
+      << ", \"trace_tests\": " << w.traceTests << ", \"retried_paths\": " << w.retriedPaths
+      << ", \"repair_edges\": " << w.repairs << ", \"complete\": " << (w.complete ? "true" : "false")
       << ", \"path_jumps\": " << w.loopCollisions << ", \"near_collisions\": " << w.nearCollisions
       << ", \"seconds\": " << jsonShort(w.seconds);
   if (w.solutions)

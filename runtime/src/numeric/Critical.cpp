@@ -310,6 +310,10 @@ void TargetHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht
   }
 }
 
+namespace {
+constexpr int kTargetAttempts = 3;
+}  // namespace
+
 CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& o) {
   CriticalSystem s(m, dim, setup, o.seed);
   WitnessProblem p;
@@ -317,20 +321,22 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   s.start(p.start, p.q0);
   p.image = [&s](const cplx* x) { return s.image(x); };
   p.coordinates = 2 * s.coordinates();
-  p.header = std::string("nagc monodromy checkpoint 2 ") + m.name + " P=" + std::to_string(m.param_count) +
+  p.header = std::string("nagc monodromy checkpoint 3 ") + m.name + " P=" + std::to_string(m.param_count) +
              " critical k=" + std::to_string(dim) + " n=" + std::to_string(s.coordinates()) + " metric=" +
              setup.metricName + " seed=" + std::to_string(o.seed);
   p.what = "critical";
   CriticalRun run;
   std::vector<std::vector<cplx>> witness;
   run.witness = witnessRun(p, o, false, &witness);
-  // The witness points, tracked from their slice to u = target.
+  // The witness points, tracked from their slice to u = target along a γ-segment. For one γ the paths map the
+  // witness set onto the finite critical points and the points at infinity; a path that fails leaves its endpoint
+  // unknown, and tracking it alone along another γ would land on some endpoint, not necessarily the missing one.
+  // So a run with a failure is repeated whole with a fresh γ (at most kTargetAttempts): the finite endpoints of
+  // all attempts are one set (merged by function), complete once one attempt had no failure.
   Random rng(o.seed * 0xD1B54A32D192ED03ull + 0x77);
   std::vector<cplx> u(setup.target.begin(), setup.target.end());
-  TargetHomotopy h(s, p.q0, u, randomUnitComplex(rng));
   TrackerOptions to;
   to.maxSteps = std::max<int64_t>(o.maxSteps * 2, 4000);
-  std::vector<PathResult> ends = trackPaths(h, witness, to);
   // A failed path is tracked again, the same path with careful steps (its endpoint is the same point). Most paths
   // go to infinity (deg E exceeds the count): one whose step size collapses near t = 1 while ||x|| grew past 1e3
   // times its start's is counted as going to infinity, by growth, and reported apart.
@@ -340,64 +346,71 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   careful.predictorTarget = to.predictorTarget / 10;
   careful.maxSteps = to.maxSteps * 2;
   careful.approachGuard = 1e9;  // paths toward infinity shrink sigma all along: the guard would stall them
-  for (size_t i = 0; i < ends.size(); ++i) {
-    if (!isFailure(ends[i].status)) continue;
-    ++run.retried;
-    PathResult again = trackPath(h, witness[i].data(), careful);
-    if (!isFailure(again.status) || again.t > ends[i].t) ends[i] = std::move(again);
-  }
   KeyIndex seen(o.seed + 3, 1e-6);
   const int64_t k = s.dimension(), n = s.coordinates();
-  for (const PathResult& e : ends) {
-    if (e.status == PathStatus::Diverged) {
-      ++run.atInfinity;
-      continue;
+  for (int attempt = 0; attempt < kTargetAttempts; ++attempt) {
+    TargetHomotopy h(s, p.q0, u, randomUnitComplex(rng));
+    std::vector<PathResult> ends = trackPaths(h, witness, to);
+    for (size_t i = 0; i < ends.size(); ++i) {
+      if (!isFailure(ends[i].status)) continue;
+      ++run.retried;
+      PathResult again = trackPath(h, witness[i].data(), careful);
+      if (!isFailure(again.status) || again.t > ends[i].t) ends[i] = std::move(again);
     }
-    if (e.status == PathStatus::Singular) {
-      ++run.singular;
-      continue;
+    ++run.targetAttempts;
+    run.atInfinity = run.singular = run.failed = run.byGrowth = 0;  // this attempt's
+    for (const PathResult& e : ends) {
+      if (e.status == PathStatus::Diverged) {
+        ++run.atInfinity;
+        continue;
+      }
+      if (e.status == PathStatus::Singular) {
+        ++run.singular;
+        continue;
+      }
+      const double startNorm = std::max(1.0, normInf(witness[size_t(&e - ends.data())].data(), int64_t(e.x.size())));
+      if (e.status == PathStatus::StepTooSmall && e.t > 1.0 - 1e-3 &&
+          normInf(e.x.data(), int64_t(e.x.size())) > 1e3 * startNorm) {
+        ++run.atInfinity;
+        ++run.byGrowth;
+        continue;
+      }
+      if (e.status != PathStatus::Success) {
+        ++run.failed;
+        continue;
+      }
+      std::vector<cplx> key = s.image(e.x.data());
+      key.resize(size_t(n));  // the function: y
+      KeyIndex::Match hit = seen.nearest(key);
+      if (hit.index >= 0 && hit.distance <= 1e-6) {
+        if (attempt == 0) ++run.merged;  // two paths of one γ at one function (later attempts repeat the first's)
+        continue;
+      }
+      seen.insert(key);
+      CriticalPoint c;
+      c.y = key;
+      c.condition = e.condition;
+      realNorm(c.y, &c.imaginary);
+      c.real = c.imaginary <= 1e-8;
+      std::vector<cplx> zv(e.x.begin(), e.x.begin() + k), th = s.theta(e.x.data());
+      double zIm = 0;
+      realNorm(zv, &zIm);
+      c.realTheta = c.real && zIm <= 1e-8;
+      for (const cplx& t : th) c.theta.push_back(t.real());
+      cplx loss = 0;
+      const std::vector<cplx>& M = s.metric();
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j) loss += e.x[size_t(k + i)] * M[size_t(i * n + j)] * e.x[size_t(k + j)];
+      c.loss = 0.5 * loss.real();
+      if (c.real && k > 0) {
+        std::vector<cplx> J, Hz = s.lossHessian(e.x.data(), J);
+        realIndex(Hz, J, n, k, c);
+      }
+      run.points.push_back(std::move(c));
     }
-    const double startNorm = std::max(1.0, normInf(witness[size_t(&e - ends.data())].data(), int64_t(e.x.size())));
-    if (e.status == PathStatus::StepTooSmall && e.t > 1.0 - 1e-3 &&
-        normInf(e.x.data(), int64_t(e.x.size())) > 1e3 * startNorm) {
-      ++run.atInfinity;
-      ++run.byGrowth;
-      continue;
-    }
-    if (e.status != PathStatus::Success) {
-      ++run.failed;
-      continue;
-    }
-    std::vector<cplx> key = s.image(e.x.data());
-    key.resize(size_t(n));  // the function: y
-    KeyIndex::Match hit = seen.nearest(key);
-    if (hit.index >= 0 && hit.distance <= 1e-6) {
-      ++run.merged;
-      continue;
-    }
-    seen.insert(key);
-    ++run.finite;
-    CriticalPoint c;
-    c.y = key;
-    c.condition = e.condition;
-    realNorm(c.y, &c.imaginary);
-    c.real = c.imaginary <= 1e-8;
-    std::vector<cplx> zv(e.x.begin(), e.x.begin() + k), th = s.theta(e.x.data());
-    double zIm = 0;
-    realNorm(zv, &zIm);
-    c.realTheta = c.real && zIm <= 1e-8;
-    for (const cplx& t : th) c.theta.push_back(t.real());
-    cplx loss = 0;
-    const std::vector<cplx>& M = s.metric();
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t j = 0; j < n; ++j) loss += e.x[size_t(k + i)] * M[size_t(i * n + j)] * e.x[size_t(k + j)];
-    c.loss = 0.5 * loss.real();
-    if (c.real && k > 0) {
-      std::vector<cplx> J, Hz = s.lossHessian(e.x.data(), J);
-      realIndex(Hz, J, n, k, c);
-    }
-    run.points.push_back(std::move(c));
+    if (run.failed == 0 && run.singular == 0) break;
   }
+  run.finite = int64_t(run.points.size());
   std::sort(run.points.begin(), run.points.end(),
             [](const CriticalPoint& a, const CriticalPoint& b) { return a.loss < b.loss; });
   run.complete = run.witness.complete && run.failed == 0 && run.singular == 0;

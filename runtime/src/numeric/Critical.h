@@ -99,8 +99,11 @@ struct CriticalRun {
   int64_t finite = 0, atInfinity = 0, singular = 0, failed = 0, merged = 0;
   int64_t byGrowth = 0;  ///< of atInfinity: the step size collapsed near t = 1 while ||x|| grew past 1e3 x its start's
   int64_t retried = 0;   ///< target paths tracked again with careful steps after a failure
+  /// Target homotopies run (each with its own γ): a run with a failed or singular path is repeated whole, at most
+  /// three times; atInfinity, singular, failed and byGrowth are the last attempt's, `points` the union of all.
+  int64_t targetAttempts = 0;
   std::vector<CriticalPoint> points;  ///< finite regular endpoints, one per function
-  bool complete = false;              ///< the witness set passed the trace test and no target path failed
+  bool complete = false;              ///< the witness set passed the trace test and one target attempt had no failure
 };
 
 /// The critical points for one seed.

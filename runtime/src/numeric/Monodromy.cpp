@@ -79,25 +79,52 @@ public:
     return added;
   }
 
-  /// A new node at a random point, joined both ways to q0 and to the previous node (if any).
+  /// A new node, joined both ways to q0 and to the previous node (if any): at the next of options.firstNodes, or
+  /// at a random point once they are used.
   void addNode(Random& rng, double scale) {
     const int64_t p = int64_t(q0_.size());
     const int64_t v = nodes();
-    r_.nodes.push_back(randomPoint(rng, p, scale, o_.radiusDecades));
+    if (r_.loops < int64_t(o_.firstNodes.size())) r_.nodes.push_back(o_.firstNodes[size_t(r_.loops)]);
+    else r_.nodes.push_back(randomPoint(rng, p, scale, o_.radiusDecades));
     r_.nodeSolutions.emplace_back();
     indices_.emplace_back(o_.seed + 7919 * uint64_t(v), o_.tolerance);
     std::vector<int64_t> neighbours{0};
     if (v >= 2) neighbours.push_back(v - 1);
-    for (int64_t u : neighbours)
-      for (int way = 0; way < 2; ++way) {
-        MonodromyEdge e;
-        e.from = way == 0 ? u : v;
-        e.to = way == 0 ? v : u;
-        e.g0 = randomUnitComplex(rng);
-        e.g1 = randomUnitComplex(rng);
-        r_.edges.push_back(std::move(e));
-      }
+    for (int64_t u : neighbours) {
+      addEdge(u, v, rng);
+      addEdge(v, u, rng);
+    }
     ++r_.loops;
+  }
+
+  /// An arc from node a to node b with random unit gammas (none of its source's solutions tracked yet).
+  void addEdge(int64_t a, int64_t b, Random& rng) {
+    MonodromyEdge e;
+    e.from = a;
+    e.to = b;
+    e.g0 = randomUnitComplex(rng);
+    e.g1 = randomUnitComplex(rng);
+    r_.edges.push_back(std::move(e));
+  }
+
+  /// At a closure after which q0's count did not grow: a repair edge for each of options.repairNodes whose count
+  /// differs from q0's (from q0 when it has fewer, to q0 when it has more), while repairs last. Whether any was added.
+  bool repair(Random& rng) {
+    bool added = false;
+    const int64_t n0 = int64_t(r_.solutions.size());
+    // While q0's count still grows, new nodes are the better use of paths: they find q0's missing points, and a
+    // repair edge now would be spent before the counts could settle.
+    if (n0 != r_.lastCount) return false;
+    for (int64_t v : o_.repairNodes) {
+      if (v <= 0 || v >= nodes() || r_.repairs >= o_.maxRepairs) continue;
+      const int64_t nv = int64_t(solutions(v).size());
+      if (nv == n0) continue;
+      if (nv < n0) addEdge(0, v, rng);
+      else addEdge(v, 0, rng);
+      ++r_.repairs;
+      added = true;
+    }
+    return added;
   }
 
 private:
@@ -178,13 +205,24 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       e.done = int64_t(from.size());
     }
     if (starts.empty()) {
-      // Closed: the stopping rule looks at q0's count since the last closure.
+      // Closed. Nodes whose counts differ from q0's get repair edges first; then the caller's test or the idle
+      // rule (q0's count since the last closure) decides.
+      if (graph.repair(rng)) {
+        r.rngState = rng.state();
+        continue;
+      }
       r.closed = true;
       bool found = int64_t(r.solutions.size()) > r.lastCount;
       r.idleLoops = found ? 0 : r.idleLoops + 1;
       r.lastCount = int64_t(r.solutions.size());
       if (options.checkpoint) options.checkpoint(r);
-      if (r.idleLoops >= options.idleLoops) {
+      if (options.onClosure) {
+        ClosureVerdict verdict = options.onClosure(r);
+        if (verdict == ClosureVerdict::Complete || verdict == ClosureVerdict::Stop) {
+          r.stop = verdict == ClosureVerdict::Complete ? MonodromyStop::Complete : MonodromyStop::TestLimit;
+          break;
+        }
+      } else if (r.idleLoops >= options.idleLoops) {
         r.stop = MonodromyStop::Idle;
         break;
       }
@@ -192,6 +230,28 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
     }
     Wave wave{&starts, &edgeOf, &arcs, &options.tracker, std::vector<PathResult>(starts.size())};
     nagrt_parallel_for(int64_t(starts.size()), runWave, &wave);
+    // A failed path (a near-singular passage in double precision) is tracked again along its arc with careful
+    // steps: its endpoint, if it arrives, is the one the first attempt missed.
+    {
+      std::vector<int64_t> failed;
+      for (size_t k = 0; k < starts.size(); ++k)
+        if (wave.results[k].status != PathStatus::Success) failed.push_back(int64_t(k));
+      if (!failed.empty()) {
+        const TrackerOptions careful = carefulOptions(options.tracker);
+        std::vector<std::vector<cplx>> again;
+        std::vector<int64_t> againEdge;
+        for (int64_t k : failed) {
+          again.push_back(starts[size_t(k)]);
+          againEdge.push_back(edgeOf[size_t(k)]);
+          ++r.statusCounts[int(wave.results[size_t(k)].status)];
+          ++r.pathsTracked;
+        }
+        Wave retry{&again, &againEdge, &arcs, &careful, std::vector<PathResult>(again.size())};
+        nagrt_parallel_for(int64_t(again.size()), runWave, &retry);
+        for (size_t i = 0; i < failed.size(); ++i) wave.results[size_t(failed[i])] = std::move(retry.results[i]);
+        r.retriedPaths += int64_t(failed.size());
+      }
+    }
     for (size_t k = 0; k < starts.size(); ++k) {
       const PathResult& res = wave.results[k];
       ++r.statusCounts[int(res.status)];

@@ -25,7 +25,12 @@ enum class MonodromyStop {
   Idle,           ///< the graph closed and idleLoops nodes added since the last news found nothing new
   LoopLimit,      ///< maxLoops nodes were added: the count is a lower bound
   SolutionLimit,  ///< maxSolutions solutions were found at q0: the count is a lower bound
+  Complete,       ///< onClosure accepted a closure (e.g. its trace test passed)
+  TestLimit,      ///< onClosure gave up (e.g. too many failed trace tests): the count is a lower bound
 };
+
+/// What the caller's test at a closure decided (MonodromyOptions::onClosure).
+enum class ClosureVerdict { Continue, Complete, Stop };
 
 /// A directed edge of the monodromy graph: the arc from node `from` to node `to` with gammas g0, g1 (see
 /// SegmentHomotopy); the solutions of `from` with index below `done` have been tracked along it.
@@ -52,8 +57,12 @@ struct MonodromyCheckpoint {
   int64_t pathsTracked = 0;                  ///< paths tracked along edges
   std::array<int64_t, kPathStatusCount> statusCounts{};  ///< paths by how they ended
   int64_t loopCollisions = 0;                ///< two paths of one edge that ended at one solution (path jumps)
+  int64_t retriedPaths = 0;                  ///< failed paths tracked again with careful steps
+  int64_t repairs = 0;                       ///< repair edges added (MonodromyOptions::repairNodes)
   std::vector<NearCollision> nearCollisions; ///< among the solutions at q0
 };
+
+struct MonodromyResult;
 
 /// Called after every wave with the state (save it to resume later).
 using CheckpointFn = std::function<void(const MonodromyCheckpoint&)>;
@@ -73,6 +82,17 @@ struct MonodromyOptions {
   /// monodromy stalled at 123 of the 128 solutions of 7 random quadrics with moving constant terms).
   double radiusDecades = 1.5;
   TrackerOptions tracker;     ///< for every path
+  /// Parameters of nodes 1, 2, ... in place of random ones (e.g. the trace test's pencil points, which makes the
+  /// test part of the graph: their solution sets are closed under its arcs like any node's).
+  std::vector<std::vector<cplx>> firstNodes;
+  /// Nodes whose solution count must equal q0's at a closure: at a closure after which q0's count did not grow,
+  /// one that differs (a path of its arcs failed or jumped) gets a repair edge with fresh gammas, from q0 when it
+  /// has fewer, to q0 when it has more, at most maxRepairs in all; the graph then runs on before the closure counts.
+  std::vector<int64_t> repairNodes;
+  int64_t maxRepairs = 8;
+  /// Called at every closure (after repairs); when set it replaces the idle rule: Complete stops the run as
+  /// complete, Stop as TestLimit, Continue adds a node.
+  std::function<ClosureVerdict(const MonodromyResult&)> onClosure;
   ProgressFn progress;        ///< optional, after every wave
   CheckpointFn checkpoint;    ///< optional, after every wave and every new node
   const MonodromyCheckpoint* resume = nullptr;  ///< continue this run instead of starting from the start solutions
@@ -96,6 +116,13 @@ struct MonodromyResult : MonodromyCheckpoint {
 MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector<cplx>& q0,
                                const std::vector<std::vector<cplx>>& start, const MonodromyOptions& options = {},
                                const KeyFn& key = {});
+
+/// Settings for tracking a failed path again: a fifth of the step, a tenth of the predictor target, ten times the
+/// steps.
+TrackerOptions carefulOptions(const TrackerOptions& tracker);
+
+/// A random complex number of modulus at least 1/4 (a pencil point: s2 / s1 stays moderate).
+cplx pencilPoint(Random& rng);
 
 /// The linear function whose sum over a witness set the trace test checks (solution -> C^k). Thread-safe.
 using TraceFn = std::function<std::vector<cplx>(const cplx* x)>;

@@ -32,14 +32,6 @@ void trackPencil(void* ctx, int64_t begin, int64_t end) {
   }
 }
 
-// A random complex number of modulus at least 1/4, so that s2 / s1 stays moderate.
-cplx pencilPoint(Random& rng) {
-  for (;;) {
-    cplx s = randomComplex(rng);
-    if (std::abs(s) >= 0.25) return s;
-  }
-}
-
 // Paths k = 0..count-1 from `from[k]` (successes only) along one homotopy.
 struct Across {
   const std::vector<PathResult>* from;
@@ -58,6 +50,22 @@ void trackAcross(void* ctx, int64_t begin, int64_t end) {
 }
 
 }  // namespace
+
+cplx pencilPoint(Random& rng) {
+  for (;;) {
+    cplx s = randomComplex(rng);
+    if (std::abs(s) >= 0.25) return s;
+  }
+}
+
+TrackerOptions carefulOptions(const TrackerOptions& tracker) {
+  TrackerOptions careful = tracker;
+  careful.maxStep = tracker.maxStep / 5;
+  careful.initialStep = std::min(tracker.initialStep, careful.maxStep);
+  careful.predictorTarget = tracker.predictorTarget / 10;
+  careful.maxSteps = std::max<int64_t>(tracker.maxSteps, 1) * 10;
+  return careful;
+}
 
 // Endpoints that are one witness point: keys (image points when a key
 // function is given, else the solutions) within 10·cond·eps of each other (at
@@ -163,11 +171,7 @@ TraceTestResult traceTest(const ParametricSystem& system, const std::vector<cplx
   // fail (a near-singular passage in double precision): each failed path is
   // tracked again with careful steps, then around a detour through a random
   // point of the pencil's plane, before it counts as failed.
-  TrackerOptions careful = options.tracker;
-  careful.maxStep = options.tracker.maxStep / 5;
-  careful.initialStep = std::min(options.tracker.initialStep, careful.maxStep);
-  careful.predictorTarget = options.tracker.predictorTarget / 10;
-  careful.maxSteps = std::max<int64_t>(options.tracker.maxSteps, 1) * 10;
+  const TrackerOptions careful = carefulOptions(options.tracker);
   for (int64_t k = 0; k < 2 * count; ++k) {
     if (pencil.results[k].status == PathStatus::Success) continue;
     const std::vector<cplx>& start = solutions[size_t(k % count)];

@@ -18,8 +18,6 @@ namespace nagrt::numeric {
 
 namespace {
 
-constexpr int kTraceAttempts = 3;
-
 int64_t evaluationPointsFor(const nag_model& m, int64_t span) {
   int64_t O = std::max<int64_t>(m.output.size, 1);
   return std::max<int64_t>(1, (span + 2 + O - 1) / O);
@@ -28,7 +26,7 @@ int64_t evaluationPointsFor(const nag_model& m, int64_t span) {
 // ---- checkpoints: plain text, numbers as C99 hex floats (exact).
 
 std::string checkpointHeader(const nag_model& m, const PullbackSystem& s, uint64_t seed, bool fibre) {
-  return std::string("nagc monodromy checkpoint 2 ") + m.name + " P=" + std::to_string(m.param_count) +
+  return std::string("nagc monodromy checkpoint 3 ") + m.name + " P=" + std::to_string(m.param_count) +
          " k=" + std::to_string(s.unknowns()) + " points=" + std::to_string(s.coordinates()) +
          " seed=" + std::to_string(seed) + (fibre ? " fibre" : " degree");
 }
@@ -64,7 +62,7 @@ void writeVectors(std::ostringstream& out, const std::vector<std::vector<cplx>>&
 void saveCheckpoint(const std::string& path, const std::string& header, const MonodromyCheckpoint& c) {
   std::ostringstream out;
   out << header << "\n" << c.loops << " " << c.closed << " " << c.idleLoops << " " << c.lastCount << " " << c.waves
-      << " " << c.rngState << " " << c.pathsTracked << " " << c.loopCollisions << "\n";
+      << " " << c.rngState << " " << c.pathsTracked << " " << c.loopCollisions << " " << c.retriedPaths << " " << c.repairs << "\n";
   for (int64_t n : c.statusCounts) out << n << " ";
   out << "\n";
   writeVectors(out, c.solutions);
@@ -133,7 +131,7 @@ bool loadCheckpoint(const std::string& path, const std::string& header, int64_t 
                 "')");
   CheckpointReader read(in, path);
   in >> c.loops >> c.closed >> c.idleLoops >> c.lastCount >> c.waves >> c.rngState >> c.pathsTracked >>
-      c.loopCollisions;
+      c.loopCollisions >> c.retriedPaths >> c.repairs;
   for (int64_t& n : c.statusCounts) in >> n;
   if (!in) read.damaged("the counters");
   c.solutions = read.vectors(size_t(k));
@@ -168,6 +166,8 @@ const char* stopName(MonodromyStop s) {
     case MonodromyStop::Idle: return "idle";
     case MonodromyStop::LoopLimit: return "loop limit";
     case MonodromyStop::SolutionLimit: return "point limit";
+    case MonodromyStop::Complete: return "trace test passed";
+    case MonodromyStop::TestLimit: return "trace test limit";
   }
   return "?";
 }
@@ -239,64 +239,76 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
       for (int64_t j = 0; j < n; ++j) t[size_t(r)] += c[size_t(r * n + j)] * y[size_t(j)];
     return t;
   };
-  MonodromyResult r;
-  std::vector<std::vector<cplx>> reps;
-  MonodromyCheckpoint carry;
-  int64_t lastCount = 0;
-  for (int round = 0; round < o.traceRounds; ++round) {
-    r = monodromySolve(system, q0, {s.start}, mo, key);
-    if (o.progress) std::fprintf(stderr, "\n");
-    // Fibre runs test the trace on one solution per image point.
-    reps = r.solutions;
-    if (fibre) {
-      int64_t groups = 0;
-      std::vector<int64_t> g = groupByImage(s, r.solutions, 1e-8, groups);
-      std::vector<std::vector<cplx>> one(static_cast<size_t>(groups));
-      std::vector<int64_t> size(size_t(groups), 0);
-      for (size_t i = 0; i < g.size(); ++i) {
-        if (size[size_t(g[i])]++ == 0) one[size_t(g[i])] = r.solutions[i];
-      }
-      reps = one;
-      w.solutions = int64_t(r.solutions.size());
-      w.minGroup = groups ? *std::min_element(size.begin(), size.end()) : 0;
-      w.maxGroup = groups ? *std::max_element(size.begin(), size.end()) : 0;
-    }
-    w.points = int64_t(reps.size());
-    // A path of the pencil that fails says nothing about completeness: the
-    // test is repeated on other pencil points (up to kTraceAttempts).
-    TraceTestResult tr;
-    for (int attempt = 0; attempt < kTraceAttempts; ++attempt) {
-      TraceTestOptions to;
-      to.seed = o.seed + 1000003 * uint64_t(round + 1) + 7919 * uint64_t(attempt);
-      to.tracker = mo.tracker;
-      to.key = key;  // degree runs: the image point; fibre runs (every solution kept): the solution
-      tr = traceTest(system, q0, v, reps, trace, to);
-      ++w.traceTests;
-      if (tr.failedPaths == 0) break;
-    }
-    w.traceResidual = tr.residual;
-    w.traceRetried = tr.retriedPaths;
-    w.startRebuilt = tr.rebuiltStart;
-    if (tr.rebuiltStart && !fibre) reps = tr.start;  // the start set the test passed or failed on
-    if (o.progress)
-      std::fprintf(stderr,
-                   "%s: trace test (seed %llu, %lld points): residual %.1e, %lld paths retried, %lld filled across "
-                   "the pencil, %lld failed%s\n",
-                   what, (unsigned long long)o.seed, (long long)reps.size(), tr.residual, (long long)tr.retriedPaths,
-                   (long long)tr.filledPaths, (long long)tr.failedPaths,
-                   tr.rebuiltStart ? ", start set rebuilt from the pencil" : "");
-    w.complete = r.stop == MonodromyStop::Idle && tr.failedPaths == 0 && tr.residual < o.traceTolerance;
-    if (w.complete || r.stop != MonodromyStop::Idle || r.loops >= o.maxLoops) break;
-    // Not complete: more loops, each round ended by a trace test (it costs two
-    // thirds of a loop); one loop more patience after a round that found
-    // nothing new, the first patience again after one that did.
-    bool found = int64_t(r.solutions.size()) > lastCount;
-    lastCount = int64_t(r.solutions.size());
-    carry = r;
-    carry.idleLoops = 0;
-    mo.resume = &carry;
-    mo.idleLoops = found ? o.idleLoops : mo.idleLoops + 1;
+  // The trace test is part of the graph: nodes 1 and 2 are the pencil points q0 + s1 v and q0 + s2 v, so their
+  // witness sets are closed under the graph's arcs like any node's (a path that fails or jumps on one arc is made
+  // up by another, and a count that still differs from q0's gets a repair edge), and each closure tests the
+  // trace of the three sets at no cost in paths. A complete set gives a residual near 1e-10, a set that lacks one
+  // of d points about 1/d.
+  Random pencil(o.seed + 1000003);
+  const cplx s1 = pencilPoint(pencil), s2 = pencilPoint(pencil);
+  std::vector<cplx> q1(q0), q2(q0);
+  for (size_t j = 0; j < q0.size(); ++j) {
+    q1[j] += s1 * v[j];
+    q2[j] += s2 * v[j];
   }
+  mo.firstNodes = {q1, q2};
+  mo.repairNodes = {1, 2};
+  mo.maxRepairs = 4 * int64_t(o.traceRounds);
+  // One point per image point at each node (degree runs keep one already; fibre runs group theirs).
+  auto representatives = [&](const std::vector<std::vector<cplx>>& sols, int64_t* groupsOut, int64_t* minOut,
+                             int64_t* maxOut) {
+    if (!fibre) return sols;
+    int64_t groups = 0;
+    std::vector<int64_t> g = groupByImage(s, sols, 1e-8, groups);
+    std::vector<std::vector<cplx>> one(static_cast<size_t>(groups));
+    std::vector<int64_t> size(size_t(groups), 0);
+    for (size_t i = 0; i < g.size(); ++i)
+      if (size[size_t(g[i])]++ == 0) one[size_t(g[i])] = sols[i];
+    if (groupsOut) *groupsOut = groups;
+    if (minOut) *minOut = groups ? *std::min_element(size.begin(), size.end()) : 0;
+    if (maxOut) *maxOut = groups ? *std::max_element(size.begin(), size.end()) : 0;
+    return one;
+  };
+  mo.onClosure = [&](const MonodromyResult& g) {
+    if (g.idleLoops < o.idleLoops) return ClosureVerdict::Continue;  // the caller's patience before testing
+    if (g.nodeSolutions.size() < 2) return ClosureVerdict::Continue;  // --max-loops 1: no second pencil point
+    std::vector<std::vector<cplx>> at[3] = {representatives(g.solutions, nullptr, nullptr, nullptr),
+                                            representatives(g.nodeSolutions[0], nullptr, nullptr, nullptr),
+                                            representatives(g.nodeSolutions[1], nullptr, nullptr, nullptr)};
+    std::vector<cplx> sum[3];
+    double scale = std::numeric_limits<double>::min();
+    for (int which = 0; which < 3; ++which) {
+      sum[which].assign(2, 0.0);
+      double magnitude = 0;
+      for (const std::vector<cplx>& x : at[which]) {
+        std::vector<cplx> t = trace(x.data());
+        sum[which][0] += t[0];
+        sum[which][1] += t[1];
+        magnitude += std::max(std::abs(t[0]), std::abs(t[1]));
+      }
+      scale = std::max(scale, magnitude);
+    }
+    const cplx ratio = s2 / s1;
+    double worst = 0;
+    for (int i = 0; i < 2; ++i) worst = std::max(worst, std::abs(sum[2][i] - sum[0][i] - ratio * (sum[1][i] - sum[0][i])));
+    const bool equal = at[0].size() == at[1].size() && at[0].size() == at[2].size();
+    w.traceResidual = equal ? worst / scale : std::numeric_limits<double>::infinity();
+    ++w.traceTests;
+    if (o.progress)
+      std::fprintf(stderr, "\n%s: trace test (seed %llu): %lld points at q0, %lld and %lld on the pencil, residual %.1e\n",
+                   what, (unsigned long long)o.seed, (long long)at[0].size(), (long long)at[1].size(),
+                   (long long)at[2].size(), w.traceResidual);
+    if (equal && !at[0].empty() && w.traceResidual < o.traceTolerance) return ClosureVerdict::Complete;
+    return w.traceTests >= o.traceRounds ? ClosureVerdict::Stop : ClosureVerdict::Continue;
+  };
+  MonodromyResult r = monodromySolve(system, q0, {s.start}, mo, key);
+  if (o.progress) std::fprintf(stderr, "\n");
+  std::vector<std::vector<cplx>> reps = representatives(r.solutions, nullptr, &w.minGroup, &w.maxGroup);
+  if (fibre) w.solutions = int64_t(r.solutions.size());
+  w.points = int64_t(reps.size());
+  w.retriedPaths = r.retriedPaths;
+  w.repairs = r.repairs;
+  w.complete = r.stop == MonodromyStop::Complete;
   if (points) *points = fibre ? r.solutions : reps;
   w.loops = r.loops;
   w.stop = stopName(r.stop);
@@ -329,14 +341,14 @@ std::string describe(const WitnessRun& w) {
         << (w.minGroup == w.maxGroup ? "" : ".." + std::to_string(w.maxGroup)) << " each)";
   else
     out << w.points << " points";
-  out << ", " << w.loops << " loops (stopped " << w.stop << "), " << w.pathsTracked << " paths, " << w.failedPaths
-      << " failed";
+  out << ", " << w.loops << " loops (stopped " << w.stop << "), " << w.pathsTracked << " paths";
+  if (w.retriedPaths) out << " (" << w.retriedPaths << " of them failed ones tracked again with careful steps)";
+  out << ", " << w.failedPaths << " failed";
   for (const auto& [name, count] : w.statuses)
     if (name != std::string("success")) out << " (" << count << " " << name << ")";
   std::snprintf(buf, sizeof buf, "%.1e", w.traceResidual);
   out << ", trace residual " << (w.traceTests ? buf : "not run");
-  if (w.traceRetried) out << " (" << w.traceRetried << " pencil paths retried)";
-  if (w.startRebuilt) out << " (start set rebuilt from the pencil)";
+  if (w.repairs) out << " (" << w.repairs << " repair edges into the pencil)";
   out << ": "
       << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
   if (w.loopCollisions || w.nearCollisions)

@@ -38,8 +38,8 @@ struct WitnessRun {
   std::vector<std::pair<std::string, int64_t>> statuses;  ///< path endings by kind
   double traceResidual = -1;   ///< of the last trace test (-1: not run)
   int traceTests = 0;
-  int64_t traceRetried = 0;    ///< pencil paths of the last trace test tracked again after a failure
-  bool startRebuilt = false;   ///< the last trace test rebuilt the start set from its pencil (TraceTestResult)
+  int64_t retriedPaths = 0;    ///< failed paths tracked again with careful steps
+  int64_t repairs = 0;         ///< repair edges into or out of the pencil nodes (their counts differed from q0's)
   bool complete = false;       ///< stopped idle and passed the trace test
   double seconds = 0;
   // Fibre runs (no deduplication by image): solutions per image point.
@@ -58,8 +58,9 @@ struct WitnessProblem {
   std::string what;         ///< "degree", "fibre", "critical": progress lines
 };
 
-/// Monodromy rounds (graph closures) ended by trace tests on the image points, until a test passes or a limit
-/// stops the run. Without `byFibre`, one solution per image point is kept (a pseudo-witness set); with it, all
+/// Monodromy on a graph whose first two nodes are the trace test's pencil points; at every closure the trace of
+/// the image points at q0 and at the pencil points is tested, until a test passes (complete) or a limit stops the
+/// run (a lower bound). Without `byFibre`, one solution per image point is kept (a pseudo-witness set); with it, all
 /// solutions, grouped by image point for the test. `points` (optional) gets the solutions kept.
 WitnessRun witnessRun(const WitnessProblem& problem, const WitnessOptions& o, bool byFibre,
                       std::vector<std::vector<cplx>>* points = nullptr);

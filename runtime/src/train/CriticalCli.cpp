@@ -356,7 +356,7 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
           << (r.witness.traceTests ? jsonFull(r.witness.traceResidual) : "null")
           << ", \"witness_complete\": " << (r.witness.complete ? "true" : "false") << ", \"finite\": " << r.finite
           << ", \"at_infinity\": " << r.atInfinity << ", \"singular\": " << r.singular << ", \"failed\": " << r.failed
-          << ", \"merged\": " << r.merged << ", \"complete\": " << (r.complete ? "true" : "false")
+          << ", \"merged\": " << r.merged << ", \"target_attempts\": " << r.targetAttempts << ", \"complete\": " << (r.complete ? "true" : "false")
           << ", \"seconds\": " << jsonFull(r.witness.seconds) << "}";
     }
     out << "]}}\n";
@@ -377,6 +377,9 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
           << " loops, " << r.witness.pathsTracked << " paths, trace residual " << (r.witness.traceTests ? res : "-")
           << (r.witness.complete ? ", complete" : ", INCOMPLETE") << "); at the target: " << r.finite << " finite, "
           << r.atInfinity << " at infinity, " << r.singular << " singular, " << r.failed << " failed"
+          << (r.targetAttempts > 1 ? " (the last of " + std::to_string(r.targetAttempts) +
+                                         " target homotopies with fresh gammas; finite: all of them)"
+                                   : "")
           << (r.complete ? "" : " (lower bound)") << "\n";
     }
     for (const std::string& note : v.notes) out << "  note        " << note << "\n";

@@ -166,6 +166,92 @@ TEST(Monodromy, ResumedRunMatchesUnbrokenRun) {
   }
 }
 
+// Given first nodes are the triangle's (the trace test's pencil points in degree runs), and a closure test
+// replaces the idle rule: Complete stops the run as complete, Stop as a test limit. x^5 = q: five solutions at
+// every node of a closed graph.
+TEST(Monodromy, FirstNodesAndTheClosureTestDecide) {
+  LambdaSystem system = rootFamily(5);
+  const std::vector<cplx> q0{cplx(1.5, 0.5)}, a{cplx(2.0, -1.0)}, b{cplx(-1.0, 1.5)};
+  const std::vector<std::vector<cplx>> start{{std::pow(q0[0], 1.0 / 5)}};
+  MonodromyOptions options;
+  options.firstNodes = {a, b};
+  int closures = 0;
+  options.onClosure = [&](const MonodromyResult& g) {
+    ++closures;
+    bool full = g.solutions.size() == 5 && g.nodeSolutions[0].size() == 5 && g.nodeSolutions[1].size() == 5;
+    return full ? ClosureVerdict::Complete : ClosureVerdict::Continue;
+  };
+  MonodromyResult r = monodromySolve(system, q0, start, options);
+  EXPECT_EQ(r.stop, MonodromyStop::Complete);
+  ASSERT_GE(r.nodes.size(), 2u);
+  EXPECT_EQ(r.nodes[0], a);
+  EXPECT_EQ(r.nodes[1], b);
+  EXPECT_EQ(r.solutions.size(), 5u);
+  EXPECT_GE(closures, 1);
+  for (const std::vector<cplx>& x : r.nodeSolutions[0]) EXPECT_LT(std::abs(std::pow(x[0], 5) - a[0]), 1e-10);
+
+  MonodromyOptions refuse = options;
+  closures = 0;
+  refuse.onClosure = [&](const MonodromyResult&) { return ++closures == 3 ? ClosureVerdict::Stop : ClosureVerdict::Continue; };
+  MonodromyResult stopped = monodromySolve(system, q0, start, refuse);
+  EXPECT_EQ(stopped.stop, MonodromyStop::TestLimit);
+  EXPECT_EQ(closures, 3);
+  EXPECT_EQ(stopped.loops, 4);  // the triangle, then one node after each of the first two closures
+}
+
+// A closed graph in which node 1 lacks one of its three solutions (as after a failed or jumped path): a repair
+// edge from q0 tracks q0's three there and completes it, once; without repairNodes the closure stands as it is.
+TEST(Monodromy, ARepairEdgeCompletesANodeWhoseCountDiffers) {
+  LambdaSystem system = rootFamily(3);
+  const cplx q = 8.0, a(1.0, 2.0), b(-3.0, 0.5);
+  auto roots = [](cplx v) {
+    std::vector<std::vector<cplx>> out;
+    for (int k = 0; k < 3; ++k) out.push_back({std::pow(v, 1.0 / 3) * std::polar(1.0, 2 * M_PI * k / 3)});
+    return out;
+  };
+  MonodromyCheckpoint c;
+  c.solutions = roots(q);
+  c.nodes = {{a}, {b}};
+  c.nodeSolutions = {roots(a), roots(b)};
+  c.nodeSolutions[0].pop_back();  // node 1 has two of its three
+  for (auto [from, to] : std::vector<std::pair<int64_t, int64_t>>{{0, 1}, {1, 0}, {0, 2}, {2, 0}, {1, 2}, {2, 1}}) {
+    MonodromyEdge e;
+    e.from = from;
+    e.to = to;
+    e.g0 = cplx(0.6, 0.8);
+    e.g1 = cplx(-0.8, 0.6);
+    e.done = int64_t(from == 1 ? 2 : 3);
+    c.edges.push_back(e);
+  }
+  c.loops = 2;
+  c.lastCount = 3;  // q0 had its three at the last closure: its count is settled
+  c.rngState = 99;
+  MonodromyOptions options;
+  options.resume = &c;
+  options.repairNodes = {1, 2};
+  options.onClosure = [](const MonodromyResult&) { return ClosureVerdict::Complete; };
+  MonodromyResult r = monodromySolve(system, {q}, {}, options);
+  EXPECT_EQ(r.stop, MonodromyStop::Complete);
+  EXPECT_EQ(r.repairs, 1);
+  ASSERT_EQ(r.nodeSolutions[0].size(), 3u);
+  for (const std::vector<cplx>& root : roots(a)) EXPECT_TRUE(contains(r.nodeSolutions[0], root, 1e-10));
+  EXPECT_EQ(r.edges.size(), 7u);
+  EXPECT_EQ(r.edges.back().from, 0);
+  EXPECT_EQ(r.edges.back().to, 1);
+
+  for (int variant = 0; variant < 2; ++variant) {
+    MonodromyCheckpoint d = c;
+    MonodromyOptions plain = options;
+    plain.resume = &d;
+    if (variant == 0) plain.repairNodes.clear();
+    else d.lastCount = 2;  // q0's count grew since the last closure: a node, not a repair, comes next
+    MonodromyResult unrepaired = monodromySolve(system, {q}, {}, plain);
+    EXPECT_EQ(unrepaired.repairs, 0) << variant;
+    EXPECT_EQ(unrepaired.nodeSolutions[0].size(), 2u) << variant;
+    EXPECT_EQ(unrepaired.edges.size(), 6u) << variant;
+  }
+}
+
 // Near collisions: the roots of x^2 = q at q = 1e-4 are +-0.01, closer than 1000 * tol (tol 1e-4) but not
 // within tol, so the second found is kept and reported. The branch point q = 0 lies inside the endgame's first
 // circles around q0: their agreeing estimate x = 0 is no solution and must not end the paths as singular.
