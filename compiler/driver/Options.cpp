@@ -13,11 +13,14 @@ const char* helpText() {
        nagc sweep FILE.nag -D a=[v1,v2,...] -D b=lo..hi ... [--jobs N] [--timeout S]
                   [-o results.csv] [--float] [--cache DIR] [--no-cache]
                   [--degree [--degree-method interpolation|monodromy|auto]]
-                  [--equations [--max-degree K]] [-O.. --lanes N --target-cpu CPU
-                  --precision P]
+                  [--equations [--max-degree K]] [--critical [--critical-args "A"]]
+                  [--train "A"] [-O.. --lanes N --target-cpu CPU --precision P]
                             the dimension report of every combination (with
                             --degree its degree, with --equations its lowest
-                            equations), one CSV row each (cached, resumable;
+                            equations, with --critical its count of critical
+                            points (the program's `critical` with options A),
+                            with --train where `train A` ends: loss, gradient,
+                            Hessian, rank, subnetwork), one CSV row each (cached, resumable;
                             --timeout bounds each command, the compile too;
                             compile options apply to every row); --emit-jobs
                             DIR writes a job list (Slurm array, GNU parallel)
@@ -207,6 +210,18 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       }
       o.maxDegree = n;
       o.sweepEquations = true;  // --max-degree K is --equations up to K
+    } else if (o.sweep && a == "--critical") {
+      o.sweepCritical = true;
+    } else if (o.sweep && (a == "--critical-args" || a == "--train")) {
+      auto v = value(a.c_str());
+      if (!v) return std::nullopt;
+      if (a == "--train") {
+        o.sweepTrain = true;
+        o.trainArgs = *v;
+      } else {
+        o.sweepCritical = true;  // --critical-args A is --critical with those options
+        o.criticalArgs = *v;
+      }
     } else if (o.cacheCommand && (a == "--info" || a == "--clear")) {
       o.cacheClear = a == "--clear";
     } else if (o.cacheCommand && a == "--cache") {

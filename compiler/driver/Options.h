@@ -38,6 +38,10 @@ struct Options {
   std::string degreeMethod = "auto";   ///< sweep: --degree-method interpolation|monodromy|auto
   bool sweepEquations = false;         ///< sweep: --equations
   int64_t maxDegree = 0;               ///< sweep: --max-degree K (with --equations)
+  bool sweepCritical = false;          ///< sweep: --critical
+  std::string criticalArgs;            ///< sweep: --critical-args "ARGS" (the program's `critical` options)
+  bool sweepTrain = false;             ///< sweep: --train "ARGS" (the program's `train` options: data, optimizer)
+  std::string trainArgs;
   std::string notForSweep;             ///< the first option given that a sweep cannot honour (--emit=..., --check, ...)
   std::string cache;                   ///< sweep: --cache DIR
   std::string emitJobs, merge;         ///< sweep: --emit-jobs DIR, --merge DIR

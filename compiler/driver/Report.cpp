@@ -227,15 +227,17 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
   bool latex = o.table == "latex";
   std::vector<int> cols;
   for (int c = 0; c < argCount; ++c) cols.push_back(c);
-  // The measurements a sweep made (degree and equations only when it was
-  // asked for them), then the status, and the reason when a row has one.
+  // The measurements a sweep made (degree, equations, critical points and
+  // training only when it was asked for them), then the status, and the reason when a row has one.
   bool anyReason = false;
   if (int c = t.column("reason"); c >= 0)
     for (const auto& row : t.rows) anyReason = anyReason || !row[size_t(c)].empty();
   for (const char* name : {"P", "ambient", "span", "expected", "bound", "dimension", "defect", "unexplained", "certified",
-                           "degree", "equations_degree", "equations_count", "status", "reason"})
+                           "degree", "equations_degree", "equations_count", "critical_count", "critical_real",
+                           "train_loss", "train_point", "train_subnetwork", "status", "reason"})
     if (int c = t.column(name); c >= 0 && (std::string(name) != "reason" || anyReason)) cols.push_back(c);
   int degreeCol = t.column("degree"), lowerCol = t.column("degree_lower_bound");
+  int criticalCol = t.column("critical_count"), criticalLowerCol = t.column("critical_lower_bound");
   std::ostringstream table;
   if (latex) {
     table << "\\begin{tabular}{" << std::string(cols.size(), 'r') << "}\n\\hline\n";
@@ -254,7 +256,9 @@ int runReport(const ReportOptions& o, std::ostream& out, std::ostream& err) {
       std::string cell = row[size_t(cols[k])];
       bool bold = defective && cols[k] == defCol;
       // An unfinished numerical degree is a lower bound: "≥ d".
-      bool atLeast = cols[k] == degreeCol && lowerCol >= 0 && row[size_t(lowerCol)] == "true" && !cell.empty();
+      bool atLeast = !cell.empty() &&
+                     ((cols[k] == degreeCol && lowerCol >= 0 && row[size_t(lowerCol)] == "true") ||
+                      (cols[k] == criticalCol && criticalLowerCol >= 0 && row[size_t(criticalLowerCol)] == "true"));
       std::string text = latex ? escapeLatex(cell) : escapeMarkdown(cell);
       if (atLeast) text = (latex ? "$\\geq$ " : "\xE2\x89\xA5 ") + text;
       if (latex) table << (k ? " & " : "") << (bold ? "\\textbf{" + text + "}" : text);

@@ -293,6 +293,8 @@ int emitJobs(const SweepOptions& o, const std::string& self, const std::vector<s
     if (o.measures.degree) jobs << " --degree --degree-method " << shellQuote(o.measures.degreeMethod);
     if (o.measures.equations) jobs << " --equations";
     if (o.measures.maxDegree > 0) jobs << " --max-degree " << o.measures.maxDegree;
+    if (o.measures.critical) jobs << " --critical --critical-args " << shellQuote(o.measures.criticalArgs);
+    if (o.measures.train) jobs << " --train " << shellQuote(o.measures.trainArgs);
     if (o.timeout > 0) jobs << " --timeout " << o.timeout;
     for (const std::string& a : o.compileArgs) jobs << " " << shellQuote(a);
     for (const std::string& dir : o.stdlibPaths) jobs << " --stdlib-path " << shellQuote(dir);
@@ -372,6 +374,19 @@ int mergeRows(const SweepOptions& o, std::ostream& out, std::ostream& err) {
 
 int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, std::ostream& err) {
   if (!o.merge.empty()) return mergeRows(o, out, err);
+  // Every row runs `critical` and `train` with these options: the sweep gives --json and --quiet itself, and an
+  // option that writes or reads one file per run would have every row share it.
+  for (const auto& [flag, args] : {std::pair<std::string, std::string>{"--critical-args", o.measures.criticalArgs},
+                                   std::pair<std::string, std::string>{"--train", o.measures.trainArgs}})
+    for (const std::string& a : splitArgs(args))
+      if (a == "--json" || a == "--quiet" || a == "--out" || a == "--trajectory" || a == "--checkpoint" ||
+          a == "--resume" || a == "--checkpoint-every" || a == "--record") {
+        err << "nagc: error: " << flag << " '" << args << "': " << a
+            << (a == "--json" || a == "--quiet" ? " is given by the sweep itself"
+                                                : " would have every row write or read the same file")
+            << "; leave it out\n";
+        return 1;
+      }
   // The combinations, in the order of the -D options.
   std::vector<std::pair<std::string, std::vector<std::string>>> axes;
   std::map<std::string, int> depths = argumentDepths(o);
@@ -433,15 +448,22 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   target.targetCpu = o.targetCpu;
   // A degree by monodromy tracks paths with the complex kernels, which
   // --only-dim-functions leaves out; interpolation needs only eval_mod.
+  // Critical points need the complex Hessian and training the float
+  // derivatives (VJP, Hessian-vector products): their rows compile the whole
+  // program.
   bool complexKernels = o.measures.degree && o.measures.degreeMethod != "interpolation";
+  bool wholeProgram = o.measures.train || o.measures.critical;
   std::string compileFlags;
   for (const std::string& a : o.compileArgs) compileFlags += " " + a;
   if (complexKernels) compileFlags += " --complex-kernels";
+  if (wholeProgram) compileFlags += " (the whole program)";
   std::string base = buildIdentity() + "\n" + codegen::resolvedTarget(target) + "\nnetwork " + o.network +
                      "\ncompile" + compileFlags + "\n" + closure;
   std::string measured = std::string("\ndim ") + (o.measures.floating ? "--float" : "--exact");
   if (o.measures.degree) measured += "\ndegree --method " + o.measures.degreeMethod;
   if (o.measures.equations) measured += "\nequations --max-degree " + std::to_string(o.measures.maxDegree);
+  if (o.measures.critical) measured += "\ncritical " + o.measures.criticalArgs;
+  if (o.measures.train) measured += "\ntrain " + o.measures.trainArgs;
   std::vector<std::string> keys(combos.size()), labels(combos.size()), programKeys(combos.size()), rowHashes(combos.size());
   std::map<std::string, std::string> hashOf;  // argument cells -> the inputs hash of this sweep's row
   for (size_t i = 0; i < combos.size(); ++i) {
@@ -574,15 +596,16 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
       auto start = std::chrono::steady_clock::now();
       std::string status = "ok", reason, diagnostics, note;
       std::vector<std::string> dimC(dimColumns().size()), degreeC(degreeColumns().size()),
-          equationsC(equationsColumns().size());
+          equationsC(equationsColumns().size()), criticalC(criticalColumns().size()), trainC(trainColumns().size());
       CacheResult cached = o.useCache ? cacheFetch(o.cache, programKeys[i], exe, 0755, {}, note) : CacheResult::Miss;
       if (cached != CacheResult::Hit) {
         if (!note.empty() && o.verbose) {
           std::lock_guard<std::mutex> g(lock);
           err << "nagc: " << note << "\n";
         }
-        std::vector<std::string> argv{self, o.input, "--only-dim-functions"};
-        if (complexKernels) argv.push_back("--complex-kernels");
+        std::vector<std::string> argv{self, o.input};
+        if (!wholeProgram) argv.push_back("--only-dim-functions");
+        if (complexKernels && !wholeProgram) argv.push_back("--complex-kernels");
         argv.insert(argv.end(), o.compileArgs.begin(), o.compileArgs.end());
         argv.insert(argv.end(), {"--no-cache", "-o", exe});
         for (size_t k = 0; k < combo.size(); ++k) argv.push_back("-D" + axes[k].first + "=" + combo[k]);
@@ -649,6 +672,20 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
         command("equations", argv, "equations failed", equations);
         if (equations) equationsC = equationsCells(*equations);
       }
+      if (status == "ok" && o.measures.critical) {
+        std::vector<std::string> argv{exe, "critical", "--json", "--quiet"};
+        for (const std::string& a : splitArgs(o.measures.criticalArgs)) argv.push_back(a);
+        std::unique_ptr<JsonValue> critical;
+        bool ok = command("critical", argv, "critical failed", critical);
+        if (critical) criticalC = criticalCells(*critical);
+        if (!ok && critical && (*critical)["count"].isNull()) status = "critical undecided";
+      }
+      if (status == "ok" && o.measures.train) {
+        std::vector<std::string> argv{exe, "train", "--json", "--quiet"};
+        for (const std::string& a : splitArgs(o.measures.trainArgs)) argv.push_back(a);
+        std::unique_ptr<JsonValue> trained;
+        if (command("train", argv, "train failed", trained)) trainC = trainCells(*trained);
+      }
       removeRunFolder(folder);
       double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       char secs[32];
@@ -659,6 +696,10 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
         for (const std::string& c : degreeC) row += csvCell(c) + ",";
       if (o.measures.equations)
         for (const std::string& c : equationsC) row += csvCell(c) + ",";
+      if (o.measures.critical)
+        for (const std::string& c : criticalC) row += csvCell(c) + ",";
+      if (o.measures.train)
+        for (const std::string& c : trainC) row += csvCell(c) + ",";
       row += std::string(secs) + "," + status + "," + csvCell(reason) + "," + rowHashes[i];
       std::lock_guard<std::mutex> g(lock);
       if (!results.append(row + "\n")) {  // a killed sweep keeps every finished row
@@ -683,6 +724,9 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
         if (status == "ok" && o.measures.equations)
           what += equationsC[0].empty() ? ", no equations up to the searched degree"
                                         : ", " + equationsC[1] + " equations of degree " + equationsC[0];
+        if (status == "ok" && o.measures.critical)
+          what += ", " + std::string(criticalC[1] == "true" ? ">= " : "") + criticalC[0] + " critical points";
+        if (status == "ok" && o.measures.train) what += ", trained to loss " + trainC[0] + " (" + trainC[2] + ")";
         err << "[" << (finished + skipped) << "/" << combos.size() << "] " << label << ": " << what << " (" << secs
             << " s)";
         if (left) err << ", about " << std::lround(elapsed / double(finished) * double(left)) << " s left";

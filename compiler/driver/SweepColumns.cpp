@@ -33,10 +33,38 @@ const std::vector<std::string>& equationsColumns() {
   return c;
 }
 
+const std::vector<std::string>& criticalColumns() {
+  static const std::vector<std::string> c{"critical_count", "critical_lower_bound", "critical_real", "critical_minima",
+                                          "critical_evidence"};
+  return c;
+}
+
+const std::vector<std::string>& trainColumns() {
+  static const std::vector<std::string> c{"train_loss",       "train_gradient_norm", "train_point",
+                                          "train_rank",       "train_subnetwork",    "train_stopped"};
+  return c;
+}
+
+std::vector<std::string> splitArgs(const std::string& args) {
+  std::vector<std::string> out;
+  std::string word;
+  for (char ch : args + " ") {
+    if (ch == ' ' || ch == '\t' || ch == '\n') {
+      if (!word.empty()) out.push_back(word);
+      word.clear();
+    } else {
+      word += ch;
+    }
+  }
+  return out;
+}
+
 std::vector<std::string> measureColumns(const SweepMeasures& m) {
   std::vector<std::string> c = dimColumns();
   if (m.degree) c.insert(c.end(), degreeColumns().begin(), degreeColumns().end());
   if (m.equations) c.insert(c.end(), equationsColumns().begin(), equationsColumns().end());
+  if (m.critical) c.insert(c.end(), criticalColumns().begin(), criticalColumns().end());
+  if (m.train) c.insert(c.end(), trainColumns().begin(), trainColumns().end());
   c.insert(c.end(), {"seconds", "status", "reason", "inputs_hash"});
   return c;
 }
@@ -90,6 +118,27 @@ std::vector<std::string> equationsCells(const JsonValue& r) {
   }
   std::string searched = r["fills"].boolean ? "none: V fills its nonzero coordinates" : joined(byDegree, " ");
   return {lowest, count, searched, std::to_string(r["zero_coordinates"].items.size())};
+}
+
+std::vector<std::string> criticalCells(const JsonValue& r) {
+  std::vector<std::string> seeds;
+  for (const JsonValue& run : r["evidence"]["runs"].items)
+    seeds.push_back("seed " + run["seed"].scalar() + ": " + run["witness_points"].scalar() + " witness points (" +
+                    (run["witness_complete"].boolean ? "complete" : "incomplete") + "), " + run["finite"].scalar() +
+                    " finite, " + run["at_infinity"].scalar() + " at infinity, " + run["singular"].scalar() + " singular, " +
+                    run["failed"].scalar() + " failed" + (run["complete"].boolean ? "" : " (incomplete)"));
+  return {r["count"].scalar(), cell(r["lower_bound"]), r["real"]["count"].scalar(), r["real"]["minima"].scalar(),
+          r["metric"].scalar() + "; " + joined(seeds, "; ")};
+}
+
+std::vector<std::string> trainCells(const JsonValue& r) {
+  const JsonValue& h = r["hessian"];
+  std::string point = h["computed"].boolean ? h["classification"].scalar() : "not computed: " + h["skipped"].scalar();
+  const JsonValue& d = r["differential"];
+  const JsonValue& rank = d["exact_rank_rounded"].isNull() ? d["float_rank"] : d["exact_rank_rounded"];
+  std::string ranked = rank.isNull() ? "" : rank.scalar() + (d["dimension"].isNull() ? "" : " of " + d["dimension"].scalar());
+  return {cell(r["loss"]), cell(r["gradient_norm"]), point, ranked, r["subnetwork"]["description"].scalar(),
+          r["stopped"].scalar()};
 }
 
 }  // namespace nag::driver

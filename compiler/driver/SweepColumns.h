@@ -16,7 +16,14 @@ struct SweepMeasures {
   std::string degreeMethod = "auto";
   bool equations = false;           ///< equations --json [--max-degree maxDegree]
   int64_t maxDegree = 0;            ///< 0: up to the first degree with equations
+  bool critical = false;            ///< critical --json criticalArgs
+  std::string criticalArgs;         ///< options of the program's `critical`, split at white space
+  bool train = false;               ///< train --json trainArgs
+  std::string trainArgs;            ///< options of the program's `train` (its data among them)
 };
+
+/// A sweep option's value split at white space ("--metric random:2 --seed 3").
+std::vector<std::string> splitArgs(const std::string& args);
 
 /// The dimension report's columns: P, coordinate, span, expected, bound,
 /// dimension, defect, fibre, unexplained, fills, certified.
@@ -25,6 +32,11 @@ const std::vector<std::string>& dimColumns();
 const std::vector<std::string>& degreeColumns();
 /// equations_degree, equations_count, equations_by_degree, equations_vanishing.
 const std::vector<std::string>& equationsColumns();
+
+/// critical_count, critical_lower_bound, critical_real, critical_minima, critical_evidence.
+const std::vector<std::string>& criticalColumns();
+/// train_loss, train_gradient_norm, train_point, train_rank, train_subnetwork, train_stopped.
+const std::vector<std::string>& trainColumns();
 
 /// The columns after the arguments: the dimension report's, then the degree's
 /// and the equations' when asked, then seconds, status, reason, inputs_hash.
@@ -41,6 +53,14 @@ std::vector<std::string> degreeCells(const JsonValue& report);
 /// V fills its nonzero coordinates and has none), and the number
 /// of coordinates that vanish identically (linear equations listed apart).
 std::vector<std::string> equationsCells(const JsonValue& report);
+
+/// Cells of `criticalColumns()` from `critical --json`: the count (finite complex critical points), whether it is
+/// a lower bound, the real ones and the minima among them, and per seed the witness points and target paths.
+std::vector<std::string> criticalCells(const JsonValue& report);
+/// Cells of `trainColumns()` from `train --json`: the final loss and gradient norm, the loss Hessian's verdict
+/// (minimum, saddle, degenerate; or why it was not computed), the rank of the differential at the end against the
+/// dimension, the subnetwork's description, and why training stopped.
+std::vector<std::string> trainCells(const JsonValue& report);
 
 /// The degree report's evidence in one line: each interpolation run (prime,
 /// seed, degree), each monodromy run (seed, points, complete or not, trace

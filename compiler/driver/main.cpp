@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
     s.measures.degreeMethod = options->degreeMethod;
     s.measures.equations = options->sweepEquations;
     s.measures.maxDegree = options->maxDegree;
+    s.measures.critical = options->sweepCritical;
+    s.measures.criticalArgs = options->criticalArgs;
+    s.measures.train = options->sweepTrain;
+    s.measures.trainArgs = options->trainArgs;
     // Every row is compiled with the compile options given to the sweep,
     // spelled out (defaults too), so that they are part of its cache key.
     s.compileArgs = {"-O" + std::to_string(options->optLevel), "--precision", options->single ? "f32" : "f64"};
