@@ -119,14 +119,60 @@ extern "C" void nagrt_parallel_for(int64_t n, void (*fn)(void*, int64_t, int64_t
   p.run(chunks, body);
 }
 
+namespace {
+
+// Scratch blocks of the compiled kernels, kept per thread for reuse. A kernel allocates the same few sizes on every
+// call (its work space per block of samples, its uniform values), and the path tracker calls the complex kernels
+// millions of times on a handful of samples: aligned_alloc and free were 10-15% of a monodromy run. Each block has a
+// 64-byte header holding its size, so nagrt_free knows it; a freed block of at most kCachedBytes waits in its
+// thread's cache (kCachedBlocks of them, the oldest freed when full) for an allocation of the same size.
+constexpr size_t kHeader = 64, kCachedBlocks = 8, kCachedBytes = size_t(1) << 20;
+
+struct ScratchCache {
+  void* block[kCachedBlocks] = {};
+  size_t size[kCachedBlocks] = {};
+  size_t next = 0;
+  ~ScratchCache() {
+    for (void* b : block) std::free(b);
+  }
+};
+thread_local ScratchCache scratch;
+
+}  // namespace
+
 extern "C" void* nagrt_alloc(int64_t bytes) {
   size_t size = size_t(std::max<int64_t>(bytes, 64) + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, size);
-  if (!p) {
+  for (size_t i = 0; i < kCachedBlocks; ++i)
+    if (scratch.block[i] && scratch.size[i] == size) {
+      void* b = scratch.block[i];
+      scratch.block[i] = nullptr;
+      return static_cast<char*>(b) + kHeader;
+    }
+  void* b = std::aligned_alloc(64, size + kHeader);
+  if (!b) {
     std::fprintf(stderr, "error: out of memory allocating %lld bytes of scratch space\n", (long long)bytes);
     std::exit(1);
   }
-  return p;
+  *static_cast<size_t*>(b) = size;
+  return static_cast<char*>(b) + kHeader;
 }
 
-extern "C" void nagrt_free(void* p) { std::free(p); }
+extern "C" void nagrt_free(void* p) {
+  if (!p) return;
+  void* b = static_cast<char*>(p) - kHeader;
+  size_t size = *static_cast<size_t*>(b);
+  if (size > kCachedBytes) {
+    std::free(b);
+    return;
+  }
+  for (size_t i = 0; i < kCachedBlocks; ++i)
+    if (!scratch.block[i]) {
+      scratch.block[i] = b;
+      scratch.size[i] = size;
+      return;
+    }
+  size_t i = scratch.next++ % kCachedBlocks;  // full: the slot after the last one replaced
+  std::free(scratch.block[i]);
+  scratch.block[i] = b;
+  scratch.size[i] = size;
+}
