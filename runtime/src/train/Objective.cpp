@@ -65,6 +65,59 @@ void addRows(const double* rows, const double* w, int64_t wStride, int64_t n, in
     for (int64_t j = 0; j < width; ++j) out[j] += s.partial[size_t(b * width + j)];
 }
 
+// The gradient's blocks: block b (kBlock samples from b·kBlock) evaluates f when the residual is not known yet
+// (r = f - y, its squared sum in loss[b]), runs the VJP on the block's residual into per-sample rows held in the
+// thread's cache, and sums them into partial[b]. One parallel region, and the rows never leave the cache (the
+// separate VJP over the whole batch and the sum after it were a quarter of a training step). Block sums are added
+// in block order: the same bits for any number of threads.
+struct GradientBlocks {
+  const nag_model* m;
+  const nag_function_info* vjp;
+  const double *theta, *x, *y;
+  double* residual;
+  bool evaluate;
+  int64_t N, P, O, I;
+  std::vector<double> partial, loss;
+};
+
+void gradientBlocks(void* ctx, int64_t begin, int64_t end) {
+  auto* g = static_cast<GradientBlocks*>(ctx);
+  thread_local std::vector<double> rows;
+  rows.resize(size_t(kBlock * g->P));
+  for (int64_t b = begin; b < end; ++b) {
+    const int64_t first = b * kBlock, n = std::min(kBlock, g->N - first);
+    const double* x = g->x + first * g->I;
+    double* r = g->residual + first * g->O;
+    if (g->evaluate) {
+      g->m->eval(g->theta, x, r, n);
+      double sum = 0;
+      for (int64_t k = 0; k < n * g->O; ++k) {
+        r[k] -= g->y[first * g->O + k];
+        sum += r[k] * r[k];
+      }
+      g->loss[size_t(b)] = sum;
+    }
+    g->vjp->fn(g->theta, x, r, nullptr, rows.data(), n);
+    double* __restrict acc = g->partial.data() + b * g->P;
+    std::fill(acc, acc + g->P, 0.0);
+    for (int64_t i = 0; i < n; ++i) {
+      const double* __restrict row = rows.data() + i * g->P;
+      for (int64_t j = 0; j < g->P; ++j) acc[j] += row[j];
+    }
+  }
+}
+
+// The squared sum of the residual by blocks of kBlock samples, added in block order (as gradientBlocks does).
+double blockedSquares(const std::vector<double>& r, int64_t N, int64_t O) {
+  double total = 0;
+  for (int64_t first = 0; first < N; first += kBlock) {
+    double sum = 0;
+    for (int64_t k = first * O; k < std::min(N, first + kBlock) * O; ++k) sum += r[size_t(k)] * r[size_t(k)];
+    total += sum;
+  }
+  return total;
+}
+
 }  // namespace
 
 Objective::Objective(const nag_model& m, Matrix x, Matrix y)
@@ -87,36 +140,33 @@ int64_t Objective::chunk(int64_t width) const {
 }
 
 double Objective::residualAt(const double* theta) {
-  if (!residualTheta_.empty() && std::memcmp(residualTheta_.data(), theta, size_t(P_) * sizeof(double)) == 0) {
-    double sum = 0;
-    for (double r : residual_) sum += r * r;
-    return sum / (2.0 * double(N_));
+  if (residualTheta_.empty() || std::memcmp(residualTheta_.data(), theta, size_t(P_) * sizeof(double)) != 0) {
+    residual_.resize(size_t(N_ * O_));
+    m_.eval(theta, x_.data.data(), residual_.data(), N_);
+    for (size_t k = 0; k < residual_.size(); ++k) residual_[k] -= y_.data[k];
+    residualTheta_.assign(theta, theta + P_);
   }
-  residual_.resize(size_t(N_ * O_));
-  m_.eval(theta, x_.data.data(), residual_.data(), N_);
-  double sum = 0;
-  for (size_t k = 0; k < residual_.size(); ++k) {
-    residual_[k] -= y_.data[k];
-    sum += residual_[k] * residual_[k];
-  }
-  residualTheta_.assign(theta, theta + P_);
-  return sum / (2.0 * double(N_));
+  return blockedSquares(residual_, N_, O_) / (2.0 * double(N_));
 }
 
 double Objective::value(const double* theta) { return residualAt(theta); }
 
 double Objective::gradient(const double* theta, double* g) {
-  double loss = residualAt(theta);
+  const bool known = !residualTheta_.empty() && std::memcmp(residualTheta_.data(), theta, size_t(P_) * sizeof(double)) == 0;
+  const int64_t blocks = (N_ + kBlock - 1) / kBlock;
+  residual_.resize(size_t(N_ * O_));
+  GradientBlocks job{&m_, vjp_, theta, x_.data.data(), y_.data.data(), residual_.data(), !known, N_, P_, O_, I_,
+                     std::vector<double>(size_t(blocks * P_)), std::vector<double>(size_t(blocks), 0.0)};
+  nagrt_parallel_for(blocks, gradientBlocks, &job);
   std::fill(g, g + P_, 0.0);
-  int64_t c = chunk(P_);
-  rows_.resize(size_t(c * P_));
-  for (int64_t first = 0; first < N_; first += c) {
-    int64_t n = std::min(c, N_ - first);
-    vjp_->fn(theta, x_.data.data() + first * I_, residual_.data() + first * O_, nullptr, rows_.data(), n);
-    addRows(rows_.data(), nullptr, 0, n, P_, g);
-  }
+  for (int64_t b = 0; b < blocks; ++b)
+    for (int64_t j = 0; j < P_; ++j) g[j] += job.partial[size_t(b * P_ + j)];
   for (int64_t j = 0; j < P_; ++j) g[j] /= double(N_);
-  return loss;
+  if (known) return blockedSquares(residual_, N_, O_) / (2.0 * double(N_));
+  residualTheta_.assign(theta, theta + P_);
+  double sum = 0;
+  for (double l : job.loss) sum += l;
+  return sum / (2.0 * double(N_));
 }
 
 void Objective::hvp(const double* theta, const double* v, double* out) {
