@@ -47,10 +47,12 @@ void sumBlocks(void* ctx, int64_t begin, int64_t end) {
     for (int64_t i = b * kBlock; i < std::min(s->n, (b + 1) * kBlock); ++i) {
       const double* __restrict row = s->rows + i * width;
       if (!s->w) {
+#pragma GCC ivdep  // acc (a block's sum) and row (the kernel's output) never overlap
         for (int64_t j = 0; j < width; ++j) acc[j] += row[j];
         continue;
       }
       double w = s->w[i * s->wStride];
+#pragma GCC ivdep
       for (int64_t j = 0; j < width; ++j) acc[j] += w * row[j];
     }
   }
@@ -102,6 +104,7 @@ void gradientBlocks(void* ctx, int64_t begin, int64_t end) {
     std::fill(acc, acc + g->P, 0.0);
     for (int64_t i = 0; i < n; ++i) {
       const double* __restrict row = rows.data() + i * g->P;
+#pragma GCC ivdep  // acc (the block's sum) and row (the thread's scratch) never overlap: vector adds
       for (int64_t j = 0; j < g->P; ++j) acc[j] += row[j];
     }
   }
