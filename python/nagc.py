@@ -397,11 +397,13 @@ class Model:
         finally:
             shutil.rmtree(tmp, True)
 
-    def singular(self, at, seed=1, max_degree=None, max_columns=None, equations=True):
+    def singular(self, at, seed=1, max_degree=None, max_columns=None, equations=True, track=True):
         """Whether f_at is a singular point of the neurovariety, as `singular --json`
-        reports it: verdict (singular, smooth or undecided), reason, the ranks, and
-        the Jacobian criterion with the equations of V (max_degree, max_columns bound
-        their search; equations=False skips it).
+        reports it: verdict (singular, smooth or undecided), reason, the ranks, the
+        Jacobian criterion with the equations of V (max_degree, max_columns bound
+        their search; equations=False skips it), and when still undecided the fibre
+        points the path tracker finds with their numerical tangent span
+        (`tracked_fibre`; track=False skips it).
         at: a parameter file (read exactly) or P values."""
         tmp = tempfile.mkdtemp(prefix="nagc-singular-")
         try:
@@ -409,6 +411,8 @@ class Model:
             args += self._options((("--max-degree", max_degree), ("--max-columns", max_columns)))
             if not equations:
                 args.append("--no-equations")
+            if not track:
+                args.append("--no-track")
             return self._report("singular", args)
         finally:
             shutil.rmtree(tmp, True)

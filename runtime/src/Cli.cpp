@@ -324,7 +324,7 @@ std::string fibreCommandReport(const nag_model& m, bool fibre, int argc, char** 
   Args a(argc, argv, first,
          fibre ? std::set<std::string>{"--at", "--seed", "--max-loops", "--max-points"}
                : std::set<std::string>{"--at", "--seed", "--max-degree", "--max-columns"},
-         fibre ? std::set<std::string>{"--json", "--no-count", "--quiet"} : std::set<std::string>{"--json", "--no-equations"});
+         fibre ? std::set<std::string>{"--json", "--no-count", "--quiet"} : std::set<std::string>{"--json", "--no-equations", "--no-track", "--quiet"});
   uint64_t seed = a.has("--seed") ? parseU64(a.get("--seed"), "--seed") : 1;
   FibreCountOptions count;
   count.count = !a.has("--no-count");
@@ -333,6 +333,8 @@ std::string fibreCommandReport(const nag_model& m, bool fibre, int argc, char** 
   count.progress = ::isatty(2) && !a.has("--quiet");
   SingularOptions singular;
   singular.equations = !a.has("--no-equations");
+  singular.track = !a.has("--no-track");
+  singular.progress = ::isatty(2) && !a.has("--quiet");
   if (a.has("--max-degree")) singular.maxDegree = parseCount(a.get("--max-degree"), "--max-degree");
   if (a.has("--max-columns")) singular.maxColumns = parseCount(a.get("--max-columns"), "--max-columns");
   return fibre ? fibreReport(m, a.get("--at"), seed, a.has("--json"), count)
@@ -374,7 +376,7 @@ void usage(const char* prog) {
       "                       the generic fibre of theta -> f_theta: its dimension, the known\n"
       "                       symmetries and what they explain, the known finite group; --at T:\n"
       "                       the rank at T and the fibre's dimension through T between bounds\n"
-      "  singular --at T [--seed S] [--max-degree K] [--max-columns N] [--no-equations] [--json]\n"
+      "  singular --at T [--seed S] [--max-degree K] [--max-columns N] [--no-equations] [--no-track] [--json]\n"
       "                       is f_T a singular point of the neurovariety? the rank of the\n"
       "                       differentials over verified points of the fibre through T\n"
       "                       against the dimension (verdict singular, smooth or undecided)\n"

@@ -331,7 +331,81 @@ struct SingularRun {
   Criterion criterion;
   int64_t tangent = 0, rankT = 0;
   std::string verdict, reason;
+  bool tracked = false;            ///< the tracker looked for fibre points
+  std::string trackSkipped;        ///< why not
+  numeric::FibreThrough through;
 };
+
+// Fibre points of f_T from the path tracker, and the numerical tangent span over them: evidence where the
+// structure's exact points decide nothing (a network whose fibre moves nagc does not know, a branch the moves do
+// not reach). Numerical, so it never certifies: it says what the singular values show.
+void trackFibre(const nag_model& m, const QPoint& T, uint64_t seed, const SingularOptions& o, SingularRun& run) {
+  const Dimension& d = run.d;
+  if (!o.track) {
+    run.trackSkipped = "not run (--no-track)";
+    return;
+  }
+  if (!m.eval_complex || !m.jac_theta_complex) {
+    run.trackSkipped = "not run: the program has no complex kernels (compiled with --only-dim-functions)";
+    return;
+  }
+  int64_t span = d.r.span.known ? d.r.span.value : d.coordinate;
+  if (span <= 0 || d.m <= 0) {
+    run.trackSkipped = "not run: no bound on the span for evaluation coordinates";
+    return;
+  }
+  std::vector<numeric::cplx> t;
+  for (const mpq_class& q : T) t.emplace_back(q.get_d(), 0.0);
+  numeric::WitnessOptions w;
+  w.seed = seed;
+  w.progress = o.progress;
+  run.through = numeric::fibreThrough(m, d.m, span, t, w);
+  run.tracked = true;
+  const numeric::FibreThrough& f = run.through;
+  char buf[160];
+  std::string evidence;
+  if (f.tangentRank < 0) {
+    evidence = "the SVD of the tangent spaces failed";
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld (singular values relative to the largest: sigma_%lld = %.1e, sigma_%lld = %.1e)",
+                  (long long)f.tangentRank, (long long)f.tangentRank,
+                  f.tangentRank > 0 ? f.sigma[size_t(f.tangentRank - 1)] : 0.0, (long long)(f.tangentRank + 1),
+                  f.tangentRank < int64_t(f.sigma.size()) ? f.sigma[size_t(f.tangentRank)] : 0.0);
+    evidence = buf;
+  }
+  std::string found = std::to_string(f.points.size() - 1) + " fibre points besides T from the path tracker (" +
+                      std::to_string(f.paths) + " paths from a generic point of a slice through T" +
+                      (f.witness.complete ? "" : ", its witness set INCOMPLETE") + "; " + std::to_string(f.singularEnds) +
+                      " singular endpoints on the fibre left out)";
+  std::string verdictText = f.tangentRank > d.m ? "numerically, f_T is singular (not a certificate: floating point)"
+                            : f.tangentRank >= 0 ? "numerically no larger than dim V over these points"
+                                                 : "no numerical verdict";
+  run.reason += "; " + found + ": their numerical tangent span has rank " + evidence + " against dim V = " +
+                std::to_string(d.m) + ": " + verdictText;
+}
+
+std::string trackedJson(const SingularRun& run) {
+  if (!run.tracked) return "{\"ran\": false, \"skipped\": " + jsonString(run.trackSkipped) + "}";
+  const numeric::FibreThrough& f = run.through;
+  std::ostringstream out;
+  out << "{\"ran\": true, \"chart\": " << jsonString(f.setup.chart) << ", \"paths\": " << f.paths
+      << ", \"points\": " << f.points.size() << ", \"regular\": " << f.regular << ", \"singular_endpoints\": "
+      << f.singularEnds << ", \"elsewhere\": " << f.elsewhere << ", \"failed\": " << f.failed
+      << ", \"witness_complete\": " << (f.witness.complete ? "true" : "false") << ", \"witness_solutions\": "
+      << f.witness.solutions << ", \"trace_residual\": "
+      << (f.witness.traceTests ? jsonShort(f.witness.traceResidual) : "null") << ", \"numerical_tangent_rank\": "
+      << f.tangentRank << ", \"gap\": " << jsonShort(f.gap) << ", \"singular_values\": [";
+  for (size_t i = 0; i < f.sigma.size() && i < 64; ++i) out << (i ? ", " : "") << jsonShort(f.sigma[i]);
+  out << "], \"theta\": [";
+  for (size_t p = 0; p < f.points.size(); ++p) {
+    out << (p ? ", " : "") << "[";
+    for (size_t j = 0; j < f.points[p].size(); ++j)
+      out << (j ? ", " : "") << "[" << jsonFull(f.points[p][j].real()) << ", " << jsonFull(f.points[p][j].imag()) << "]";
+    out << "]";
+  }
+  out << "]}";
+  return out.str();
+}
 
 SingularRun singularRun(const nag_model& m, const QPoint& T, uint64_t seed, const SingularOptions& o) {
   SingularRun run;
@@ -403,6 +477,7 @@ SingularRun singularRun(const nag_model& m, const QPoint& T, uint64_t seed, cons
       reason += "; Jacobian criterion " + (c.skipped.empty() ? std::string("not run") : c.skipped);
     }
   }
+  if (verdict == "undecided") trackFibre(m, T, seed, o, run);
   return run;
 }
 
@@ -443,7 +518,8 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
         << "],\n  \"rows\": " << e.rows << ",\n  \"primes\": [" << d.p1 << ", " << d.p2 << "],\n  \"seed\": " << seed
         << ",\n  \"fibre_points\": {\"count\": " << e.points.size() << ", \"verified_at\": " << e.verifyPoints
         << ", \"verified_primes\": 2, \"capped\": " << (e.capped ? "true" : "false") << ", \"moves\": " << triedJson(e, true)
-        << "},\n  \"jacobian_criterion\": " << criterionJson(run.criterion) << "\n}\n";
+        << "},\n  \"jacobian_criterion\": " << criterionJson(run.criterion) << ",\n  \"tracked_fibre\": " << trackedJson(run)
+        << "\n}\n";
     return out.str();
   }
   out << "singular point test of " << m.name << " at " << at << "\n"
@@ -458,6 +534,15 @@ std::string singularReport(const nag_model& m, const std::string& at, uint64_t s
       << (e.capped ? ", capped" : "") << "\n";
   out << triedText(e, true);
   const Criterion& c = run.criterion;
+  if (run.tracked) {
+    const numeric::FibreThrough& f = run.through;
+    out << "  tracked fibre    " << f.points.size() - 1 << " points besides T on a slice through T (" << f.paths
+        << " paths: " << f.regular << " regular on the fibre, " << f.singularEnds << " singular on the fibre, "
+        << f.elsewhere << " elsewhere, " << f.failed << " failed); numerical tangent span rank " << f.tangentRank
+        << "\n  tracker          " << numeric::describe(f.witness) << "\n";
+  } else if (!run.trackSkipped.empty()) {
+    out << "  tracked fibre    " << run.trackSkipped << "\n";
+  }
   if (c.ran)
     out << "  equations        " << c.equations << " of degree <= " << c.degree << ", Jacobian rank at f_T " << c.rank
         << " (codim V = " << c.codimension << "; primes " << (c.primes.empty() ? 0 : c.primes[0]) << ", "

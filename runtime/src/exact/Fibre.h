@@ -139,6 +139,8 @@ struct SingularOptions {
   bool equations = true;      ///< --no-equations: skip the criterion
   int64_t maxDegree = 0;      ///< 0: up to the column budget
   int64_t maxColumns = 2000;  ///< monomials of the largest interpolation matrix
+  bool track = true;          ///< --no-track: no fibre points from the path tracker
+  bool progress = false;      ///< the tracker's progress lines (a terminal, not --quiet)
 };
 /// The singular-point test at T (FibreCli.cpp), as `singular --at` runs it.
 SingularResult singularAt(const nag_model& m, const QPoint& T, uint64_t seed, const SingularOptions& o = {});

@@ -185,8 +185,17 @@ std::vector<cplx> PullbackSystem::image(const cplx* z) const {
   return y;
 }
 
-std::vector<cplx> PullbackSystem::startParameters() const {
-  std::vector<cplx> y = image(chart_.start.data()), b(size_t(chart_.k), cplx(0));
+std::vector<cplx> PullbackSystem::startParameters() const { return offsets(chart_.start.data()); }
+
+std::vector<cplx> PullbackSystem::jacobian(const std::vector<cplx>& theta) const {
+  std::vector<cplx> J(size_t(coordinates() * P_));
+  m_.jac_theta_complex(reinterpret_cast<const double*>(theta.data()), reinterpret_cast<const double*>(x_.data()),
+                       nullptr, nullptr, reinterpret_cast<double*>(J.data()), points_);
+  return J;
+}
+
+std::vector<cplx> PullbackSystem::offsets(const cplx* z) const {
+  std::vector<cplx> y = image(z), b(size_t(chart_.k), cplx(0));
   int64_t n = coordinates();
   for (int64_t i = 0; i < chart_.k; ++i)
     for (int64_t j = 0; j < n; ++j) b[size_t(i)] += a_[size_t(i * n + j)] * y[size_t(j)];

@@ -60,6 +60,10 @@ public:
   std::vector<cplx> theta(const cplx* z) const;
   /// The offsets b0 = A μ_X(θ(z0)) that make the chart's start point a solution.
   std::vector<cplx> startParameters() const;
+  /// The offsets A μ_X(θ(z)) for which z is a solution.
+  std::vector<cplx> offsets(const cplx* z) const;
+  /// dμ_X/dθ at θ: K·O x P, row-major.
+  std::vector<cplx> jacobian(const std::vector<cplx>& theta) const;
   const ParameterChart& chart() const { return chart_; }
   int64_t coordinates() const { return points_ * outputs_; }
 

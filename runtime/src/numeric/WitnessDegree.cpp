@@ -7,6 +7,8 @@
 #include "Runtime.h"
 #include "nagrt_output.h"
 
+#include <lapacke.h>
+
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -355,6 +357,83 @@ std::string describe(const WitnessRun& w) {
     out << "; " << w.loopCollisions << " path jumps, " << w.nearCollisions << " near collisions";
   std::snprintf(buf, sizeof buf, " (%.2f s)", w.seconds);
   return out.str() + buf;
+}
+
+FibreThrough fibreThrough(const nag_model& m, int64_t dim, int64_t span, const std::vector<cplx>& T,
+                          const WitnessOptions& o) {
+  FibreThrough f;
+  const int64_t P = m.param_count, K = evaluationPointsFor(m, span);
+  ParameterChart chart = randomSlice(P, dim, o.seed);
+  chart.base = T;
+  Random rng(o.seed * 0xA24BAED4963EE407ull + 0x3D);
+  for (cplx& z : chart.start) z = randomComplex(rng);  // θ(z*) = T + E z*: a generic point of the slice
+  chart.description = "random affine slice of parameter space of dimension " + std::to_string(dim) + " through T";
+  PullbackSystem s(m, chart, K, o.seed);
+  f.setup = {dim, span, K, s.coordinates(), s.chart().description};
+  WitnessProblem problem = pullbackProblem(m, s, o.seed, true);
+  problem.header += " through T";
+  std::vector<std::vector<cplx>> solutions;
+  f.witness = witnessRun(problem, o, true, &solutions);
+  // From b* to b_T on a γ-arc (random gammas: the arc avoids the branch points of the segment).
+  const std::vector<cplx> zero(size_t(dim), cplx(0));
+  SegmentHomotopy h(s, s.startParameters(), s.offsets(zero.data()), randomUnitComplex(rng), randomUnitComplex(rng));
+  TrackerOptions to;
+  to.maxSteps = std::max<int64_t>(o.maxSteps, 1) * 2;
+  std::vector<PathResult> ends = trackPaths(h, solutions, to);
+  f.paths = int64_t(ends.size());
+  const std::vector<cplx> yT = s.image(zero.data());
+  const double scale = std::max(1.0, norm(yT));
+  KeyIndex seen(o.seed + 11, 1e-8);
+  f.points.push_back(T);
+  seen.insert(T);
+  for (const PathResult& e : ends) {
+    if (e.status != PathStatus::Success && e.status != PathStatus::Singular) {
+      ++f.failed;
+      continue;
+    }
+    std::vector<cplx> y = s.image(e.x.data());
+    double gap = 0;
+    for (size_t i = 0; i < y.size(); ++i) gap = std::max(gap, std::abs(y[i] - yT[i]));
+    const double tolerance = e.status == PathStatus::Success ? 1e-8 : 1e-5;
+    if (gap > tolerance * scale) {
+      ++f.elsewhere;
+      continue;
+    }
+    if (e.status == PathStatus::Singular) {
+      ++f.singularEnds;  // on the fibre, but the slice meets it non-transversally there (e.g. a positive-dimensional
+      continue;          // component beyond the symmetries): its point is an estimate, left out of the span
+    }
+    ++f.regular;
+    std::vector<cplx> theta = s.theta(e.x.data());
+    KeyIndex::Match hit = seen.nearest(theta);
+    if (hit.index >= 0 && hit.distance <= 1e-8) continue;
+    seen.insert(theta);
+    f.points.push_back(std::move(theta));
+  }
+  // The numerical tangent span: [dμ_X(θ_1) | ... ] (K·O x P per point), its singular values.
+  const int64_t rows = s.coordinates(), cols = P * int64_t(f.points.size());
+  std::vector<cplx> stacked(size_t(rows * cols));
+  for (size_t p = 0; p < f.points.size(); ++p) {
+    std::vector<cplx> J = s.jacobian(f.points[p]);
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < P; ++c) stacked[size_t(r * cols + int64_t(p) * P + c)] = J[size_t(r * P + c)];
+  }
+  std::vector<double> sv(size_t(std::min(rows, cols)));
+  std::vector<double> superb(sv.size() + 1);
+  std::vector<cplx> none(1);
+  if (LAPACKE_zgesvd(LAPACK_ROW_MAJOR, 'N', 'N', lapack_int(rows), lapack_int(cols),
+                     reinterpret_cast<lapack_complex_double*>(stacked.data()), lapack_int(cols), sv.data(),
+                     reinterpret_cast<lapack_complex_double*>(none.data()), 1,
+                     reinterpret_cast<lapack_complex_double*>(none.data()), 1, superb.data()) != 0 ||
+      sv.empty() || !(sv[0] > 0))
+    return f;
+  f.tangentRank = 0;
+  for (double v : sv) {
+    f.sigma.push_back(v / sv[0]);
+    if (v > 1e-8 * sv[0]) ++f.tangentRank;
+  }
+  f.gap = f.tangentRank < int64_t(sv.size()) ? sv[size_t(f.tangentRank)] / sv[size_t(f.tangentRank - 1)] : 0;
+  return f;
 }
 
 WitnessRun witnessDegree(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup) {

@@ -96,4 +96,26 @@ WitnessRun witnessDegree(const nag_model& m, int64_t dim, int64_t span, const Wi
 /// points of one orbit in it (divide δ by it for points modulo the symmetries).
 WitnessRun fibrePoints(const nag_model& m, int64_t dim, int64_t span, const WitnessOptions& o, WitnessSetup& setup);
 
+/// The fibre of f_T found by the tracker (`singular --at T`): points the structure of the network does not give.
+struct FibreThrough {
+  WitnessRun witness;  ///< monodromy (fibre mode) at a generic image point b* of the slice through T
+  int64_t paths = 0;   ///< witness solutions tracked from b* to b_T = A μ_X(T)
+  int64_t regular = 0, singularEnds = 0, failed = 0, elsewhere = 0;  ///< endpoints: in the fibre (regular,
+                                                                     ///< singular), failed, other points of V ∩ L_T
+  std::vector<std::vector<cplx>> points;  ///< θ of the regular endpoints whose image is f_T (T itself among them)
+  /// The numerical rank of [dμ_X(θ) : θ = T and the points] by SVD: singular values σ_1 ≥ ... (relative to σ_1),
+  /// the rank (σ_i > 1e-8 σ_1) and the gap σ_{rank+1} / σ_rank (0 at full rank).
+  int64_t tangentRank = -1;
+  std::vector<double> sigma;
+  double gap = 0;
+  WitnessSetup setup;
+};
+
+/// Fibre points of f_T on a random affine slice of parameter space through T of dimension dim V (a slice meets a
+/// generic fibre's orbits in finitely many points): every solution of A μ_X(θ(z)) = b* at a generic b* (monodromy
+/// without deduplication, complete when its trace test passes), tracked to b_T along a γ-arc; the regular
+/// endpoints whose whole image μ_X equals f_T's are fibre points. The numerical tangent span over them follows.
+FibreThrough fibreThrough(const nag_model& m, int64_t dim, int64_t span, const std::vector<cplx>& T,
+                          const WitnessOptions& o);
+
 }  // namespace nagrt::numeric
