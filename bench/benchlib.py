@@ -1,6 +1,10 @@
 """benchlib.py — helpers shared by the benchmarks."""
 import json
 import os
+import pty
+import select
+import signal
+import subprocess
 import time
 
 
@@ -31,3 +35,46 @@ def write_report(out, name, data, lines):
     with open(os.path.join(out, name + ".md"), "w") as f:
         f.write(text)
     print(text)
+
+
+def timed(cmd, cwd, limit=None, env=None):
+    """(returncode, stdout, stderr, seconds); returncode None when stopped at `limit`."""
+    s = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         start_new_session=True, env=env)
+    try:
+        out, err = p.communicate(timeout=limit)
+        return p.returncode, out, err, time.perf_counter() - s
+    except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)  # the process group we started
+        out, err = p.communicate()
+        return None, out, err, time.perf_counter() - s
+
+
+def timed_tty(cmd, cwd, limit):
+    """(returncode, output, seconds) of cmd on a pseudo-terminal, so that a program which buffers a pipe
+    (Macaulay2 does) writes line by line and the progress before a stop at `limit` is kept; None when stopped."""
+    master, slave = pty.openpty()
+    s = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(slave)
+    chunks, stopped = [], False
+    while True:
+        left = limit - (time.perf_counter() - s)
+        if left <= 0:
+            os.killpg(p.pid, signal.SIGKILL)  # the process group we started
+            stopped = True
+            break
+        if select.select([master], [], [], min(left, 1.0))[0]:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the terminal closed: the program ended
+                break
+            if not data:
+                break
+            chunks.append(data)
+    rc = p.wait()
+    t = time.perf_counter() - s
+    os.close(master)
+    out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
+    return (None if stopped else rc), out, t

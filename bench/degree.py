@@ -15,17 +15,13 @@ literature value. Not run by `make test`. Writes OUTDIR/degree.md and .json.
 """
 import json
 import os
-import pty
 import re
-import select
 import shutil
-import signal
 import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import write_report  # noqa: E402
+from benchlib import timed, timed_tty, write_report  # noqa: E402
 
 NAGC, OUT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -55,49 +51,6 @@ setRandomSeed 1;
 e = elapsedTiming (d = numericalImageDegree(C, ideal 0_S));
 print("M2RESULT degree " | toString d | " seconds " | toString(first e) | " coordinates " | toString(#C));
 '''
-
-
-def timed(cmd, cwd, limit=None, env=None):
-    """(returncode, stdout, stderr, seconds); returncode None when stopped at `limit`."""
-    s = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         start_new_session=True, env=env)
-    try:
-        out, err = p.communicate(timeout=limit)
-        return p.returncode, out, err, time.perf_counter() - s
-    except subprocess.TimeoutExpired:
-        os.killpg(p.pid, signal.SIGKILL)  # the process group we started
-        out, err = p.communicate()
-        return None, out, err, time.perf_counter() - s
-
-
-def timed_tty(cmd, cwd, limit):
-    """(returncode, output, seconds) of cmd on a pseudo-terminal, so that a program which buffers a pipe
-    (Macaulay2 does) writes line by line and the progress before a stop at `limit` is kept; None when stopped."""
-    master, slave = pty.openpty()
-    s = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave, start_new_session=True)
-    os.close(slave)
-    chunks, stopped = [], False
-    while True:
-        left = limit - (time.perf_counter() - s)
-        if left <= 0:
-            os.killpg(p.pid, signal.SIGKILL)  # the process group we started
-            stopped = True
-            break
-        if select.select([master], [], [], min(left, 1.0))[0]:
-            try:
-                data = os.read(master, 65536)
-            except OSError:  # the terminal closed: the program ended
-                break
-            if not data:
-                break
-            chunks.append(data)
-    rc = p.wait()
-    t = time.perf_counter() - s
-    os.close(master)
-    out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
-    return (None if stopped else rc), out, t
 
 
 def run_nagc(exe, work):

@@ -12,6 +12,7 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/jac_bench.py
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/dim_bench.py "$(pwd)/$build/bin/nagc" "$out"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/algebra.py "$(pwd)/$build/bin/nagc" "$out"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/degree.py "$(pwd)/$build/bin/nagc" "$out"
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/critical.py "$(pwd)/$build/bin/nagc" "$out"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/train.py "$(pwd)/$build/bin/nagc" "$out"
 # One table of ratios from all of the above.
 /usr/bin/python3 bench/summary.py "$out"

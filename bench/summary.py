@@ -80,6 +80,15 @@ def main():
     for r in data or []:
         rows.append(("degree (monodromy)", r["case"], ms(r.get("nagc_s")),
                      "M2 numericalImageDegree %s" % ms(r.get("m2_s")), r.get("ratio") or "n/a", "target 100x"))
+    data = load("critical")
+    if data is None:
+        missing.append("critical")
+    for r in data or []:
+        counts = "counts nagc %s%s, M2 %s" % ("≥ " if r.get("nagc_lower_bound") else "", r.get("nagc_count"),
+                                        r.get("m2_count") if r.get("m2_count") is not None else r.get("m2_status"))
+        rows.append(("critical points", r["case"], ms(r.get("nagc_s")),
+                     "M2 MonodromySolver %s" % ms(r.get("m2_s")), r.get("ratio") or "n/a",
+                     counts + ("" if r.get("agree", "yes") == "yes" else " (counts DISAGREE)")))
     data = load("train")
     if data is None:
         missing.append("train")
