@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <map>
 #include <string>
 
 namespace nagrt::numeric {
@@ -88,8 +89,11 @@ public:
     else r_.nodes.push_back(randomPoint(rng, p, scale, o_.radiusDecades));
     r_.nodeSolutions.emplace_back();
     indices_.emplace_back(o_.seed + 7919 * uint64_t(v), o_.tolerance);
+    // Joined to q0 and to the previous node (a chain of loops through q0); with given first nodes (the trace
+    // test's pencil) to one of those in turn instead, so that they keep getting arcs from fresh directions.
     std::vector<int64_t> neighbours{0};
-    if (v >= 2) neighbours.push_back(v - 1);
+    const int64_t given = int64_t(o_.firstNodes.size());
+    if (v >= 2) neighbours.push_back(given >= 2 && v > given ? 1 + (v - given - 1) % given : v - 1);
     for (int64_t u : neighbours) {
       addEdge(u, v, rng);
       addEdge(v, u, rng);
@@ -119,6 +123,11 @@ public:
       if (v <= 0 || v >= nodes() || r_.repairs >= o_.maxRepairs) continue;
       const int64_t nv = int64_t(solutions(v).size());
       if (nv == n0) continue;
+      // A node whose last repair (at this q0 count) gained nothing gets no more: its missing points are not a
+      // matter of gammas.
+      auto last = repaired_.find(v);
+      if (last != repaired_.end() && last->second.first == n0 && last->second.second == nv) continue;
+      repaired_[v] = {n0, nv};
       if (nv < n0) addEdge(0, v, rng);
       else addEdge(v, 0, rng);
       ++r_.repairs;
@@ -135,6 +144,7 @@ private:
   const MonodromyOptions& o_;
   const KeyFn& key_;
   std::vector<KeyIndex> indices_;
+  std::map<int64_t, std::pair<int64_t, int64_t>> repaired_;  ///< node -> (q0's count, its count) at its last repair
 };
 
 }  // namespace
@@ -167,6 +177,9 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
     r.rngState = rng.state();
   }
   auto full = [&] { return options.maxSolutions > 0 && int64_t(r.solutions.size()) >= options.maxSolutions; };
+  // Which start reached solution j of an edge's target first, for retracking it when a second path lands there
+  // (this run only: a resumed run knows the hits, not their starts).
+  std::map<std::pair<int64_t, int64_t>, std::vector<cplx>> hitBy;
   for (;;) {
     if (full()) {
       r.stop = MonodromyStop::SolutionLimit;
@@ -252,18 +265,44 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
         r.retriedPaths += int64_t(failed.size());
       }
     }
-    for (size_t k = 0; k < starts.size(); ++k) {
-      const PathResult& res = wave.results[k];
+    // Endpoints are admitted serially in task order. Two paths of one edge that end at one solution mean that one
+    // of them jumped (an edge maps its source's solutions injectively): both are tracked again with careful steps,
+    // and their endpoints admitted in turn (the one that jumped now lands where it belongs).
+    std::vector<std::vector<cplx>> jumpStarts;
+    std::vector<int64_t> jumpEdges;
+    auto admitEnd = [&](int64_t edge, const std::vector<cplx>& start, const PathResult& res, bool retryJumps) {
       ++r.statusCounts[int(res.status)];
       ++r.pathsTracked;
-      if (res.status != PathStatus::Success) continue;
+      if (res.status != PathStatus::Success) return;
       // Every endpoint is admitted, also past maxSolutions: a checkpoint of a run stopped there resumes with
       // nothing lost.
-      MonodromyEdge& e = r.edges[size_t(edgeOf[k])];
+      MonodromyEdge& e = r.edges[size_t(edge)];
       int64_t j = graph.admit(e.to, res.x, std::isfinite(res.condition) ? res.condition : 1e10);
       if (j >= int64_t(e.hit.size())) e.hit.resize(size_t(j + 1), 0);
-      if (e.hit[size_t(j)]) ++r.loopCollisions;  // two paths of one edge went to one solution: a path jumped
+      auto earlier = hitBy.find({edge, j});
+      if (e.hit[size_t(j)]) {
+        ++r.loopCollisions;  // two paths of one edge went to one solution: a path jumped
+        if (retryJumps) {
+          jumpStarts.push_back(start);
+          jumpEdges.push_back(edge);
+          if (earlier != hitBy.end()) {
+            jumpStarts.push_back(earlier->second);
+            jumpEdges.push_back(edge);
+          }
+        }
+      }
       e.hit[size_t(j)] = 1;
+      if (earlier == hitBy.end()) hitBy.emplace(std::make_pair(edge, j), start);
+    };
+    for (size_t k = 0; k < starts.size(); ++k) admitEnd(edgeOf[k], starts[k], wave.results[k], true);
+    if (!jumpStarts.empty()) {
+      const TrackerOptions careful = carefulOptions(options.tracker);
+      Wave again{&jumpStarts, &jumpEdges, &arcs, &careful, std::vector<PathResult>(jumpStarts.size())};
+      nagrt_parallel_for(int64_t(jumpStarts.size()), runWave, &again);
+      std::vector<std::vector<cplx>> s2 = jumpStarts;
+      std::vector<int64_t> e2 = jumpEdges;
+      for (size_t k = 0; k < s2.size(); ++k) admitEnd(e2[k], s2[k], again.results[k], false);
+      r.jumpRetries += int64_t(s2.size());
     }
     ++r.waves;
     if (options.progress) options.progress(int64_t(r.solutions.size()), r.loops);
