@@ -241,20 +241,23 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
       for (int64_t j = 0; j < n; ++j) t[size_t(r)] += c[size_t(r * n + j)] * y[size_t(j)];
     return t;
   };
-  // The trace test is part of the graph: nodes 1 and 2 are the pencil points q0 + s1 v and q0 + s2 v, so their
-  // witness sets are closed under the graph's arcs like any node's (a path that fails or jumps on one arc is made
-  // up by another, and a count that still differs from q0's gets a repair edge), and each closure tests the
-  // trace of the three sets at no cost in paths. A complete set gives a residual near 1e-10, a set that lacks one
-  // of d points about 1/d.
+  // The trace test is part of the graph: nodes 1..kPencil are pencil points q0 + s_i v (the triangle's two, then
+  // one more after each of the first failed closures), so their witness sets are closed under the graph's arcs
+  // like any node's (a path that fails or jumps on one arc is made up by another, and a count that still differs
+  // from q0's gets a repair edge), and each closure tests the trace at no cost in paths: tr(s) must be affine in s
+  // on every pencil point whose count is q0's (at least two of them). A complete set gives a residual near 1e-10, a
+  // set that lacks one of d points about 1/d. More than two pencil points: one whose set stays short (a point its
+  // arcs keep missing) does not hold up the test.
+  constexpr int kPencil = 4;
   Random pencil(o.seed + 1000003);
-  const cplx s1 = pencilPoint(pencil), s2 = pencilPoint(pencil);
-  std::vector<cplx> q1(q0), q2(q0);
-  for (size_t j = 0; j < q0.size(); ++j) {
-    q1[j] += s1 * v[j];
-    q2[j] += s2 * v[j];
+  std::vector<cplx> ss;
+  for (int i = 0; i < kPencil; ++i) {
+    ss.push_back(pencilPoint(pencil));
+    std::vector<cplx> q(q0);
+    for (size_t j = 0; j < q0.size(); ++j) q[j] += ss.back() * v[j];
+    mo.firstNodes.push_back(std::move(q));
+    mo.repairNodes.push_back(i + 1);
   }
-  mo.firstNodes = {q1, q2};
-  mo.repairNodes = {1, 2};
   mo.maxRepairs = 4 * int64_t(o.traceRounds);
   // One point per image point at each node (degree runs keep one already; fibre runs group theirs).
   auto representatives = [&](const std::vector<std::vector<cplx>>& sols, int64_t* groupsOut, int64_t* minOut,
@@ -274,33 +277,51 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
   mo.onClosure = [&](const MonodromyResult& g) {
     if (g.idleLoops < o.idleLoops) return ClosureVerdict::Continue;  // the caller's patience before testing
     if (g.nodeSolutions.size() < 2) return ClosureVerdict::Continue;  // --max-loops 1: no second pencil point
-    std::vector<std::vector<cplx>> at[3] = {representatives(g.solutions, nullptr, nullptr, nullptr),
-                                            representatives(g.nodeSolutions[0], nullptr, nullptr, nullptr),
-                                            representatives(g.nodeSolutions[1], nullptr, nullptr, nullptr)};
-    std::vector<cplx> sum[3];
-    double scale = std::numeric_limits<double>::min();
-    for (int which = 0; which < 3; ++which) {
-      sum[which].assign(2, 0.0);
-      double magnitude = 0;
-      for (const std::vector<cplx>& x : at[which]) {
+    // Traces at q0 and at each pencil point present: sum and size.
+    auto traceOf = [&](const std::vector<std::vector<cplx>>& sols, std::vector<cplx>& sum, double& magnitude) {
+      std::vector<std::vector<cplx>> reps = representatives(sols, nullptr, nullptr, nullptr);
+      sum.assign(2, 0.0);
+      magnitude = 0;
+      for (const std::vector<cplx>& x : reps) {
         std::vector<cplx> t = trace(x.data());
-        sum[which][0] += t[0];
-        sum[which][1] += t[1];
+        sum[0] += t[0];
+        sum[1] += t[1];
         magnitude += std::max(std::abs(t[0]), std::abs(t[1]));
       }
+      return int64_t(reps.size());
+    };
+    std::vector<cplx> tr0;
+    double scale = std::numeric_limits<double>::min(), magnitude = 0;
+    const int64_t n0 = traceOf(g.solutions, tr0, magnitude);
+    scale = std::max(scale, magnitude);
+    std::vector<int64_t> counts;
+    std::vector<std::vector<cplx>> trs;
+    std::vector<cplx> sAt;
+    const size_t present = std::min<size_t>(size_t(kPencil), g.nodeSolutions.size());
+    for (size_t i = 0; i < present; ++i) {
+      std::vector<cplx> t;
+      int64_t n = traceOf(g.nodeSolutions[i], t, magnitude);
+      counts.push_back(n);
+      if (n != n0) continue;
       scale = std::max(scale, magnitude);
+      trs.push_back(t);
+      sAt.push_back(ss[i]);
     }
-    const cplx ratio = s2 / s1;
     double worst = 0;
-    for (int i = 0; i < 2; ++i) worst = std::max(worst, std::abs(sum[2][i] - sum[0][i] - ratio * (sum[1][i] - sum[0][i])));
-    const bool equal = at[0].size() == at[1].size() && at[0].size() == at[2].size();
-    w.traceResidual = equal ? worst / scale : std::numeric_limits<double>::infinity();
+    for (size_t b = 1; b < trs.size(); ++b) {
+      const cplx ratio = sAt[b] / sAt[0];
+      for (int i = 0; i < 2; ++i) worst = std::max(worst, std::abs(trs[b][i] - tr0[i] - ratio * (trs[0][i] - tr0[i])));
+    }
+    const bool tested = trs.size() >= 2 && n0 > 0;
+    w.traceResidual = tested ? worst / scale : std::numeric_limits<double>::infinity();
     ++w.traceTests;
-    if (o.progress)
-      std::fprintf(stderr, "\n%s: trace test (seed %llu): %lld points at q0, %lld and %lld on the pencil, residual %.1e\n",
-                   what, (unsigned long long)o.seed, (long long)at[0].size(), (long long)at[1].size(),
-                   (long long)at[2].size(), w.traceResidual);
-    if (equal && !at[0].empty() && w.traceResidual < o.traceTolerance) return ClosureVerdict::Complete;
+    if (o.progress) {
+      std::string list;
+      for (int64_t n : counts) list += (list.empty() ? "" : ", ") + std::to_string(n);
+      std::fprintf(stderr, "\n%s: trace test (seed %llu): %lld points at q0, %s on the pencil, residual %.1e\n", what,
+                   (unsigned long long)o.seed, (long long)n0, list.c_str(), w.traceResidual);
+    }
+    if (tested && w.traceResidual < o.traceTolerance) return ClosureVerdict::Complete;
     return w.traceTests >= o.traceRounds ? ClosureVerdict::Stop : ClosureVerdict::Continue;
   };
   MonodromyResult r = monodromySolve(system, q0, {s.start}, mo, key);
