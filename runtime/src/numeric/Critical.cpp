@@ -11,6 +11,7 @@
 #include <lapacke.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -315,6 +316,7 @@ constexpr int kTargetAttempts = 3;
 }  // namespace
 
 CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
   CriticalSystem s(m, dim, setup, o.seed);
   WitnessProblem p;
   p.system = &s;
@@ -414,6 +416,7 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   std::sort(run.points.begin(), run.points.end(),
             [](const CriticalPoint& a, const CriticalPoint& b) { return a.loss < b.loss; });
   run.complete = run.witness.complete && run.failed == 0 && run.singular == 0;
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return run;
 }
 

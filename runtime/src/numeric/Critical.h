@@ -104,6 +104,7 @@ struct CriticalRun {
   int64_t targetAttempts = 0;
   std::vector<CriticalPoint> points;  ///< finite regular endpoints, one per function
   bool complete = false;              ///< the witness set passed the trace test and one target attempt had no failure
+  double seconds = 0;                 ///< the whole run: witness set, target homotopies, classification
 };
 
 /// The critical points for one seed.

@@ -357,7 +357,8 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
           << ", \"witness_complete\": " << (r.witness.complete ? "true" : "false") << ", \"finite\": " << r.finite
           << ", \"at_infinity\": " << r.atInfinity << ", \"singular\": " << r.singular << ", \"failed\": " << r.failed
           << ", \"merged\": " << r.merged << ", \"target_attempts\": " << r.targetAttempts << ", \"complete\": " << (r.complete ? "true" : "false")
-          << ", \"seconds\": " << jsonFull(r.witness.seconds) << "}";
+          << ", \"witness_seconds\": " << jsonFull(r.witness.seconds) << ", \"seconds\": " << jsonFull(r.seconds)
+          << "}";
     }
     out << "]}}\n";
   } else {
