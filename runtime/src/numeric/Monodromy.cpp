@@ -302,7 +302,7 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       std::vector<std::vector<cplx>> s2 = jumpStarts;
       std::vector<int64_t> e2 = jumpEdges;
       for (size_t k = 0; k < s2.size(); ++k) admitEnd(e2[k], s2[k], again.results[k], false);
-      r.jumpRetries += int64_t(s2.size());
+      r.retriedPaths += int64_t(s2.size());
     }
     ++r.waves;
     if (options.progress) options.progress(int64_t(r.solutions.size()), r.loops);

@@ -57,8 +57,7 @@ struct MonodromyCheckpoint {
   int64_t pathsTracked = 0;                  ///< paths tracked along edges
   std::array<int64_t, kPathStatusCount> statusCounts{};  ///< paths by how they ended
   int64_t loopCollisions = 0;                ///< two paths of one edge that ended at one solution (path jumps)
-  int64_t retriedPaths = 0;                  ///< failed paths tracked again with careful steps
-  int64_t jumpRetries = 0;                   ///< paths of a collision (a jump) tracked again with careful steps
+  int64_t retriedPaths = 0;                  ///< paths tracked again with careful steps (failed, or two at one point)
   int64_t repairs = 0;                       ///< repair edges added (MonodromyOptions::repairNodes)
   std::vector<NearCollision> nearCollisions; ///< among the solutions at q0
 };

@@ -365,7 +365,7 @@ std::string describe(const WitnessRun& w) {
   else
     out << w.points << " points";
   out << ", " << w.loops << " loops (stopped " << w.stop << "), " << w.pathsTracked << " paths";
-  if (w.retriedPaths) out << " (" << w.retriedPaths << " of them failed ones tracked again with careful steps)";
+  if (w.retriedPaths) out << " (" << w.retriedPaths << " of them failed or jumped ones tracked again with careful steps)";
   out << ", " << w.failedPaths << " failed";
   for (const auto& [name, count] : w.statuses)
     if (name != std::string("success")) out << " (" << count << " " << name << ")";
