@@ -87,7 +87,7 @@ std::string witnessRunJson(const numeric::WitnessRun& w, const std::string& inde
     out << (i ? ", " : "") << jsonString(w.statuses[i].first) << ": " << w.statuses[i].second;
   out << "}, \"trace_residual\": " << (w.traceTests ? jsonShort(w.traceResidual) : "null")
       << ", \"trace_tests\": " << w.traceTests << ", \"retried_paths\": " << w.retriedPaths
-      << ", \"repair_edges\": " << w.repairs << ", \"complete\": " << (w.complete ? "true" : "false")
+      << ", \"repair_edges\": " << w.repairs << ", \"duplicates_removed\": " << w.duplicates << ", \"complete\": " << (w.complete ? "true" : "false")
       << ", \"path_jumps\": " << w.loopCollisions << ", \"near_collisions\": " << w.nearCollisions
       << ", \"seconds\": " << jsonShort(w.seconds);
   if (w.solutions)

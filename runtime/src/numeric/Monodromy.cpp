@@ -136,9 +136,23 @@ public:
     return added;
   }
 
-private:
   std::vector<cplx> keyOf(const std::vector<cplx>& x) const { return key_ ? key_(x.data()) : x; }
 
+  /// Removes solution idx of node v (a duplicate of another): the edges' counts and hits follow, the index is
+  /// rebuilt.
+  void remove(int64_t v, int64_t idx) {
+    std::vector<std::vector<cplx>>& s = solutions(v);
+    s.erase(s.begin() + idx);
+    for (MonodromyEdge& e : r_.edges) {
+      if (e.from == v && idx < e.done) --e.done;
+      if (e.to == v && idx < int64_t(e.hit.size())) e.hit.erase(e.hit.begin() + idx);
+    }
+    KeyIndex fresh(o_.seed + 7919 * uint64_t(v), o_.tolerance);
+    for (const std::vector<cplx>& x : s) fresh.insert(keyOf(x));
+    indices_[size_t(v)] = std::move(fresh);
+  }
+
+private:
   std::vector<cplx> q0_;
   MonodromyResult& r_;
   const MonodromyOptions& o_;
@@ -270,6 +284,7 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
     // and their endpoints admitted in turn (the one that jumped now lands where it belongs).
     std::vector<std::vector<cplx>> jumpStarts;
     std::vector<int64_t> jumpEdges;
+    std::vector<std::pair<int64_t, std::vector<cplx>>> duplicates;  // (node, solution) found twice at a source
     auto admitEnd = [&](int64_t edge, const std::vector<cplx>& start, const PathResult& res, bool retryJumps) {
       ++r.statusCounts[int(res.status)];
       ++r.pathsTracked;
@@ -282,6 +297,18 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       auto earlier = hitBy.find({edge, j});
       if (e.hit[size_t(j)]) {
         ++r.loopCollisions;  // two paths of one edge went to one solution: a path jumped
+        // Tracked again with careful steps, both still end at j: when their sources' keys agree to 1e-4 (beyond the
+        // admission tolerance, which an ill-conditioned key can miss), they are one solution admitted twice at the
+        // source, and every edge out of it would make the same collision; the second is removed.
+        if (!retryJumps && earlier != hitBy.end()) {
+          std::vector<cplx> a = graph.keyOf(start), b = graph.keyOf(earlier->second);
+          double gap = 0, size = 1;
+          for (size_t i = 0; i < a.size(); ++i) {
+            gap = std::max(gap, std::abs(a[i] - b[i]));
+            size = std::max(size, std::abs(b[i]));
+          }
+          if (gap <= 1e-4 * size && start != earlier->second) duplicates.push_back({e.from, start});
+        }
         if (retryJumps) {
           jumpStarts.push_back(start);
           jumpEdges.push_back(edge);
@@ -302,6 +329,14 @@ MonodromyResult monodromySolve(const ParametricSystem& system, const std::vector
       std::vector<std::vector<cplx>> s2 = jumpStarts;
       std::vector<int64_t> e2 = jumpEdges;
       for (size_t k = 0; k < s2.size(); ++k) admitEnd(e2[k], s2[k], again.results[k], false);
+      for (const auto& [node, x] : duplicates) {
+        std::vector<std::vector<cplx>>& at = graph.solutions(node);
+        auto it = std::find(at.begin(), at.end(), x);
+        if (it == at.end()) continue;  // removed already (found on several edges)
+        graph.remove(node, int64_t(it - at.begin()));
+        ++r.duplicatesRemoved;
+        hitBy.clear();  // its indices shifted
+      }
       r.retriedPaths += int64_t(s2.size());
     }
     ++r.waves;

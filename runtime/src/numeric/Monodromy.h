@@ -58,6 +58,7 @@ struct MonodromyCheckpoint {
   std::array<int64_t, kPathStatusCount> statusCounts{};  ///< paths by how they ended
   int64_t loopCollisions = 0;                ///< two paths of one edge that ended at one solution (path jumps)
   int64_t retriedPaths = 0;                  ///< paths tracked again with careful steps (failed, or two at one point)
+  int64_t duplicatesRemoved = 0;             ///< solutions admitted twice at a node (keys beyond the tolerance), removed
   int64_t repairs = 0;                       ///< repair edges added (MonodromyOptions::repairNodes)
   std::vector<NearCollision> nearCollisions; ///< among the solutions at q0
 };

@@ -331,6 +331,7 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
   w.points = int64_t(reps.size());
   w.retriedPaths = r.retriedPaths;
   w.repairs = r.repairs;
+  w.duplicates = r.duplicatesRemoved;
   w.complete = r.stop == MonodromyStop::Complete;
   if (points) *points = fibre ? r.solutions : reps;
   w.loops = r.loops;
@@ -372,6 +373,7 @@ std::string describe(const WitnessRun& w) {
   std::snprintf(buf, sizeof buf, "%.1e", w.traceResidual);
   out << ", trace residual " << (w.traceTests ? buf : "not run");
   if (w.repairs) out << " (" << w.repairs << " repair edges into the pencil)";
+  if (w.duplicates) out << "; " << w.duplicates << " solutions admitted twice and removed";
   out << ": "
       << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
   if (w.loopCollisions || w.nearCollisions)

@@ -39,6 +39,7 @@ struct WitnessRun {
   double traceResidual = -1;   ///< of the last trace test (-1: not run)
   int traceTests = 0;
   int64_t retriedPaths = 0;    ///< paths tracked again with careful steps (failed, or two of one arc at one point)
+  int64_t duplicates = 0;      ///< solutions found admitted twice at a node (same key to 1e-4) and removed
   int64_t repairs = 0;         ///< repair edges into or out of the pencil nodes (their counts differed from q0's)
   bool complete = false;       ///< stopped idle and passed the trace test
   double seconds = 0;
