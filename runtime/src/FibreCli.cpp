@@ -355,11 +355,22 @@ void trackFibre(const nag_model& m, const QPoint& T, uint64_t seed, const Singul
     return;
   }
   std::vector<numeric::cplx> t;
-  for (const mpq_class& q : T) t.emplace_back(q.get_d(), 0.0);
+  for (const mpq_class& q : T) {
+    t.emplace_back(q.get_d(), 0.0);
+    if (!std::isfinite(t.back().real())) {
+      run.trackSkipped = "not run: a coordinate of T does not fit a double";
+      return;
+    }
+  }
   numeric::WitnessOptions w;
   w.seed = seed;
   w.progress = o.progress;
-  run.through = numeric::fibreThrough(m, d.m, span, t, w);
+  try {
+    run.through = numeric::fibreThrough(m, d.m, span, t, w);
+  } catch (const Error& e) {
+    run.trackSkipped = std::string("stopped: ") + e.what();  // the exact verdict stands without it
+    return;
+  }
   run.tracked = true;
   const numeric::FibreThrough& f = run.through;
   char buf[160];
