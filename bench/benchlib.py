@@ -78,3 +78,22 @@ def timed_tty(cmd, cwd, limit):
     os.close(master)
     out = b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
     return (None if stopped else rc), out, t
+
+
+def verdict(value, expected, lower=False):
+    """"right" or "WRONG" against the literature's value ("-" when either is unknown)."""
+    if value is None or expected is None:
+        return "-"
+    return ("right" if value == expected else "WRONG") + (" (lower bound)" if lower else "")
+
+
+def ratios(row, limit):
+    """M2 time over nagc's whole command, and over nagc's first run alone ("> x" when M2 was stopped at `limit`)."""
+    if row["nagc_status"] != "ok":
+        return "", ""
+    t1 = row["nagc_runs"][0]["seconds"] if row["nagc_runs"] else None
+    if row.get("m2_s") is not None:
+        return "%.1fx" % (row["m2_s"] / row["nagc_s"]), ("%.1fx" % (row["m2_s"] / t1) if t1 else "")
+    if row.get("m2_status") == "timeout":
+        return "> %.1fx" % (limit / row["nagc_s"]), ("> %.1fx" % (limit / t1) if t1 else "")
+    return "", ""

@@ -42,7 +42,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import timed, timed_tty, write_report  # noqa: E402
+from benchlib import ratios, timed, timed_tty, verdict, write_report  # noqa: E402
 
 NAGC, OUT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -202,24 +202,6 @@ def run_m2(exe, info, dim, X, Y, work, base):
     return row
 
 
-def verdict(count, expected, lower=False):
-    if count is None or expected is None:
-        return "-"
-    return ("right" if count == expected else "WRONG") + (" (lower bound)" if lower else "")
-
-
-def ratios(row):
-    """M2 time over nagc's whole command, and over nagc's first run alone ("> x" when M2 was stopped)."""
-    if row["nagc_status"] != "ok":
-        return "", ""
-    t1 = row["nagc_runs"][0]["seconds"] if row["nagc_runs"] else None
-    if row.get("m2_s") is not None:
-        return "%.1fx" % (row["m2_s"] / row["nagc_s"]), ("%.1fx" % (row["m2_s"] / t1) if t1 else "")
-    if row.get("m2_status") == "timeout":
-        return "> %.1fx" % (M2_LIMIT / row["nagc_s"]), ("> %.1fx" % (M2_LIMIT / t1) if t1 else "")
-    return "", ""
-
-
 def nonregular(row):
     """(status, number) of M2's endpoints at the data that are not Regular, from its tally."""
     return [(k, int(v)) for k, v in re.findall(r"(\w+) => (\d+)", row.get("m2_endpoint_status", "")) if k != "Regular"]
@@ -258,7 +240,7 @@ def table_row(row):
     agree = row.get("agree", "-")
     return "| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         (row["case"], "-" if row["expected"] is None else row["expected"], ncount, nsec, mcount, msec)
-        + ratios(row) + (agree,))
+        + ratios(row, M2_LIMIT) + (agree,))
 
 
 def main():
@@ -293,7 +275,7 @@ def main():
             row["agree"] = "yes" if row["nagc_count"] == row["m2_count"] else "NO"
             if row["agree"] == "yes" and row.get("m2_real") is not None and row["m2_real"] != row["nagc_real"]:
                 row["agree"] = "count yes, real NO"
-        row["ratio"], row["ratio_seed1"] = ratios(row)
+        row["ratio"], row["ratio_seed1"] = ratios(row, M2_LIMIT)
         data.append(row)
         print(table_row(row), flush=True)
     load = os.getloadavg()

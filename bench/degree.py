@@ -21,7 +21,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import timed, timed_tty, write_report  # noqa: E402
+from benchlib import ratios, timed, timed_tty, verdict, write_report  # noqa: E402
 
 NAGC, OUT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -96,24 +96,6 @@ def run_m2(exe, info, work, base):
     return row
 
 
-def verdict(deg, expected, lower=False):
-    if deg is None or expected is None:
-        return "-"
-    return ("right" if deg == expected else "WRONG") + (" (lower bound)" if lower else "")
-
-
-def ratios(row):
-    """M2 time over nagc's whole command, and over nagc's first run alone ("> x" when M2 was stopped)."""
-    if row["nagc_status"] != "ok":
-        return "", ""
-    t1 = row["nagc_runs"][0]["seconds"] if row["nagc_runs"] else None
-    if row.get("m2_s") is not None:
-        return "%.1fx" % (row["m2_s"] / row["nagc_s"]), ("%.1fx" % (row["m2_s"] / t1) if t1 else "")
-    if row.get("m2_status") == "timeout":
-        return "> %.1fx" % (M2_LIMIT / row["nagc_s"]), ("> %.1fx" % (M2_LIMIT / t1) if t1 else "")
-    return "", ""
-
-
 def table_row(row, have_m2):
     if row["nagc_status"] == "ok":
         runs = ", ".join("%s in %.2f s" % (r["points"], r["seconds"]) for r in row["nagc_runs"])
@@ -132,7 +114,7 @@ def table_row(row, have_m2):
         mtext = row["m2_status"]
     if have_m2 and (row["m2_failed_trace_tests"] or row["m2_paths_lost"]):
         mtext += "; failed trace tests %d, paths lost %d" % (row["m2_failed_trace_tests"], row["m2_paths_lost"])
-    return "| %s | %s | %s | %s | %s | %s |" % ((row["case"], row["expected_degree"], ntext, mtext) + ratios(row))
+    return "| %s | %s | %s | %s | %s | %s |" % ((row["case"], row["expected_degree"], ntext, mtext) + ratios(row, M2_LIMIT))
 
 
 def main():
@@ -155,7 +137,7 @@ def main():
             row["m2_right"] = verdict(row["m2_degree"], expected, row["m2_incomplete"])
         else:
             row.update(m2_status="Macaulay2 not installed", m2_degree=None, m2_s=None)
-        row["ratio"], row["ratio_seed1"] = ratios(row)
+        row["ratio"], row["ratio_seed1"] = ratios(row, M2_LIMIT)
         data.append(row)
         print(table_row(row, have_m2), flush=True)
     load = os.getloadavg()
