@@ -74,9 +74,10 @@ class _Model(ctypes.Structure):  # struct nag_model of runtime/include/nag_runti
                 ("linear_rank", _i64), ("linear_rank_bound", ctypes.c_char_p), ("affine", _i32),
                 ("num_generators", _i64), ("generators", ctypes.POINTER(_Generator)),
                 ("eval_complex", _ptr), ("jac_theta_complex", _ptr), ("hess_theta_complex", _ptr),
-                ("eval_mod32", _ptr), ("jac_theta_mod32", _ptr), ("modular_prime_bits", _i32)]
+                ("eval_mod32", _ptr), ("jac_theta_mod32", _ptr), ("modular_prime_bits", _i32),
+                ("loss_grad_theta", _ptr)]
 
-ABI_VERSION = 5  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
+ABI_VERSION = 6  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
 
 
 _EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)
@@ -145,6 +146,7 @@ class Model:
         self._eval = _EVAL(m.eval)
         self._eval_complex = _EVAL(m.eval_complex) if m.eval_complex else None
         self._jac_complex = _DERIVED(m.jac_theta_complex) if m.jac_theta_complex else None
+        self._loss_grad = _DERIVED(m.loss_grad_theta) if m.loss_grad_theta else None
         self._functions = {}
         for i in range(m.num_functions):
             f = m.functions[i]
@@ -287,6 +289,28 @@ class Model:
     def hvp(self, theta, X=None, direction=None, wrt="theta", output=0):
         x = self._x(X)
         return self._call("hvp_" + wrt, theta, x, self._weights(output), self._direction(direction, wrt, x.shape[0]))
+
+    def loss_gradient(self, theta, X=None, Y=None):
+        """The squared loss L = 1/(2N) sum_i |f(x_i) - y_i|^2 and its gradient in theta (P values), as `train`
+        computes them: the compiled loss gradient (one reverse sweep per sample, summed in the kernel) on blocks of
+        256 samples, added in block order."""
+        if self._loss_grad is None:
+            raise ValueError("%s has no loss gradient (compiled with --no-derivatives or --only-dim-functions)"
+                             % self.name)
+        t, x = self._theta(theta), self._x(X)
+        if Y is None:
+            raise ValueError("loss_gradient needs Y (%d values per sample)" % self.output_size)
+        y = self._rows(Y, x.shape[0], self.output_size, "Y")
+        n = x.shape[0]
+        parts = np.empty(((n + 255) // 256, self.P + 1))
+        for b in range(parts.shape[0]):
+            xs, ys = np.ascontiguousarray(x[256 * b:256 * (b + 1)]), np.ascontiguousarray(y[256 * b:256 * (b + 1)])
+            row = parts[b]
+            self._loss_grad(self._p(t), self._p(xs), self._p(ys), None, row.ctypes.data, xs.shape[0])
+        total = np.zeros(self.P + 1)
+        for row in parts:  # in block order, as train adds them
+            total += row
+        return total[self.P] / (2 * n), total[:self.P] / n
 
     # ---- the reports of the runtime (dim, degree, equations, fibre, singular, critical)
     def _report(self, entry, args):

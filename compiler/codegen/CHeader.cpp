@@ -60,7 +60,8 @@ std::string cHeader(const ir::Graph& g, const ir::ModelDescription& d, const std
   for (const ir::DerivedFunction& f : d.derived) {
     h << "void " << functionSymbol(g, f.name) << "(const " << real << "* theta, const " << real << "* x, const " << real
       << "* a, const " << real << "* b, " << real << "* y, int64_t batch);  /* "
-      << f.graph.layout.rowSize << " values per sample */\n";
+      << f.graph.layout.rowSize
+      << (f.graph.layout.sumSamples ? " values summed over the batch, on the calling thread */\n" : " values per sample */\n");
   }
   h << "\n/* The full description (struct nag_model in nag_runtime.h). */\n"
     << "const struct nag_model* " << modelSymbol(g) << "(void);\n\n"

@@ -44,6 +44,7 @@ enum Level { kUniform = 0, kVarying = 1, kSeeded = 2 };
 struct Layout {
   std::vector<int> level;
   std::vector<int64_t> slot;      // uniform: element offset in U; otherwise: vector index in W
+  std::vector<char> view;         // a per-block reshape or slice read in place from its operand's slot (no copy)
   int64_t uniformElements = 0;
   int64_t varyingVectors = 0;
 };
@@ -56,20 +57,33 @@ Layout plan(const ir::Graph& g, bool constantsPerCall) {
   size_t n = g.nodes.size();
   l.level.assign(n, kUniform);
   l.slot.assign(n, -1);
+  l.view.assign(n, 0);
   constexpr NodeId kForever = NodeId(-1);
   std::vector<NodeId> lastUse(n, 0);
+  // A view's reads are its root's: the value whose slot it shares lives as long as any of its views.
+  std::vector<NodeId> root(n);
   for (NodeId id = 0; id < n; ++id) {
     const ir::Node& node = g.nodes[id];
+    root[id] = id;
     int level = node.op == Op::Input ? kVarying
                 : node.op == Op::Seed ? kSeeded
                 : node.op == Op::Aux && g.aux[size_t(node.attr)].perSample ? kVarying
                                                                              : kUniform;
     for (NodeId o : node.operands) level = std::max(level, l.level[o]);
     l.level[id] = level;
-    for (NodeId o : node.operands)
-      lastUse[o] = level == kSeeded && l.level[o] == kVarying ? kForever : std::max(lastUse[o], id);
+    if ((node.op == Op::Reshape || node.op == Op::Slice) && level != kUniform &&
+        g.nodes[node.operands[0]].op != Op::Seed && l.level[node.operands[0]] == level) {
+      l.view[id] = 1;
+      root[id] = root[node.operands[0]];
+    }
+    for (NodeId o : node.operands) {
+      NodeId r = root[o];
+      lastUse[r] = level == kSeeded && l.level[r] == kVarying ? kForever : std::max(lastUse[r], id);
+    }
   }
-  lastUse[g.output] = kForever;  // read back after the last op
+  lastUse[root[g.output]] = kForever;  // read back after the last op
+  if (g.layout.sumSamples && g.nodes[g.output].op == Op::Concat)  // a summed output's parts are read in its place
+    for (NodeId part : g.nodes[g.output].operands) lastUse[root[part]] = kForever;
   // Per-sample leaves are all loaded at the start of a block, so they get
   // space of their own before anything else (they may be recycled later).
   auto loadedFirst = [&](const ir::Node& node) {
@@ -89,6 +103,12 @@ Layout plan(const ir::Graph& g, bool constantsPerCall) {
       const ir::Node& node = g.nodes[id];
       int64_t size = ir::numElements(node.shape);
       if (node.op == Op::Seed) continue;  // computed where it is read
+      if (l.view[id]) {  // in place: its operand's slot (from the slice's offset); its root dies with its last reader
+        l.slot[id] = l.slot[node.operands[0]] + (node.op == Op::Slice ? node.attr : 0);
+        NodeId r = root[id];
+        if (lastUse[r] == id) free.push_back({l.slot[r], ir::numElements(g.nodes[r].shape)});
+        continue;
+      }
       if (loadedFirst(node)) {
         if (lastUse[id] == 0) free.push_back({l.slot[id], size});
         continue;
@@ -115,10 +135,12 @@ Layout plan(const ir::Graph& g, bool constantsPerCall) {
       // Operands whose last use is this node can be recycled after it (once
       // each, even when an op reads the same value twice).
       std::vector<NodeId> dying;
-      for (NodeId o : node.operands)
+      for (NodeId operand : node.operands) {
+        NodeId o = root[operand];
         if (l.slot[o] >= 0 && l.level[o] != kUniform && lastUse[o] == id &&
             std::find(dying.begin(), dying.end(), o) == dying.end())
           dying.push_back(o);
+      }
       for (NodeId o : dying) free.push_back({l.slot[o], ir::numElements(g.nodes[o].shape)});
       // A value used by nothing dies right away.
       if (lastUse[id] == 0) free.push_back({l.slot[id], size});
@@ -421,6 +443,7 @@ private:
         return;
       case Op::Slice:
       case Op::Reshape: {
+        if (layout_.view[id]) return;  // read in place
         int64_t offset = n.op == Op::Slice ? n.attr : 0;
         loop(size, [&](Value* e) { store(id, e, load(operand(0), b_.CreateAdd(c64(offset), e))); });
         return;
@@ -647,6 +670,24 @@ private:
       });
     }
     if (tiled == count) return;
+    if (valid == nullptr && dom_->transposable() && lanes_ % 8 == 0 && tiled == 0 && count == rowSize && offset == 0 &&
+        count < 8) {
+      // Short rows that are the whole sample (an input of 3 values, a target of 1): 8 samples are 8·count numbers in
+      // a row, one load, and element e's lanes are every count-th of them (one shuffle each).
+      auto* wide = FixedVectorType::get(mem_, unsigned(8 * count));
+      loop(lanes_ / 8, [&](Value* group) {
+        Value* at = b_.CreateMul(b_.CreateAdd(first, b_.CreateMul(group, c64(8))), c64(rowSize));
+        Value* all = b_.CreateAlignedLoad(wide, b_.CreateGEP(mem_, base, at), Align(uint64_t(bytes_)));
+        for (int64_t e = 0; e < count; ++e) {
+          std::vector<int> mask;
+          for (int64_t k = 0; k < 8; ++k) mask.push_back(int(e + k * count));
+          Value* lanes8 = count == 1 ? all : b_.CreateShuffleVector(all, mask);
+          Value* to = b_.CreateAdd(c64(e * lanes_), b_.CreateMul(group, c64(8)));
+          b_.CreateAlignedStore(dom_->enter(lanes8), b_.CreateGEP(mem_, slot, to), Align(uint64_t(bytes_)));
+        }
+      });
+      return;
+    }
     loop(lanes_, [&](Value* lane) {
       Value* in = valid ? b_.CreateICmpSLT(lane, valid) : ConstantInt::getTrue(ctx_);
       // Missing lanes repeat the block's first sample: they compute what a
@@ -741,6 +782,14 @@ private:
     int64_t workBytes = std::max<int64_t>(layout_.varyingVectors, 1) * lanes_ * bytes_;
     work_ = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(workBytes)});
     vectorMode_ = true;
+    const bool summed = g_.layout.sumSamples;
+    const int64_t outSize = ir::numElements(g_.nodes[g_.output].shape);
+    Value* sums = nullptr;  // summed: one vector of lane-wise partial sums per output element
+    if (summed) {
+      NAG_ASSERT(real_ && g_.layout.seeds == 1, "sums over samples are real and unseeded");
+      sums = b_.CreateCall(runtime("nagrt_alloc", ptr_, {i64_}), {c64(outSize * lanes_ * bytes_)});
+      loop(outSize, [&](Value* e) { b_.CreateAlignedStore(zero(), b_.CreateGEP(vec_, sums, e), vectorAlign()); });
+    }
 
     range(f->getArg(1), f->getArg(2), [&](Value* blk) {
       Value* first = b_.CreateMul(blk, c64(lanes_));
@@ -750,14 +799,19 @@ private:
       // Samples into lanes: full blocks move 8x8 tiles through registers; the
       // last, partial block goes value by value with zeros in missing lanes.
       ifElse(full, [&] { gatherInputs(x, first, nullptr); }, [&] { gatherInputs(x, first, valid); });
+      std::vector<NodeId> parts = outputParts();
+      bool assembled = parts.size() == 1 && parts[0] == g_.output;
       for (NodeId id = 0; id < g_.nodes.size(); ++id)
-        if (layout_.level[id] == kVarying) emitNode(id);
+        if (layout_.level[id] == kVarying && (assembled || id != g_.output)) emitNode(id);
       // Then, once per seed (once when there is no seed loop), the seeded
       // values and the results back to the samples' rows.
       auto perSeed = [&] {
         for (NodeId id = 0; id < g_.nodes.size(); ++id)
           if (layout_.level[id] == kSeeded) emitNode(id);
-        ifElse(full, [&] { scatterOutput(y, first, nullptr); }, [&] { scatterOutput(y, first, valid); });
+        if (summed)
+          addToSums(sums, valid);
+        else
+          ifElse(full, [&] { scatterOutput(y, first, nullptr); }, [&] { scatterOutput(y, first, valid); });
       };
       if (g_.layout.seeds > 1 || hasSeed()) {
         loop(g_.layout.seeds, [&](Value* s) {
@@ -769,10 +823,44 @@ private:
         perSeed();
       }
     });
+    if (summed) {
+      // The lanes' partial sums, each added up in lane order (an ordered reduction: no reassociation).
+      loop(outSize, [&](Value* e) {
+        Value* lanes = b_.CreateAlignedLoad(vec_, b_.CreateGEP(vec_, sums, e), vectorAlign());
+        dom_->storeNumber(y, e, b_.CreateFAddReduce(dom_->zero(false), lanes));
+      });
+      b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {sums});
+    }
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {work_});
     b_.CreateRetVoid();
     vectorMode_ = false;
     return f;
+  }
+
+  // sums[e] += the output's element e in the block's valid lanes (the missing lanes of a partial block repeat its
+  // first sample and add nothing).
+  // An output that is a concatenation is read from its parts (it is never assembled: see outputParts).
+  void addToSums(Value* sums, Value* valid) {
+    std::vector<Constant*> index;
+    for (unsigned lane = 0; lane < lanes_; ++lane) index.push_back(ConstantInt::get(i64_, lane));
+    Value* mask = b_.CreateICmpULT(ConstantVector::get(index), b_.CreateVectorSplat(lanes_, valid));
+    int64_t offset = 0;
+    for (NodeId part : outputParts()) {
+      int64_t at = offset;
+      loop(ir::numElements(g_.nodes[part].shape), [&](Value* e) {
+        Value* to = b_.CreateGEP(vec_, sums, b_.CreateAdd(c64(at), e));
+        Value* v = b_.CreateSelect(mask, load(part, e), zero());
+        b_.CreateAlignedStore(add_(b_.CreateAlignedLoad(vec_, to, vectorAlign()), v), to, vectorAlign());
+      });
+      offset += ir::numElements(g_.nodes[part].shape);
+    }
+  }
+
+  // What a summed output is added up from: the parts of a concatenation (so it need not be assembled), or itself.
+  std::vector<NodeId> outputParts() const {
+    const ir::Node& out = g_.nodes[g_.output];
+    if (g_.layout.sumSamples && out.op == Op::Concat && varying(g_.output)) return out.operands;
+    return {g_.output};
   }
 
   bool hasSeed() const {
@@ -828,7 +916,10 @@ private:
     Value* fields[] = {theta_, x, aux_[0], aux_[1], y, batch, uniform_, modCtx_};
     for (unsigned k = 0; k < 8; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
     Value* blocks = b_.CreateUDiv(b_.CreateAdd(batch, c64(lanes_ - 1)), c64(lanes_));
-    b_.CreateCall(runtime("nagrt_parallel_for", Type::getVoidTy(ctx_), {i64_, ptr_, ptr_}), {blocks, block, ctx});
+    if (g_.layout.sumSamples)  // one sum: on this thread, in block order (callers split large batches)
+      b_.CreateCall(block->getFunctionType(), block, {ctx, c64(0), blocks});
+    else
+      b_.CreateCall(runtime("nagrt_parallel_for", Type::getVoidTy(ctx_), {i64_, ptr_, ptr_}), {blocks, block, ctx});
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {uniform_});
     b_.CreateBr(done);
     b_.SetInsertPoint(done);

@@ -32,7 +32,7 @@ public:
     genTy_ = StructType::get(ctx_, {i32_, i64_, ptr_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
                                       i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_,
-                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i32_});
+                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i32_, ptr_});
   }
 
   // eval_mod/jac_theta_mod of the descriptor: the R = 2^64 kernel, or the R = 2^32 one when that is all there is
@@ -45,6 +45,7 @@ public:
   void emit(const ir::Graph& g, const ir::ModelDescription& d, const Options& o, bool withMain) {
     std::vector<Constant*> args, inputs, params, syms, fns;
     for (const ir::DerivedFunction& f : d.derived) {
+      if (f.graph.layout.sumSamples) continue;  // not per sample: a field of its own (loss_grad_theta)
       Function* fn = m_.getFunction(functionSymbol(g, f.name));
       NAG_ASSERT(fn, "derived functions are emitted before the descriptor");
       uint64_t sizes[2] = {0, 0};
@@ -88,7 +89,7 @@ public:
     Function* eval = m_.getFunction(evalSymbol(g));
     NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
     Constant* fields[] = {
-        ConstantInt::get(i32_, 5),  // NAG_ABI_VERSION
+        ConstantInt::get(i32_, 6),  // NAG_ABI_VERSION
         str(g.name),
         str(d.source),
         ConstantInt::get(i32_, args.size()),
@@ -131,6 +132,7 @@ public:
         orNull(m_.getFunction(suffixedSymbol(g, "eval", "mod32"))),
         orNull(m_.getFunction(suffixedSymbol(g, "jac_theta", "mod32"))),
         ConstantInt::get(i32_, m_.getFunction(suffixedSymbol(g, "eval", "mod")) ? 62 : 31),
+        orNull(m_.getFunction(functionSymbol(g, "loss_grad_theta"))),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");

@@ -65,8 +65,7 @@ void printAfter(const Options& o, const std::string& pass, const std::string& fu
 
 std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Graph& f, std::ostream& out) {
   std::vector<ir::DerivedFunction> result;
-  for (transforms::Derived& d : transforms::deriveAll(f)) {
-    if (o.onlyDimFunctions && d.name != "jac_theta") continue;
+  auto finish = [&](transforms::Derived& d) {
     auto check = [&](const ir::Graph& g, const char* pass) {
       if (std::string problem = ir::verify(g); !problem.empty())
         NAG_UNREACHABLE(std::string(pass) + " produced invalid IR for " + d.name + ": " + problem);
@@ -78,6 +77,13 @@ std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Gra
     ir::Graph clean = transforms::eliminateDeadCode(simple);
     check(clean, "dce");
     result.push_back({d.name, d.mode, std::move(clean)});
+  };
+  for (transforms::Derived& d : transforms::deriveAll(f))
+    if (!o.onlyDimFunctions || d.name == "jac_theta") finish(d);
+  // The squared loss's gradient summed over the batch, for `train` (one reverse sweep per sample, no rows).
+  if (!o.onlyDimFunctions && f.paramCount() > 0) {
+    transforms::Derived d = transforms::derive(f, transforms::Kind::LossGrad, transforms::Wrt::Theta);
+    finish(d);
   }
   return result;
 }

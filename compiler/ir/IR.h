@@ -76,6 +76,8 @@ struct OutputLayout {
   int64_t seedStride = 0;
   int64_t elemStride = 1;
   int64_t rowSize = 0;     ///< values per sample in y
+  /// y is one row for the whole batch: the sum over samples of each sample's row (the loss gradient).
+  bool sumSamples = false;
 };
 
 /// A compile-time argument of the network, as it was bound.

@@ -18,6 +18,7 @@ void print(const Graph& g, std::ostream& out) {
   if (g.layout.seeds > 1)
     out << "  seeds " << g.layout.seeds << " : " << toString(g.layout.seedShape) << ", result of seed s, element e at s * "
         << g.layout.seedStride << " + e * " << g.layout.elemStride << "\n";
+  if (g.layout.sumSamples) out << "  result summed over the samples\n";
   for (NodeId id = 0; id < g.nodes.size(); ++id) {
     const Node& n = g.nodes[id];
     out << "  %" << id << " = " << spelling(n.op);

@@ -16,6 +16,7 @@ const char* kindName(Kind k) {
     case Kind::Vjp: return "vjp";
     case Kind::Hess: return "hess";
     case Kind::Hvp: return "hvp";
+    case Kind::LossGrad: return "loss_grad";
   }
   return "?";
 }
@@ -93,6 +94,20 @@ public:
         output(flatten(vjp(b_, out_, b_.reshape(cot, outShape_), vars_.nodes)));
         break;
       }
+      case Kind::LossGrad: {
+        NAG_ASSERT(wrt_ == Wrt::Theta, "the loss gradient is with respect to theta");
+        d.mode = "reverse mode: 1 pass from the residual, summed over the samples";
+        NodeId target = auxOf("target", {outSize_}, true);
+        NodeId r = b_.sub(out_, b_.reshape(target, outShape_));
+        NodeId flat = b_.reshape(r, {outSize_});
+        NodeId squares = b_.reshape(b_.dot(flat, flat), {1});
+        layout(1, 0, 1, n + 1);
+        g_.layout.sumSamples = true;
+        std::vector<NodeId> parts = flatParts(vjp(b_, out_, r, vars_.nodes));
+        parts.push_back(squares);
+        output(b_.concat(parts));
+        break;
+      }
       case Kind::Hess:
       case Kind::Hvp: {
         NodeId weights = auxOf("weights", {outSize_}, false);
@@ -157,12 +172,17 @@ private:
 
   // Cotangents of the variables as one flat vector (zeros where none).
   NodeId flatten(const std::vector<Maybe>& cots) {
+    std::vector<NodeId> parts = flatParts(cots);
+    return parts.size() == 1 ? parts[0] : b_.concat(parts);
+  }
+
+  std::vector<NodeId> flatParts(const std::vector<Maybe>& cots) {
     std::vector<NodeId> parts;
     for (size_t k = 0; k < cots.size(); ++k) {
       Shape flat{ir::numElements(vars_.shapes[k])};
       parts.push_back(cots[k] ? b_.reshape(*cots[k], flat) : b_.zeros(flat));
     }
-    return parts.size() == 1 ? parts[0] : b_.concat(parts);
+    return parts;
   }
 
   NodeId flatOut(Maybe t) { return t ? b_.reshape(*t, {outSize_}) : b_.zeros({outSize_}); }

@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NAG_ABI_VERSION 5
+#define NAG_ABI_VERSION 6
 
 /** A named tensor: an input, a parameter or the output. */
 typedef struct nag_tensor_info {
@@ -172,6 +172,11 @@ typedef struct nag_model {
   nag_eval_mod_fn eval_mod32;
   nag_derived_mod_fn jac_theta_mod32;
   int32_t modular_prime_bits;
+  /* Since ABI 6: the squared loss's gradient summed over the batch, for training: with a = the targets (one row of
+   * outputs per sample) and b unused, y (P + 1 values, one row for the whole batch) = sum_i [J_i^T r_i, |r_i|^2],
+   * r_i = f(x_i) - a_i. Runs on the calling thread (callers split a large batch themselves, which also fixes the
+   * order of the sums); null when compiled with --no-derivatives or --only-dim-functions, or with --precision f32. */
+  nag_derived_fn loss_grad_theta;
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */

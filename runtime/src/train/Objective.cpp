@@ -67,50 +67,26 @@ void addRows(const double* rows, const double* w, int64_t wStride, int64_t n, in
     for (int64_t j = 0; j < width; ++j) out[j] += s.partial[size_t(b * width + j)];
 }
 
-// The gradient's blocks: block b (kBlock samples from b·kBlock) evaluates f when the residual is not known yet
-// (r = f - y, its squared sum in loss[b]), runs the VJP on the block's residual into per-sample rows held in the
-// thread's cache, and sums them into partial[b]. One parallel region, and the rows never leave the cache (the
-// separate VJP over the whole batch and the sum after it were a quarter of a training step). Block sums are added
-// in block order: the same bits for any number of threads.
+// The gradient's blocks: block b (kBlock samples from b·kBlock) is one call of the compiled loss gradient
+// (codegen: forward, residual r = f - y, one reverse sweep seeded with r, summed in vector lanes), which gives
+// sum_i [J_i^T r_i, |r_i|^2] over its samples in partial[b]. The blocks are spread over the threads and added in
+// block order: the same bits for any number of threads.
 struct GradientBlocks {
-  const nag_model* m;
-  const nag_function_info* vjp;
+  nag_derived_fn lossGrad;
   const double *theta, *x, *y;
-  double* residual;
-  bool evaluate;
   int64_t N, P, O, I;
-  std::vector<double> partial, loss;
+  std::vector<double> partial;
 };
 
 void gradientBlocks(void* ctx, int64_t begin, int64_t end) {
   auto* g = static_cast<GradientBlocks*>(ctx);
-  thread_local std::vector<double> rows;
-  rows.resize(size_t(kBlock * g->P));
   for (int64_t b = begin; b < end; ++b) {
     const int64_t first = b * kBlock, n = std::min(kBlock, g->N - first);
-    const double* x = g->x + first * g->I;
-    double* r = g->residual + first * g->O;
-    if (g->evaluate) {
-      g->m->eval(g->theta, x, r, n);
-      double sum = 0;
-      for (int64_t k = 0; k < n * g->O; ++k) {
-        r[k] -= g->y[first * g->O + k];
-        sum += r[k] * r[k];
-      }
-      g->loss[size_t(b)] = sum;
-    }
-    g->vjp->fn(g->theta, x, r, nullptr, rows.data(), n);
-    double* __restrict acc = g->partial.data() + b * g->P;
-    std::fill(acc, acc + g->P, 0.0);
-    for (int64_t i = 0; i < n; ++i) {
-      const double* __restrict row = rows.data() + i * g->P;
-#pragma GCC ivdep  // acc (the block's sum) and row (the thread's scratch) never overlap: vector adds
-      for (int64_t j = 0; j < g->P; ++j) acc[j] += row[j];
-    }
+    g->lossGrad(g->theta, g->x + first * g->I, g->y + first * g->O, nullptr, g->partial.data() + b * (g->P + 1), n);
   }
 }
 
-// The squared sum of the residual by blocks of kBlock samples, added in block order (as gradientBlocks does).
+// The squared sum of the residual by blocks of kBlock samples, added in block order.
 double blockedSquares(const std::vector<double>& r, int64_t N, int64_t O) {
   double total = 0;
   for (int64_t first = 0; first < N; first += kBlock) {
@@ -131,8 +107,8 @@ Objective::Objective(const nag_model& m, Matrix x, Matrix y)
   hvp_ = find(m, "hvp_theta");
   jac_ = find(m, "jac_theta");
   hess_ = find(m, "hess_theta");
-  if (!vjp_ || !jvp_ || !hvp_ || !jac_ || !hess_)
-    throw Error("train needs the parameter derivatives (vjp, jvp, hvp, jac, hess in theta); this program was "
+  if (!vjp_ || !jvp_ || !hvp_ || !jac_ || !hess_ || !m.loss_grad_theta)
+    throw Error("train needs the parameter derivatives (vjp, jvp, hvp, jac, hess and the loss gradient in theta); this program was "
                 "compiled without them (--no-derivatives) or has no parameters");
   if (N_ < 1) throw Error("train: the data has no samples");
 }
@@ -155,21 +131,19 @@ double Objective::residualAt(const double* theta) {
 double Objective::value(const double* theta) { return residualAt(theta); }
 
 double Objective::gradient(const double* theta, double* g) {
-  const bool known = !residualTheta_.empty() && std::memcmp(residualTheta_.data(), theta, size_t(P_) * sizeof(double)) == 0;
   const int64_t blocks = (N_ + kBlock - 1) / kBlock;
-  residual_.resize(size_t(N_ * O_));
-  GradientBlocks job{&m_, vjp_, theta, x_.data.data(), y_.data.data(), residual_.data(), !known, N_, P_, O_, I_,
-                     std::vector<double>(size_t(blocks * P_)), std::vector<double>(size_t(blocks), 0.0)};
+  GradientBlocks job{m_.loss_grad_theta, theta, x_.data.data(), y_.data.data(), N_, P_, O_, I_,
+                     std::vector<double>(size_t(blocks * (P_ + 1)))};
   nagrt_parallel_for(blocks, gradientBlocks, &job);
   std::fill(g, g + P_, 0.0);
-  for (int64_t b = 0; b < blocks; ++b)
-    for (int64_t j = 0; j < P_; ++j) g[j] += job.partial[size_t(b * P_ + j)];
+  double squares = 0;
+  for (int64_t b = 0; b < blocks; ++b) {
+    const double* part = job.partial.data() + b * (P_ + 1);
+    for (int64_t j = 0; j < P_; ++j) g[j] += part[j];
+    squares += part[P_];
+  }
   for (int64_t j = 0; j < P_; ++j) g[j] /= double(N_);
-  if (known) return blockedSquares(residual_, N_, O_) / (2.0 * double(N_));
-  residualTheta_.assign(theta, theta + P_);
-  double sum = 0;
-  for (double l : job.loss) sum += l;
-  return sum / (2.0 * double(N_));
+  return squares / (2.0 * double(N_));
 }
 
 void Objective::hvp(const double* theta, const double* v, double* out) {

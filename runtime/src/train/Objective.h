@@ -26,8 +26,8 @@ public:
 
   /// The loss at theta.
   double value(const double* theta);
-  /// The loss at theta and its gradient (P values) in g; keeps the residual
-  /// f_theta(x_i) - y_i for hvp and hessian at the same theta.
+  /// The loss at theta and its gradient (P values) in g, from the compiled loss
+  /// gradient (the residual is not kept: hvp and hessian evaluate their own).
   double gradient(const double* theta, double* g);
   /// The loss Hessian at theta times v (P values), in out:
   /// (1/N) [J^T (J v) + sum_i sum_o r_io Hess f_o(x_i) v].
