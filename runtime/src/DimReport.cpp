@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <optional>
 #include <cstdio>
@@ -31,7 +32,9 @@ struct Bound {
 }  // namespace
 
 std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
+  const auto start = std::chrono::steady_clock::now();
   DimReport r = measureDimension(m, o);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const int64_t P = m.param_count;
   const bool poly = std::strcmp(m.algebraic_class, "polynomial") == 0;
   int64_t coordinate = -1;
@@ -150,7 +153,8 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
         << ",\n  \"unexplained_fibre_dimension\": " << (capped ? std::string("null") : std::to_string(unexplained))
         << ",\n  \"fills\": " << (fills ? (*fills ? "true" : "false") : "null")
         << ",\n  \"certified\": " << (certified ? "true" : "false") << ",\n  \"status\": " << jsonString(status)
-        << ",\n  \"points\": " << r.points << ",\n  \"rows\": " << r.rows << ",\n  \"seed\": " << o.seed;
+        << ",\n  \"points\": " << r.points << ",\n  \"rows\": " << r.rows << ",\n  \"seed\": " << o.seed
+        << ",\n  \"seconds\": " << jsonShort(seconds);
     if (r.exactRank >= 0) {
       out << ",\n  \"exact_rank\": " << r.exactRank << ",\n  \"prime\": " << r.runs[0].prime << ",\n  \"ranks\": [";
       for (size_t i = 0; i < r.runs.size(); ++i)
