@@ -15,6 +15,7 @@ to OUTDIR/dim_scale.md and .json.
 """
 import json
 import os
+import signal
 import shutil
 import subprocess
 import sys
@@ -153,10 +154,16 @@ def scale_search():
                         "-o", exe], check=True)
         stats = exe + ".time"
         t = time.perf_counter()
+        # In a session of its own: on the time limit the whole group goes (killing /usr/bin/time alone left the
+        # program running, and loading the machine, through the rest of the benchmarks).
+        proc = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", stats, exe, "dim", "--exact", "--json"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", stats, exe, "dim", "--exact", "--json"],
-                               capture_output=True, text=True, timeout=SCALE_LIMIT)
+            out, err = proc.communicate(timeout=SCALE_LIMIT)
+            p = subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
         except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
             runs.append({"network": "pmlp %s r=2" % d, "P": 2 * w * w + w, "status": "> %d s (stopped)" % SCALE_LIMIT})
             break
         seconds = time.perf_counter() - t
