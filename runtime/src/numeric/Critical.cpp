@@ -29,6 +29,96 @@ double realNorm(const std::vector<cplx>& v, double* imaginary) {
   return n;
 }
 
+// The slice's directions with a gauge for the known symmetries (the compiler's generators): for each symmetry, as
+// many random linear conditions L(θ - θ0) = 0 as its generators, supported on one parameter tensor that the
+// symmetry acts on with exponents ±1 (a linear layer's GL(k) on either side, a neuron's rescaling on its incoming
+// weights: the conditions are then linear in the group element, which they fix once). A generic orbit meets such a
+// slice in one point where a random affine slice of the same dimension meets it in deg(orbit) points: linear
+// 4 -> 2 -> 4 has 1341 or more witness points on a random slice. The conditions are kept only when they are
+// transverse to the orbits at θ0 (their matrix against the generators' tangents has full rank); the remaining
+// directions are a random k-dimensional part of their kernel. Empty when there is no gauge (a random slice then).
+std::vector<cplx> gaugeBasis(const nag_model& m, const std::vector<cplx>& base, int64_t k, Random& rng) {
+  const int64_t P = m.param_count;
+  if (m.num_generators <= 0 || !m.generators) return {};
+  auto tensorOf = [&](int64_t row) {
+    for (int32_t t = 0; t < m.num_params; ++t)
+      if (row >= m.params[t].offset && row < m.params[t].offset + m.params[t].size) return t;
+    return int32_t(-1);
+  };
+  std::vector<std::vector<double>> conditions;  // rows of length P
+  std::vector<std::vector<double>> tangents;    // the generators' values at θ0
+  for (int32_t si = 0; si < m.num_symmetries; ++si) {
+    std::vector<const nag_generator*> gens;
+    for (int64_t g = 0; g < m.num_generators; ++g)
+      if (m.generators[g].symmetry == si) gens.push_back(&m.generators[g]);
+    if (gens.empty()) continue;
+    // Tensors this symmetry moves, and whether every coefficient on each is ±1.
+    std::vector<int> touched(size_t(m.num_params), 0);  // 0 untouched, 1 unit exponents, 2 other
+    for (const nag_generator* g : gens)
+      for (int64_t t = 0; t < g->num_terms; ++t) {
+        const int64_t* term = g->terms + 3 * t;
+        int32_t tensor = tensorOf(term[0]);
+        if (tensor < 0) return {};
+        int mark = term[2] == 1 || term[2] == -1 ? 1 : 2;  // a neuron's rescaling: exponent 1 in, -r out
+        touched[size_t(tensor)] = std::max(touched[size_t(tensor)], mark);
+      }
+    int32_t chosen = -1;
+    for (int32_t t = 0; t < m.num_params && chosen < 0; ++t)
+      if (touched[size_t(t)] == 1) chosen = t;
+    for (const nag_generator* g : gens) {
+      std::vector<double> v(size_t(P), 0.0);
+      for (int64_t t = 0; t < g->num_terms; ++t) {
+        const int64_t* term = g->terms + 3 * t;
+        v[size_t(term[0])] += double(term[2]) * base[size_t(term[1])].real();
+      }
+      tangents.push_back(std::move(v));
+      if (chosen < 0) continue;
+      std::vector<double> c(size_t(P), 0.0);
+      for (int64_t i = m.params[chosen].offset; i < m.params[chosen].offset + m.params[chosen].size; ++i)
+        c[size_t(i)] = rng.uniform();
+      conditions.push_back(std::move(c));
+    }
+  }
+  const int64_t g = int64_t(conditions.size()), T = int64_t(tangents.size());
+  if (g == 0 || P - g < k) return {};
+  // Transverse at θ0: the g x T matrix L ξ has rank g (the orbits' tangents are independent mod the gauge's kernel).
+  std::vector<double> lxi(static_cast<size_t>(g * T));
+  for (int64_t a = 0; a < g; ++a)
+    for (int64_t b = 0; b < T; ++b) {
+      double sum = 0;
+      for (int64_t i = 0; i < P; ++i) sum += conditions[size_t(a)][size_t(i)] * tangents[size_t(b)][size_t(i)];
+      lxi[size_t(a * T + b)] = sum;
+    }
+  std::vector<double> sv(static_cast<size_t>(std::min(g, T))), superb(static_cast<size_t>(std::max<int64_t>(std::min(g, T), 2)));
+  if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'N', lapack_int(g), lapack_int(T), lxi.data(), lapack_int(T), sv.data(),
+                     nullptr, 1, nullptr, 1, superb.data()) != 0)
+    return {};
+  if (T < g || sv.empty() || sv.back() <= 1e-8 * sv.front()) return {};
+  // The kernel of the conditions: the last P - g right singular vectors of the g x P matrix.
+  std::vector<double> G(static_cast<size_t>(g * P)), gs(static_cast<size_t>(g)), vt(static_cast<size_t>(P * P)),
+      sup(static_cast<size_t>(std::max<int64_t>(g, 2)));
+  for (int64_t a = 0; a < g; ++a) std::copy(conditions[size_t(a)].begin(), conditions[size_t(a)].end(), G.begin() + a * P);
+  if (LAPACKE_dgesvd(LAPACK_ROW_MAJOR, 'N', 'A', lapack_int(g), lapack_int(P), G.data(), lapack_int(P), gs.data(),
+                     nullptr, 1, vt.data(), lapack_int(P), sup.data()) != 0)
+    return {};
+  const int64_t free = P - g;
+  std::vector<cplx> basis(static_cast<size_t>(P * k), 0.0);
+  if (free == k) {
+    for (int64_t i = 0; i < P; ++i)
+      for (int64_t j = 0; j < k; ++j) basis[size_t(i * k + j)] = vt[size_t((g + j) * P + i)];
+    return basis;
+  }
+  std::vector<double> C(static_cast<size_t>(free * k));
+  for (double& c : C) c = rng.uniform() / std::sqrt(double(free));
+  for (int64_t i = 0; i < P; ++i)
+    for (int64_t j = 0; j < k; ++j) {
+      double sum = 0;
+      for (int64_t f = 0; f < free; ++f) sum += vt[size_t((g + f) * P + i)] * C[size_t(f * k + j)];
+      basis[size_t(i * k + j)] = sum;
+    }
+  return basis;
+}
+
 }  // namespace
 
 void requireCriticalKernels(const nag_model& m) {
@@ -52,8 +142,12 @@ CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSe
   // A real slice: real targets then have real critical points with real parameters on it.
   base_.resize(size_t(P_));
   for (cplx& c : base_) c = rng.uniform();
-  basis_.resize(size_t(P_ * k_));
-  for (cplx& c : basis_) c = rng.uniform() / std::sqrt(double(std::max<int64_t>(P_, 1)));
+  basis_ = gaugeBasis(m, base_, k_, rng);
+  gauged_ = !basis_.empty();
+  if (!gauged_) {
+    basis_.resize(size_t(P_ * k_));
+    for (cplx& c : basis_) c = rng.uniform() / std::sqrt(double(std::max<int64_t>(P_, 1)));
+  }
   x_.assign(setup.points.begin(), setup.points.end());
   M_.assign(setup.metric.begin(), setup.metric.end());
   S_.resize(size_t(n_ * n_));
@@ -328,6 +422,7 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
              setup.metricName + " seed=" + std::to_string(o.seed);
   p.what = "critical";
   CriticalRun run;
+  run.gauged = s.gauged();
   std::vector<std::vector<cplx>> witness;
   run.witness = witnessRun(p, o, false, &witness);
   // The witness points, tracked from their slice to u = target along a γ-segment. For one γ the paths map the

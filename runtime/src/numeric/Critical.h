@@ -57,6 +57,8 @@ public:
   const std::vector<cplx>& sliceS() const { return S_; }
   const std::vector<cplx>& sliceU() const { return U_; }
   const std::vector<cplx>& metric() const { return M_; }
+  /// The slice fixes a gauge for the known symmetries (one point per generic orbit) rather than being random.
+  bool gauged() const { return gauged_; }
 
 private:
   const nag_model& m_;
@@ -64,6 +66,7 @@ private:
   std::vector<cplx> base_, basis_;  ///< θ0 (P), B (P x k): real values
   std::vector<cplx> x_;             ///< evaluation points, complex (real values)
   std::vector<cplx> M_, S_, U_;     ///< n x n each
+  bool gauged_ = false;
 };
 
 /// Moves the slice S y + U v = b0 to u = y + v = target: H = [J^T M v; γ(1-t)(S y + U v - b0) + t(y + v - u)].
@@ -102,6 +105,7 @@ struct CriticalRun {
   /// Target homotopies run (each with its own γ): a run with a failed or singular path is repeated whole, at most
   /// three times; atInfinity, singular, failed and byGrowth are the last attempt's, `points` the union of all.
   int64_t targetAttempts = 0;
+  bool gauged = false;                ///< the slice fixed a gauge for the known symmetries (else a random slice)
   std::vector<CriticalPoint> points;  ///< finite regular endpoints, one per function
   bool complete = false;              ///< the witness set passed the trace test and one target attempt had no failure
   double seconds = 0;                 ///< the whole run: witness set, target homotopies, classification

@@ -356,7 +356,7 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
           << (r.witness.traceTests ? jsonFull(r.witness.traceResidual) : "null")
           << ", \"witness_complete\": " << (r.witness.complete ? "true" : "false") << ", \"finite\": " << r.finite
           << ", \"at_infinity\": " << r.atInfinity << ", \"singular\": " << r.singular << ", \"failed\": " << r.failed
-          << ", \"merged\": " << r.merged << ", \"target_attempts\": " << r.targetAttempts << ", \"complete\": " << (r.complete ? "true" : "false")
+          << ", \"merged\": " << r.merged << ", \"target_attempts\": " << r.targetAttempts << ", \"slice\": \"" << (r.gauged ? "gauge" : "random") << "\", \"complete\": " << (r.complete ? "true" : "false")
           << ", \"witness_seconds\": " << jsonFull(r.witness.seconds) << ", \"seconds\": " << jsonFull(r.seconds)
           << "}";
     }
