@@ -31,6 +31,7 @@ struct Options {
   NumberDomain domain = NumberDomain::Real;  ///< internal: set per function by buildModule
   bool complexKernels = true;  ///< algebraic networks also get eval/jac_theta in complex doubles (the tracker)
   bool wideModular = true;     ///< and the R = 2^64 modular kernels (primes up to 2^62) beside the R = 2^32 ones
+  std::string kernels;         ///< --kernels as the descriptor records it ("" every kernel)
   std::vector<std::string> inputs;  ///< files read by the compilation, which an output must not replace
 };
 

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <set>
 
 namespace nag::driver {
 
@@ -58,6 +59,11 @@ Options:
                         vector registers of the target, 8 doubles on AVX2)
   --precision f64|f32   number type of eval (default f64)
   --no-derivatives      compile eval only, without jac/jvp/vjp/hess/hvp
+  --kernels LIST        compile only the kernels these commands need
+                        (comma-separated: dim, degree (also fibre and
+                        singular), critical, train, all; default all):
+                        faster builds; other commands then say what is
+                        missing
   --wide-modular        also the exact kernels for primes from 2^31 to 2^62
                         (dim --prime P with such a P; networks whose degree
                         needs them get them without asking)
@@ -182,6 +188,27 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       }
       o.printAfter.push_back(pass);
       if (o.sweep && o.notForSweep.empty()) o.notForSweep = a;
+    } else if (a == "--kernels") {
+      auto v = value("--kernels");
+      if (!v) return std::nullopt;
+      std::set<std::string> names;
+      bool all = false;
+      for (size_t start = 0; start <= v->size();) {
+        size_t comma = v->find(',', start);
+        std::string name = v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (name != "all" && name != "dim" && name != "degree" && name != "critical" && name != "train") {
+          error = {DiagId::err_bad_option_value,
+                   {"--kernels", *v, "a comma-separated list of dim, degree, critical, train, all"}};
+          return std::nullopt;
+        }
+        all = all || name == "all";
+        names.insert(name);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      o.kernels.clear();
+      if (!all)
+        for (const std::string& n : names) o.kernels += (o.kernels.empty() ? "" : ",") + n;
     } else if (a == "--only-dim-functions") {
       o.onlyDimFunctions = true;
     } else if (a == "--complex-kernels") {

@@ -21,6 +21,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <ostream>
+#include <set>
+#include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,7 +65,38 @@ void printAfter(const Options& o, const std::string& pass, const std::string& fu
   ir::print(g, out);
 }
 
+// Which kernels a program gets (--kernels, --only-dim-functions): the derived functions by name, the loss gradient,
+// the complex kernels. dim and degree rank the θ-Jacobian; critical also needs the θ-Hessian (in complex doubles);
+// train the θ-derivatives and the loss gradient.
+struct KernelPlan {
+  bool all = true;
+  std::set<std::string> derived;
+  bool complex = true;
+  bool wants(const std::string& name) const { return all || derived.count(name) > 0; }
+};
+
+KernelPlan kernelPlan(const Options& o) {
+  KernelPlan k;
+  std::string list = o.onlyDimFunctions ? std::string(o.complexKernels ? "degree" : "dim") : o.kernels;
+  if (list.empty()) return k;
+  k.all = false;
+  k.complex = false;
+  for (size_t start = 0; start <= list.size();) {
+    size_t comma = list.find(',', start);
+    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    k.derived.insert("jac_theta");
+    if (name == "degree" || name == "critical") k.complex = true;
+    if (name == "critical") k.derived.insert("hess_theta");
+    if (name == "train")
+      for (const char* d : {"jvp_theta", "vjp_theta", "hess_theta", "hvp_theta", "loss_grad_theta"}) k.derived.insert(d);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return k;
+}
+
 std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Graph& f, std::ostream& out) {
+  const KernelPlan plan = kernelPlan(o);
   std::vector<ir::DerivedFunction> result;
   auto finish = [&](transforms::Derived& d) {
     auto check = [&](const ir::Graph& g, const char* pass) {
@@ -79,9 +112,9 @@ std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Gra
     result.push_back({d.name, d.mode, std::move(clean)});
   };
   for (transforms::Derived& d : transforms::deriveAll(f))
-    if (!o.onlyDimFunctions || d.name == "jac_theta") finish(d);
+    if (plan.wants(d.name)) finish(d);
   // The squared loss's gradient summed over the batch, for `train` (one reverse sweep per sample, no rows).
-  if (!o.onlyDimFunctions && f.paramCount() > 0) {
+  if (plan.wants("loss_grad_theta") && f.paramCount() > 0) {
     transforms::Derived d = transforms::derive(f, transforms::Kind::LossGrad, transforms::Wrt::Theta);
     finish(d);
   }
@@ -170,7 +203,8 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     cg.targetCpu = options.targetCpu;
     cg.lanes = options.lanes;
     cg.precision = options.single ? codegen::Precision::F32 : codegen::Precision::F64;
-    cg.complexKernels = !options.onlyDimFunctions || options.complexKernels;  // sweeps of dim: no tracker
+    cg.complexKernels = kernelPlan(options).complex;  // sweeps of dim: no tracker
+    cg.kernels = options.onlyDimFunctions ? std::string(options.complexKernels ? "degree" : "dim") : options.kernels;
     cg.wideModular = options.wideModular || dimNeedsWidePrimes(*graph, model);
     if (std::string problem = codegen::validate(cg); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
@@ -214,7 +248,8 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     if (!dir.empty()) {
       std::ostringstream material;
       material << buildIdentity() << "\n" << int(kind) << " " << cg.optLevel << " " << cg.lanes << " " << int(cg.precision)
-               << " " << options.derivatives << options.onlyDimFunctions << cg.complexKernels << cg.wideModular << "\n"
+               << " " << options.derivatives << options.onlyDimFunctions << cg.complexKernels << cg.wideModular << " "
+               << cg.kernels << "\n"
                << codegen::resolvedTarget(cg) << "\n"
                << options.input << "\n" << ir::serialize(*graph);
       for (const ir::ParamInfo& p : graph->params) material << p.path << "\n";

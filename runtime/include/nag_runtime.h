@@ -177,6 +177,9 @@ typedef struct nag_model {
    * r_i = f(x_i) - a_i. Runs on the calling thread (callers split a large batch themselves, which also fixes the
    * order of the sums); null when compiled with --no-derivatives or --only-dim-functions, or with --precision f32. */
   nag_derived_fn loss_grad_theta;
+  /* Since ABI 6: the commands whose kernels were compiled (nagc --kernels: "dim", "degree", "critical", "train",
+   * comma-separated); "" every kernel. The kernels a command lacks are null or absent from `functions`. */
+  const char* kernels;
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */

@@ -126,6 +126,7 @@ void info(const nag_model& m, const Args& args) {
         << (poly ? ", the coordinate space" : "") << (*m.linear_rank_bound ? ", the rank bound" : "")
         << "; `dim` adds the measured span)\n";
   }
+  if (m.kernels && *m.kernels) out << "  kernels     for " << m.kernels << " only (nagc --kernels)\n";
   std::cout << out.str();
 }
 
@@ -197,6 +198,18 @@ void eval(const nag_model& m, const Args& args) {
   output(y, args, "outputs");
 }
 
+}  // namespace
+
+std::string kernelsLeftOut(const nag_model& m) {
+  if (m.kernels && *m.kernels)
+    return std::string("it was compiled with --kernels ") + m.kernels +
+           " (only what those commands need, as sweeps build their programs); compile it without --kernels or add "
+           "this command to the list";
+  return "it was compiled with --no-derivatives; compile it without";
+}
+
+namespace {
+
 const nag_function_info* findFunction(const nag_model& m, const std::string& name) {
   for (int32_t i = 0; i < m.num_functions; ++i)
     if (name == m.functions[i].name) return &m.functions[i];
@@ -230,6 +243,8 @@ void derivative(const nag_model& m, const Args& args, const std::string& command
   std::string wrt = args.get("--wrt", "theta");
   if (wrt != "theta" && wrt != "x") throw Error("--wrt expects theta or x, got '" + wrt + "'");
   const nag_function_info* f = findFunction(m, command + "_" + wrt);
+  if (!f && (wrt == "x" ? m.input_size : m.param_count) > 0)
+    throw Error(command + " --wrt " + wrt + ": this program has no such kernel: " + kernelsLeftOut(m));
   if (!f) throw Error(command + " --wrt " + wrt + ": this network has no " + (wrt == "x" ? "inputs" : "parameters"));
   Data d = readThetaAndX(m, args, command);
   int64_t n = wrt == "theta" ? m.param_count : m.input_size, outs = m.output.size;

@@ -346,7 +346,7 @@ void trackFibre(const nag_model& m, const QPoint& T, uint64_t seed, const Singul
     return;
   }
   if (!m.eval_complex || !m.jac_theta_complex) {
-    run.trackSkipped = "not run: the program has no complex kernels (compiled with --only-dim-functions)";
+    run.trackSkipped = "not run: the program has no complex kernels (" + kernelsLeftOut(m) + ")";
     return;
   }
   int64_t span = d.r.span.known ? d.r.span.value : d.coordinate;

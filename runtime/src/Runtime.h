@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+struct nag_model;
+
 namespace nagrt {
 
 /// A user-facing error; the message says what and where.
@@ -85,6 +87,11 @@ void writeMatrix(const Matrix& m, const std::string& path, Format format, const 
 /// v1 memory.limit_in_bytes). An upper bound, for refusing what can never
 /// fit: other processes may take some of it first. Memory.cpp.
 uint64_t availableMemoryBytes();
+
+/// How a program that lacks a command's kernels was built, and what to do, for messages: "it was compiled with
+/// --kernels dim (only what those commands need, ...); compile it without --kernels or add this command ...",
+/// or the --no-derivatives case. Cli.cpp.
+std::string kernelsLeftOut(const ::nag_model& m);
 
 }  // namespace nagrt
 

@@ -127,8 +127,7 @@ void requireCriticalKernels(const nag_model& m) {
                 "equations: " +
                 (std::strcmp(m.algebraic_class, "non-algebraic") == 0
                      ? std::string("it is non-algebraic")
-                     : std::string("it was compiled with --only-dim-functions or --no-derivatives; compile it "
-                                   "without")));
+                     : kernelsLeftOut(m)));
 }
 
 CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSetup& setup, uint64_t seed)

@@ -159,7 +159,7 @@ PullbackSystem::PullbackSystem(const nag_model& m, ParameterChart chart, int64_t
     throw Error(std::string("network '") + m.name + "' has no complex kernels for the path tracker: " +
                 (std::strcmp(m.algebraic_class, "non-algebraic") == 0
                      ? std::string("it is non-algebraic")
-                     : std::string("it was compiled with --only-dim-functions (as sweeps do); compile it without")));
+                     : kernelsLeftOut(m)));
   Random rng(seed * 0x9E3779B97F4A7C15ull + 0x7B);
   x_ = randomVector(rng, points_ * m.input_size);
   int64_t n = coordinates();

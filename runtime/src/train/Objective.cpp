@@ -108,8 +108,9 @@ Objective::Objective(const nag_model& m, Matrix x, Matrix y)
   jac_ = find(m, "jac_theta");
   hess_ = find(m, "hess_theta");
   if (!vjp_ || !jvp_ || !hvp_ || !jac_ || !hess_ || !m.loss_grad_theta)
-    throw Error("train needs the parameter derivatives (vjp, jvp, hvp, jac, hess and the loss gradient in theta); this program was "
-                "compiled without them (--no-derivatives) or has no parameters");
+    throw Error(m.param_count == 0 ? std::string("train: this network has no parameters")
+                                   : "train needs the parameter derivatives (vjp, jvp, hvp, jac, hess and the loss "
+                                     "gradient in theta): " + kernelsLeftOut(m));
   if (N_ < 1) throw Error("train: the data has no samples");
 }
 
