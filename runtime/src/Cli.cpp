@@ -82,7 +82,7 @@ void info(const nag_model& m, const Args& args) {
       out << (i ? ", " : "") << "{\"description\": " << jsonString(m.symmetries[i].description)
           << ", \"dimension\": " << m.symmetries[i].dimension << "}";
     out << "],\n  \"symmetry_dimension\": " << m.symmetry_dimension << ",\n  \"expected_dimension\": "
-        << m.expected_dimension << "\n}\n";
+        << m.expected_dimension << ",\n  \"kernels\": " << jsonString(m.kernels ? m.kernels : "") << "\n}\n";
   } else {
     out << "network " << m.name << "  (" << m.source << ")\n  arguments   ";
     if (m.num_args == 0) out << "none";
@@ -125,8 +125,8 @@ void info(const nag_model& m, const Args& args) {
     out << "  expected    " << m.expected_dimension << "  (least of P - symmetries"
         << (poly ? ", the coordinate space" : "") << (*m.linear_rank_bound ? ", the rank bound" : "")
         << "; `dim` adds the measured span)\n";
+    if (m.kernels && *m.kernels) out << "  kernels     for " << m.kernels << " only (nagc --kernels)\n";
   }
-  if (m.kernels && *m.kernels) out << "  kernels     for " << m.kernels << " only (nagc --kernels)\n";
   std::cout << out.str();
 }
 
