@@ -22,7 +22,6 @@
 #include <fstream>
 #include <ostream>
 #include <set>
-#include <set>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
