@@ -301,6 +301,9 @@ class Model:
         if Y is None:
             raise ValueError("loss_gradient needs Y (%d values per sample)" % self.output_size)
         y = self._rows(Y, x.shape[0], self.output_size, "Y")
+        for what, a in (("theta", t), ("X", x), ("Y", y)):
+            if not np.all(np.isfinite(a)):
+                raise ValueError("loss_gradient: %s has a value that is not finite" % what)
         n = x.shape[0]
         parts = np.empty(((n + 255) // 256, self.P + 1))
         for b in range(parts.shape[0]):

@@ -33,3 +33,8 @@ try:
     print("bad Y accepted")
 except ValueError as e:
     print("bad Y:", e)
+try:
+    m.loss_gradient(np.zeros(20), np.zeros((4, 3)), np.full((4, 2), np.nan))
+    print("NaN Y accepted")
+except ValueError as e:
+    print("NaN Y:", e)
