@@ -74,9 +74,15 @@ struct KernelPlan {
   bool wants(const std::string& name) const { return all || derived.count(name) > 0; }
 };
 
+// The kernel list as the descriptor records it: --only-dim-functions is --kernels dim (degree with
+// --complex-kernels).
+std::string kernelList(const Options& o) {
+  return o.onlyDimFunctions ? std::string(o.complexKernels ? "degree" : "dim") : o.kernels;
+}
+
 KernelPlan kernelPlan(const Options& o) {
   KernelPlan k;
-  std::string list = o.onlyDimFunctions ? std::string(o.complexKernels ? "degree" : "dim") : o.kernels;
+  const std::string list = kernelList(o);
   if (list.empty()) return k;
   k.all = false;
   k.complex = false;
@@ -203,7 +209,7 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
     cg.lanes = options.lanes;
     cg.precision = options.single ? codegen::Precision::F32 : codegen::Precision::F64;
     cg.complexKernels = kernelPlan(options).complex;  // sweeps of dim: no tracker
-    cg.kernels = options.onlyDimFunctions ? std::string(options.complexKernels ? "degree" : "dim") : options.kernels;
+    cg.kernels = kernelList(options);
     cg.wideModular = options.wideModular || dimNeedsWidePrimes(*graph, model);
     if (std::string problem = codegen::validate(cg); !problem.empty()) {
       diags.report(DiagId::err_codegen, SourceRange(), {problem});
