@@ -391,14 +391,16 @@ class Model:
         finally:
             shutil.rmtree(tmp, True)
 
-    def critical(self, X=None, Y=None, metric=None, target=None, seed=1, max_loops=None):
+    def critical(self, X=None, Y=None, metric=None, target=None, seed=1, max_loops=None, method=None):
         """All complex critical points of the squared loss on (X, Y), or of a squared
         distance (metric "identity" or "random:SEED", target "random:SEED" or a file of
         U's coefficients in the order of equations()' coordinates), on the
         neurovariety, as `critical --json` reports them (docs/training.md): count,
-        lower_bound, agree, real (minima, saddles, ...), points (loss, kind, theta),
-        evidence (the runs, their witness sets and paths). Y without X for a network
-        without inputs."""
+        lower_bound, certified, agree, real (minima, saddles, ...), points (loss, kind,
+        theta), evidence (the runs, their witness sets and paths). method: "auto"
+        (default: monodromy in the target, then the witness set of the ED
+        correspondence as its certificate), "target" or "witness". Y without X for a
+        network without inputs."""
         tmp = tempfile.mkdtemp(prefix="nagc-critical-")
         try:
             args = ["--json", "--quiet", "--seed", str(seed)]
@@ -419,7 +421,8 @@ class Model:
                     args += ["--x", os.path.join(tmp, "x.npy")]
             elif X is not None:
                 raise ValueError("critical: X needs Y (the targets of the data)")
-            args += self._options((("--metric", metric), ("--target", target), ("--max-loops", max_loops)))
+            args += self._options((("--metric", metric), ("--target", target), ("--max-loops", max_loops),
+                                  ("--method", method)))
             return self._report("critical", args)
         finally:
             shutil.rmtree(tmp, True)

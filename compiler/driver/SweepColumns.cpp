@@ -122,13 +122,22 @@ std::vector<std::string> equationsCells(const JsonValue& r) {
 
 std::vector<std::string> criticalCells(const JsonValue& r) {
   std::vector<std::string> seeds;
-  for (const JsonValue& run : r["evidence"]["runs"].items)
-    seeds.push_back("seed " + run["seed"].scalar() + ": " + run["witness_points"].scalar() + " witness points (" +
-                    (run["witness_complete"].boolean ? "complete" : "incomplete") + "), " + run["finite"].scalar() +
-                    " finite, " + run["at_infinity"].scalar() + " at infinity, " + run["singular"].scalar() + " singular, " +
-                    run["failed"].scalar() + " failed" + (run["complete"].boolean ? "" : " (incomplete)"));
+  for (const JsonValue& run : r["evidence"]["runs"].items) {
+    const bool target = run["method"].scalar() == "target";
+    std::string found = target ? run["witness_points"].scalar() + " at a generic target (stopped " +
+                                     run["stop"].scalar() + ")"
+                               : run["witness_points"].scalar() + " witness points (" +
+                                     (run["witness_complete"].boolean ? "complete" : "incomplete") + ")";
+    seeds.push_back(run["method"].scalar() + " seed " + run["seed"].scalar() + ": " + found + ", " +
+                    run["finite"].scalar() + " finite, " + run["at_infinity"].scalar() + " at infinity, " +
+                    run["singular"].scalar() + " singular, " + run["failed"].scalar() + " failed" +
+                    (run["complete"].boolean ? "" : " (incomplete)"));
+  }
+  std::string verdict = r["certified"].boolean ? "certified by the trace test"
+                        : r["lower_bound"].boolean ? "a lower bound"
+                                                   : "not certified (monodromy in the target stagnated)";
   return {r["count"].scalar(), cell(r["lower_bound"]), r["real"]["count"].scalar(), r["real"]["minima"].scalar(),
-          r["metric"].scalar() + "; " + joined(seeds, "; ")};
+          r["metric"].scalar() + "; " + verdict + "; " + joined(seeds, "; ")};
 }
 
 std::vector<std::string> trainCells(const JsonValue& r) {

@@ -130,7 +130,8 @@ void requireCriticalKernels(const nag_model& m) {
                      : kernelsLeftOut(m)));
 }
 
-CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSetup& setup, uint64_t seed)
+CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSetup& setup, uint64_t seed,
+                               bool targetFamily)
     : m_(m), k_(dim), n_(setup.K * std::max<int64_t>(m.output.size, 1)), K_(setup.K),
       O_(std::max<int64_t>(m.output.size, 1)), P_(m.param_count) {
   requireCriticalKernels(m);
@@ -155,8 +156,8 @@ CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSe
   for (int64_t r = 0; r < n_; ++r)
     for (int64_t c = 0; c < n_; ++c) {
       cplx ay = w * randomComplex(rng), au = w * randomComplex(rng);
-      S_[size_t(r * n_ + c)] = ay + au;
-      U_[size_t(r * n_ + c)] = au;
+      S_[size_t(r * n_ + c)] = targetFamily ? cplx(r == c ? 1.0 : 0.0) : ay + au;
+      U_[size_t(r * n_ + c)] = targetFamily ? cplx(r == c ? 1.0 : 0.0) : au;
     }
 }
 
@@ -408,9 +409,16 @@ namespace {
 constexpr int kTargetAttempts = 3;
 }  // namespace
 
-CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& o) {
+CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& options,
+                        CriticalMethod method) {
   const auto t0 = std::chrono::steady_clock::now();
-  CriticalSystem s(m, dim, setup, o.seed);
+  const bool target = method == CriticalMethod::Target;
+  WitnessOptions o = options;
+  if (target) {
+    o.traceTest = false;
+    o.idleLoops = std::max(o.idleLoops, kTargetIdleLoops);
+  }
+  CriticalSystem s(m, dim, setup, o.seed, target);
   WitnessProblem p;
   p.system = &s;
   s.start(p.start, p.q0);
@@ -418,12 +426,17 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   p.coordinates = 2 * s.coordinates();
   p.header = std::string("nagc monodromy checkpoint 3 ") + m.name + " P=" + std::to_string(m.param_count) +
              " critical k=" + std::to_string(dim) + " n=" + std::to_string(s.coordinates()) + " metric=" +
-             setup.metricName + " seed=" + std::to_string(o.seed);
+             setup.metricName + " seed=" + std::to_string(o.seed) + (target ? " family=target" : "");
   p.what = "critical";
   CriticalRun run;
+  run.method = method;
   run.gauged = s.gauged();
   std::vector<std::vector<cplx>> witness;
   run.witness = witnessRun(p, o, false, &witness);
+  if (o.maxPoints > 0 && run.witness.points >= o.maxPoints) {  // a lower bound of deg E: not worth the paths
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return run;
+  }
   // The witness points, tracked from their slice to u = target along a γ-segment. For one γ the paths map the
   // witness set onto the finite critical points and the points at infinity; a path that fails leaves its endpoint
   // unknown, and tracking it alone along another γ would land on some endpoint, not necessarily the missing one.
@@ -509,7 +522,7 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   run.finite = int64_t(run.points.size());
   std::sort(run.points.begin(), run.points.end(),
             [](const CriticalPoint& a, const CriticalPoint& b) { return a.loss < b.loss; });
-  run.complete = run.witness.complete && run.failed == 0 && run.singular == 0;
+  run.complete = (target ? run.witness.stagnated : run.witness.complete) && run.failed == 0 && run.singular == 0;
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return run;
 }

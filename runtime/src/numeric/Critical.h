@@ -30,9 +30,15 @@ void requireCriticalKernels(const nag_model& m);
 /// u = y + v; equations J^T M v = 0 (J = dy/dz, n x k) and a generic linear slice S y + U v = b of (y, u) space
 /// (S = A_y + A_u, U = A_u, A random complex n x 2n), whose offsets b are the parameters. Its Jacobian in z
 /// needs Σ_r (M v)_r ∇²μ_r: the compiled complex θ-Hessian.
+///
+/// With `targetFamily` the slice is y + v = b (S = U = I): its parameters are the target u itself, and the
+/// solutions at b are the critical points of the distance from u = b (the ED degree under M, which can be far
+/// below deg E: 6 against more than 1350 for rank-2 4 x 4 matrices in the Frobenius metric). These slices are not
+/// generic (all translates of one space), so the trace test does not apply to them.
 class CriticalSystem : public ParametricSystem {
 public:
-  CriticalSystem(const nag_model& m, int64_t dim, const DistanceSetup& setup, uint64_t seed);
+  CriticalSystem(const nag_model& m, int64_t dim, const DistanceSetup& setup, uint64_t seed,
+                 bool targetFamily = false);
   int64_t unknowns() const override { return k_ + n_; }
   int64_t parameters() const override { return n_; }
   void evaluate(const cplx* x, const cplx* b, cplx* f, cplx* jx, cplx* jq) const override;
@@ -82,6 +88,16 @@ private:
   cplx gamma_;
 };
 
+/// How the critical points are found.
+enum class CriticalMethod {
+  /// A witness set of E on a generic slice by monodromy, certified by the trace test, moved to the target: deg E
+  /// paths, most of which go to infinity when the metric is special (the data's, the identity).
+  Witness,
+  /// Monodromy in the target itself (the family y + v = u) until no new point appears, then one parameter
+  /// homotopy to the given target: ED-degree paths, no trace test (stagnation and a second seed are the evidence).
+  Target,
+};
+
 /// A critical point found at the target.
 struct CriticalPoint {
   std::vector<cplx> y;       ///< its function's values at the evaluation points
@@ -105,13 +121,20 @@ struct CriticalRun {
   /// Target homotopies run (each with its own γ): a run with a failed or singular path is repeated whole, at most
   /// three times; atInfinity, singular, failed and byGrowth are the last attempt's, `points` the union of all.
   int64_t targetAttempts = 0;
+  CriticalMethod method = CriticalMethod::Witness;
   bool gauged = false;                ///< the slice fixed a gauge for the known symmetries (else a random slice)
   std::vector<CriticalPoint> points;  ///< finite regular endpoints, one per function
-  bool complete = false;              ///< the witness set passed the trace test and one target attempt had no failure
+  /// Witness: the witness set passed the trace test; Target: its monodromy stopped by stagnation (not a
+  /// certificate). And one target attempt had no failed or singular path.
+  bool complete = false;
   double seconds = 0;                 ///< the whole run: witness set, target homotopies, classification
 };
 
 /// The critical points for one seed.
-CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& o);
+CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& setup, const WitnessOptions& o,
+                        CriticalMethod method = CriticalMethod::Witness);
+
+/// Nodes added without a new point before a Target run stops (HomotopyContinuation.jl's default patience).
+constexpr int64_t kTargetIdleLoops = 5;
 
 }  // namespace nagrt::numeric

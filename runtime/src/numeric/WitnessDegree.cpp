@@ -248,7 +248,7 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
   // on every pencil point whose count is q0's (at least two of them). A complete set gives a residual near 1e-10, a
   // set that lacks one of d points about 1/d. More than two pencil points: one whose set stays short (a point its
   // arcs keep missing) does not hold up the test.
-  constexpr int kPencil = 4;
+  const int kPencil = o.traceTest ? 4 : 0;
   Random pencil(o.seed + 1000003);
   std::vector<cplx> ss;
   for (int i = 0; i < kPencil; ++i) {
@@ -274,7 +274,7 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
     if (maxOut) *maxOut = groups ? *std::max_element(size.begin(), size.end()) : 0;
     return one;
   };
-  mo.onClosure = [&](const MonodromyResult& g) {
+  if (o.traceTest) mo.onClosure = [&](const MonodromyResult& g) {
     if (g.idleLoops < o.idleLoops) return ClosureVerdict::Continue;  // the caller's patience before testing
     if (g.nodeSolutions.size() < 2) return ClosureVerdict::Continue;  // --max-loops 1: no second pencil point
     // Traces at q0 and at each pencil point present: sum and size.
@@ -333,6 +333,7 @@ WitnessRun witnessRun(const WitnessProblem& s, const WitnessOptions& o, bool fib
   w.repairs = r.repairs;
   w.duplicates = r.duplicatesRemoved;
   w.complete = r.stop == MonodromyStop::Complete;
+  w.stagnated = !o.traceTest && r.stop == MonodromyStop::Idle;
   if (points) *points = fibre ? r.solutions : reps;
   w.loops = r.loops;
   w.stop = stopName(r.stop);
@@ -375,7 +376,9 @@ std::string describe(const WitnessRun& w) {
   if (w.repairs) out << " (" << w.repairs << " repair edges into the pencil)";
   if (w.duplicates) out << "; " << w.duplicates << " solutions admitted twice and removed";
   out << ": "
-      << (w.complete ? "complete" : "INCOMPLETE (lower bound)");
+      << (w.complete    ? "complete"
+          : w.stagnated ? "no new point in the last loops (stagnation; no trace test for this family)"
+                        : "INCOMPLETE (lower bound)");
   if (w.loopCollisions || w.nearCollisions)
     out << "; " << w.loopCollisions << " path jumps, " << w.nearCollisions << " near collisions";
   std::snprintf(buf, sizeof buf, " (%.2f s)", w.seconds);

@@ -26,6 +26,10 @@ struct WitnessOptions {
   std::string checkpoint;      ///< file to save the state to after every loop ("" none)
   bool resume = false;         ///< start from `checkpoint` when it exists
   bool progress = false;       ///< a line on stderr per loop
+  /// false: a family whose slices are not generic (e.g. the fibres of the target map u = y + v, whose trace is
+  /// not affine in the pencil): no pencil nodes and no trace test; the run stops after idleLoops nodes without a
+  /// new point (stagnation), which is evidence, not a certificate.
+  bool traceTest = true;
 };
 
 /// One monodromy run (one seed): what it found and its evidence.
@@ -42,6 +46,7 @@ struct WitnessRun {
   int64_t duplicates = 0;      ///< solutions found admitted twice at a node (same key to 1e-4) and removed
   int64_t repairs = 0;         ///< repair edges into or out of the pencil nodes (their counts differed from q0's)
   bool complete = false;       ///< stopped idle and passed the trace test
+  bool stagnated = false;      ///< (traceTest off) stopped after idleLoops nodes without a new point
   double seconds = 0;
   // Fibre runs (no deduplication by image): solutions per image point.
   int64_t solutions = 0, minGroup = 0, maxGroup = 0;

@@ -204,9 +204,11 @@ std::string fmt(double v) {
 struct Verdict {
   int64_t count = 0;
   bool complete = false, agree = false;
+  bool certified = false;  ///< two witness runs of E passed the trace test and found this count
   std::vector<std::string> notes;
 };
 
+// The verdict of one method's runs: the largest count, complete when two complete runs agree with it.
 Verdict decide(const std::vector<CriticalRun>& runs) {
   Verdict v;
   std::vector<int64_t> complete;
@@ -216,19 +218,70 @@ Verdict decide(const std::vector<CriticalRun>& runs) {
   }
   v.complete = complete.size() >= 2 && complete[0] == complete[1] && v.count == complete[0];
   v.agree = complete.size() < 2 || complete[0] == complete[1];
-  if (!v.agree)
-    v.notes.push_back("the complete runs disagree (" + std::to_string(complete[0]) + " and " +
-                      std::to_string(complete[1]) + " critical points)");
-  else if (!v.complete)
-    v.notes.push_back("fewer than two runs are complete (witness set through the trace test, every path to the "
-                      "target finished): the count is a lower bound");
+  return v;
+}
+
+const char* methodName(numeric::CriticalMethod m) {
+  return m == numeric::CriticalMethod::Target ? "target" : "witness";
+}
+
+// Both methods' runs into one verdict. The witness method's complete runs certify their count (the trace test);
+// the target family's complete runs (stagnation, two seeds agree) give a count without a certificate. A complete
+// count below what the other method found, or two complete counts that differ, is a disagreement: reported, and
+// the command fails.
+Verdict combine(const std::vector<CriticalRun>& target, const std::vector<CriticalRun>& witness, int64_t cap) {
+  const Verdict t = decide(target), w = decide(witness);
+  const bool tOK = !target.empty() && t.complete, wOK = !witness.empty() && w.complete;
+  Verdict v;
+  v.count = std::max(t.count, w.count);
+  v.agree = t.agree && w.agree && !(tOK && wOK && t.count != w.count);
+  if (wOK) v.complete = v.certified = v.count == w.count;
+  else if (tOK) v.complete = v.count == t.count;
+  if ((wOK && v.count != w.count) || (tOK && v.count != t.count)) v.agree = false;
+  v.complete = v.complete && v.agree;
+  v.certified = v.certified && v.agree;
+  auto counts = [](const std::vector<CriticalRun>& runs) {
+    std::string list;
+    for (const CriticalRun& r : runs) list += (list.empty() ? "" : ", ") + std::to_string(r.finite);
+    return list;
+  };
+  if (!v.agree) {
+    v.notes.push_back("the runs disagree: " +
+                      (target.empty() ? std::string() : "monodromy in the target found " + counts(target)) +
+                      (target.empty() || witness.empty() ? "" : "; ") +
+                      (witness.empty() ? std::string() : "the witness set of E gave " + counts(witness)) +
+                      " critical points");
+  } else if (v.certified) {
+    v.notes.push_back(target.empty() ? "the witness set of the ED correspondence passed the trace test in two runs"
+                                     : "both methods ran and agree; the witness set of the ED correspondence passed "
+                                       "the trace test in two runs");
+  } else if (v.complete) {
+    std::string why = "monodromy in the target stopped after " + std::to_string(numeric::kTargetIdleLoops) +
+                      " nodes without a new point in two runs that agree: not certified by a trace test";
+    if (!witness.empty()) {
+      int64_t most = 0;
+      for (const CriticalRun& r : witness) most = std::max(most, r.witness.points);
+      why += cap > 0 && most >= cap ? "; the witness set of the ED correspondence, which would certify it, has more "
+                                      "than the cap of " + std::to_string(cap) + " points"
+                                    : "; the witness set of the ED correspondence did not complete";
+    }
+    v.notes.push_back(why);
+  } else {
+    v.notes.push_back("fewer than two runs are complete (every path to the target finished, and the witness set "
+                      "passed the trace test or the target family's monodromy stagnated): the count is a lower "
+                      "bound");
+  }
   return v;
 }
 
 }  // namespace
 
 std::string criticalReport(const nag_model& m, int argc, char** argv, int first, int& status) {
-  Args a(argc, argv, first, {"--x", "--y", "--metric", "--target", "--seed", "--max-loops"}, {"--json", "--quiet"});
+  Args a(argc, argv, first, {"--x", "--y", "--metric", "--target", "--seed", "--max-loops", "--method"},
+         {"--json", "--quiet"});
+  const std::string method = a.get("--method", "auto");
+  if (method != "auto" && method != "target" && method != "witness")
+    throw Error("critical --method expects auto, target or witness, got '" + method + "'");
   if (!m.eval_mod)
     throw Error(std::string("critical: network '") + m.name + "' is " + m.algebraic_class +
                 (m.algebraic_reason && *m.algebraic_reason ? std::string(" (") + m.algebraic_reason + ")" : "") +
@@ -294,15 +347,32 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   numeric::WitnessOptions w;
   if (a.has("--max-loops")) w.maxLoops = int64_t(number(a.get("--max-loops"), "--max-loops", 1, 100000));
   w.progress = ::isatty(2) && !a.has("--quiet");
-  // Two seeds; a third when their counts differ (each run costs a witness set and deg E paths to the target).
-  std::vector<CriticalRun> runs;
-  for (uint64_t k = 0; k < 3; ++k) {
-    if (k == 2 && runs[0].finite == runs[1].finite) break;
-    numeric::WitnessOptions wo = w;
-    wo.seed = seed + k;
-    runs.push_back(numeric::criticalRun(m, dim, s, wo));
+  // Per method two seeds, a third when their counts differ. auto: the target family (ED-degree paths), then the
+  // witness set of E as its certificate, capped at 20 times the count found (deg E can exceed the ED degree by
+  // orders of magnitude: more than 1350 against 6 for rank-2 4 x 4 matrices in the Frobenius metric).
+  using numeric::CriticalMethod;
+  std::vector<CriticalRun> targetRuns, witnessRuns;
+  int64_t cap = 0;
+  auto runMethod = [&](CriticalMethod cm, std::vector<CriticalRun>& runs, int64_t maxPoints) {
+    for (uint64_t k = 0; k < 3; ++k) {
+      if (k == 2 && runs[0].finite == runs[1].finite) break;
+      numeric::WitnessOptions wo = w;
+      wo.seed = seed + k;
+      wo.maxPoints = maxPoints;
+      runs.push_back(numeric::criticalRun(m, dim, s, wo, cm));
+      if (maxPoints > 0 && runs.back().witness.points >= maxPoints) break;  // another seed would reach it too
+    }
+  };
+  if (method != "witness") runMethod(CriticalMethod::Target, targetRuns, 0);
+  if (method == "witness") {
+    runMethod(CriticalMethod::Witness, witnessRuns, 0);
+  } else if (method == "auto") {
+    cap = std::max<int64_t>(64, 20 * decide(targetRuns).count);
+    runMethod(CriticalMethod::Witness, witnessRuns, cap);
   }
-  Verdict v = decide(runs);
+  Verdict v = combine(targetRuns, witnessRuns, cap);
+  std::vector<CriticalRun> runs = targetRuns;
+  runs.insert(runs.end(), witnessRuns.begin(), witnessRuns.end());
   const CriticalRun& best = *std::max_element(runs.begin(), runs.end(), [](const CriticalRun& x, const CriticalRun& y) {
     return x.finite < y.finite;
   });
@@ -324,7 +394,9 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   std::ostringstream out;
   if (a.has("--json")) {
     out << "{\"count\": " << v.count << ", \"lower_bound\": " << (v.complete ? "false" : "true")
-        << ", \"complete\": " << (v.complete ? "true" : "false") << ", \"agree\": " << (v.agree ? "true" : "false")
+        << ", \"complete\": " << (v.complete ? "true" : "false") << ", \"certified\": "
+        << (v.certified ? "true" : "false") << ", \"agree\": " << (v.agree ? "true" : "false")
+        << ", \"method\": " << jsonString(method) << ", \"witness_cap\": " << cap
         << ", \"dimension\": " << dim << ", \"metric\": " << jsonString(s.metricName)
         << ", \"target\": " << jsonString(s.targetName) << ", \"coordinates\": " << s.K * O
         << ",\n \"real\": {\"count\": " << real << ", \"minima\": " << minima << ", \"saddles\": " << saddles
@@ -350,7 +422,8 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
     out << "], \"runs\": [";
     for (size_t i = 0; i < runs.size(); ++i) {
       const CriticalRun& r = runs[i];
-      out << (i ? ",\n  " : "\n  ") << "{\"seed\": " << r.witness.seed << ", \"witness_points\": " << r.witness.points
+      out << (i ? ",\n  " : "\n  ") << "{\"method\": \"" << methodName(r.method) << "\", \"seed\": " << r.witness.seed
+          << ", \"stop\": " << jsonString(r.witness.stop) << ", \"witness_points\": " << r.witness.points
           << ", \"loops\": " << r.witness.loops << ", \"paths\": " << r.witness.pathsTracked
           << ", \"failed_paths\": " << r.witness.failedPaths << ", \"trace_residual\": "
           << (r.witness.traceTests ? jsonFull(r.witness.traceResidual) : "null")
@@ -364,20 +437,44 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   } else {
     out << "critical points of the squared distance on the neurovariety of " << m.name << "\n"
         << "  count       " << (v.complete ? "" : ">= ") << v.count
-        << (v.complete ? "  (complex, finite; two complete runs agree)" : "  (lower bound)") << "\n"
+        << (!v.complete    ? "  (lower bound)"
+            : v.certified ? "  (complex, finite; certified by the trace test on the ED correspondence)"
+                          : "  (complex, finite; two runs agree, not certified: see the note)")
+        << "\n"
         << "  metric      " << s.metricName << "\n"
         << "  target      " << s.targetName << "\n"
-        << "  dimension   " << dim << " (exact rank mod p); the slice: a random real affine slice of parameter space "
-        << "of that dimension\n"
-        << "  method      a witness set of the ED correspondence {(y, u): y in V, u - y normal to V at y} by "
-           "monodromy and the trace test, moved to u = target\n";
+        << "  dimension   " << dim << " (exact rank mod p); the slice: "
+        << (best.gauged ? "a real affine slice of parameter space of that dimension fixing a gauge for the known "
+                          "symmetries"
+                        : "a random real affine slice of parameter space of that dimension")
+        << "\n";
+    if (!targetRuns.empty())
+      out << "  method      monodromy in the target u (the critical points of the distance from u, u moving), then "
+             "one parameter homotopy to u = target\n";
+    if (!witnessRuns.empty())
+      out << "  method      " << (targetRuns.empty() ? "" : "and ")
+          << "a witness set of the ED correspondence E = {(y, u): y in V, u - y normal to V at y} by monodromy and "
+             "the trace test, moved to u = target"
+          << (cap ? " (at most " + std::to_string(cap) + " witness points)" : std::string()) << "\n";
     for (const CriticalRun& r : runs) {
       char res[32];
       std::snprintf(res, sizeof res, "%.1e", r.witness.traceResidual);
-      out << "  seed " << r.witness.seed << "      " << r.witness.points << " witness points (" << r.witness.loops
-          << " loops, " << r.witness.pathsTracked << " paths, trace residual " << (r.witness.traceTests ? res : "-")
-          << (r.witness.complete ? ", complete" : ", INCOMPLETE") << "); at the target: " << r.finite << " finite, "
-          << r.atInfinity << " at infinity, " << r.singular << " singular, " << r.failed << " failed"
+      out << "  " << methodName(r.method) << " " << r.witness.seed << (r.method == CriticalMethod::Target ? "  " : " ")
+          << "  ";
+      if (r.method == CriticalMethod::Target)
+        out << r.witness.points << " critical points at a generic target (" << r.witness.loops << " loops, "
+            << r.witness.pathsTracked << " paths, " << r.witness.failedPaths << " failed, stopped "
+            << r.witness.stop << ")";
+      else
+        out << r.witness.points << " witness points (" << r.witness.loops << " loops, " << r.witness.pathsTracked
+            << " paths, trace residual " << (r.witness.traceTests ? res : "-")
+            << (r.witness.complete ? ", complete" : ", INCOMPLETE: stopped " + r.witness.stop) << ")";
+      if (r.targetAttempts == 0) {
+        out << "; not moved to the target\n";
+        continue;
+      }
+      out << "; at the target: " << r.finite << " finite, " << r.atInfinity << " at infinity, " << r.singular
+          << " singular, " << r.failed << " failed"
           << (r.targetAttempts > 1 ? " (the last of " + std::to_string(r.targetAttempts) +
                                          " target homotopies with fresh gammas; finite: all of them)"
                                    : "")

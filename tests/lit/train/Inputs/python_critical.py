@@ -17,7 +17,10 @@ import nagc  # noqa: E402
 conic = nagc.Model(sys.argv[2])
 r = conic.critical(metric="random:2", target="random:5")
 runs = r["evidence"]["runs"]
-print("conic count", r["count"], "lower_bound", r["lower_bound"], "complete runs", sum(x["complete"] for x in runs))
+print("conic count", r["count"], "lower_bound", r["lower_bound"], "certified", r["certified"], "complete runs",
+      sum(x["complete"] for x in runs))
+w = conic.critical(metric="random:2", target="random:5", method="witness")
+print("conic witness only", w["count"], w["certified"], [x["method"] for x in w["evidence"]["runs"]])
 
 rank1 = nagc.Model(sys.argv[3])
 Y = np.loadtxt(os.path.join(sys.argv[4], "y.txt"))
