@@ -1,9 +1,10 @@
 """critical.py NAGC OUTDIR — critical points of the squared loss: nagc `critical` vs Macaulay2's MonodromySolver, same run.
 
 For each case nagc compiles the network and times `critical --x X --y Y --json`
-(the ED correspondence's witness set by monodromy and trace test, then a
-homotopy to the data, on compiled complex code; the command repeats with a
-second seed, and both runs are in its time). It counts the complex critical
+(its default --method auto: monodromy in the data, then the ED
+correspondence's witness set by monodromy and trace test as the certificate,
+capped at 20 times the count, each moved to the data by a homotopy, on
+compiled complex code; every method runs two seeds, all in its time). It counts the complex critical
 points of L(θ) = ½ Σ_i |f_θ(x_i) − y_i|² in function space (distinct value
 vectors μ(θ) = (f_θ(x_1), …, f_θ(x_N))) where dμ has full rank dim V.
 Macaulay2 gets nagc's own export (`export --format m2`, the same polynomial
@@ -57,6 +58,8 @@ CASES = [
      "Eckart–Young: one rank-1 truncation per singular value"),
     ("linear 2->1->2", os.path.join(EX, "linear.nag"), ["d0=2", "d1=1", "d2=2", "d3=2"], "identity", 1, 2,
      "Eckart–Young"),
+    ("linear 4->2->4", os.path.join(EX, "linear.nag"), ["d0=4", "d1=2", "d2=4", "d3=4"], "identity", 1, 6,
+     "Eckart–Young: C(4,2) rank-2 truncations"),
     ("pmlp (2,1,1) r=2, 5 samples", os.path.join(EX, "pmlp.nag"), ["d=[2,1,1]", "r=2"], 5, 1, None, ""),
     ("pmlp (2,1,1) r=3, 6 samples", os.path.join(EX, "pmlp.nag"), ["d=[2,1,1]", "r=3"], 6, 1, None, ""),
     ("pmlp (2,2,1) r=2, 8 samples", os.path.join(EX, "pmlp.nag"), ["d=[2,2,1]", "r=2"], 8, 1, 1,

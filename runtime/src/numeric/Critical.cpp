@@ -148,6 +148,7 @@ CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSe
     basis_.resize(size_t(P_ * k_));
     for (cplx& c : basis_) c = rng.uniform() / std::sqrt(double(std::max<int64_t>(P_, 1)));
   }
+  target_ = targetFamily;
   x_.assign(setup.points.begin(), setup.points.end());
   M_.assign(setup.metric.begin(), setup.metric.end());
   S_.resize(size_t(n_ * n_));
@@ -198,12 +199,8 @@ void CriticalSystem::normality(const cplx* x, std::vector<cplx>& y, std::vector<
   if (f) cblas_zgemv(CblasRowMajor, CblasTrans, n, k, &one, J.data(), k, c.data(), 1, &zero, f, 1);
   if (!jx) return;
   // d/dv: J^T M (k x n), into columns k..k+n.
-  for (int i = 0; i < k; ++i)
-    for (int s = 0; s < n; ++s) {
-      cplx sum = 0;
-      for (int r = 0; r < n; ++r) sum += J[size_t(r * k + i)] * M_[size_t(r * n + s)];
-      jx[i * stride + k + s] = sum;
-    }
+  cblas_zgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, n, &one, J.data(), k, M_.data(), n, &zero, jx + k,
+              int(stride));
   for (int i = 0; i < k; ++i)
     for (int j = 0; j < k; ++j) jx[i * stride + j] = 0.0;
   if (!hessian) return;
@@ -237,13 +234,22 @@ void CriticalSystem::evaluate(const cplx* x, const cplx* b, cplx* f, cplx* jx, c
   rows.resize(size_t(k));
   normality(x, y, J, f ? f : rows.data(), jx, N, jx != nullptr);
   const cplx* v = x + k;
-  if (f)
+  if (target_) {  // S = U = I: y + v = b
+    if (f)
+      for (int64_t r = 0; r < n; ++r) f[k + r] = y[size_t(r)] + v[r] - b[r];
+    if (jx)
+      for (int64_t r = 0; r < n; ++r) {
+        std::copy(J.begin() + r * k, J.begin() + (r + 1) * k, jx + (k + r) * N);
+        for (int64_t c = 0; c < n; ++c) jx[(k + r) * N + k + c] = r == c ? cplx(1) : cplx(0);
+      }
+  }
+  if (f && !target_)
     for (int64_t r = 0; r < n; ++r) {
       cplx s = -b[r];
       for (int64_t c = 0; c < n; ++c) s += S_[size_t(r * n + c)] * y[size_t(c)] + U_[size_t(r * n + c)] * v[c];
       f[k + r] = s;
     }
-  if (jx)
+  if (jx && !target_)
     for (int64_t r = 0; r < n; ++r) {
       for (int64_t j = 0; j < k; ++j) {
         cplx s = 0;
@@ -384,9 +390,12 @@ void TargetHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht
   s_.normality(x, y, J, h, hx, N, hx != nullptr);
   const cplx* v = x + k;
   const cplx a = gamma_ * (1.0 - t);
+  const bool identity = s_.targetFamily();  // S = U = I
   for (int64_t r = 0; r < n; ++r) {
     cplx slice = -b0_[size_t(r)];
-    for (int64_t c = 0; c < n; ++c) slice += S[size_t(r * n + c)] * y[size_t(c)] + U[size_t(r * n + c)] * v[c];
+    if (identity) slice += y[size_t(r)] + v[r];
+    else
+      for (int64_t c = 0; c < n; ++c) slice += S[size_t(r * n + c)] * y[size_t(c)] + U[size_t(r * n + c)] * v[c];
     cplx goal = y[size_t(r)] + v[r] - u_[size_t(r)];
     h[k + r] = a * slice + t * goal;
     if (ht) ht[k + r] = -gamma_ * slice + goal;
@@ -397,7 +406,9 @@ void TargetHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht
   for (int64_t r = 0; r < n; ++r) {
     for (int64_t j = 0; j < k; ++j) {
       cplx s = 0;
-      for (int64_t c = 0; c < n; ++c) s += S[size_t(r * n + c)] * J[size_t(c * k + j)];
+      if (identity) s = J[size_t(r * k + j)];
+      else
+        for (int64_t c = 0; c < n; ++c) s += S[size_t(r * n + c)] * J[size_t(c * k + j)];
       hx[(k + r) * N + j] = a * s + t * J[size_t(r * k + j)];
     }
     for (int64_t c = 0; c < n; ++c)

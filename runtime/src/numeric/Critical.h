@@ -65,6 +65,8 @@ public:
   const std::vector<cplx>& metric() const { return M_; }
   /// The slice fixes a gauge for the known symmetries (one point per generic orbit) rather than being random.
   bool gauged() const { return gauged_; }
+  /// The slice is y + v = b (the target family).
+  bool targetFamily() const { return target_; }
 
 private:
   const nag_model& m_;
@@ -73,6 +75,7 @@ private:
   std::vector<cplx> x_;             ///< evaluation points, complex (real values)
   std::vector<cplx> M_, S_, U_;     ///< n x n each
   bool gauged_ = false;
+  bool target_ = false;             ///< S = U = I (the target family)
 };
 
 /// Moves the slice S y + U v = b0 to u = y + v = target: H = [J^T M v; γ(1-t)(S y + U v - b0) + t(y + v - u)].

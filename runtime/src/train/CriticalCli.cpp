@@ -425,7 +425,10 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
       out << (i ? ",\n  " : "\n  ") << "{\"method\": \"" << methodName(r.method) << "\", \"seed\": " << r.witness.seed
           << ", \"stop\": " << jsonString(r.witness.stop) << ", \"witness_points\": " << r.witness.points
           << ", \"loops\": " << r.witness.loops << ", \"paths\": " << r.witness.pathsTracked
-          << ", \"failed_paths\": " << r.witness.failedPaths << ", \"trace_residual\": "
+          << ", \"failed_paths\": " << r.witness.failedPaths << ", \"path_endings\": {";
+      for (size_t j = 0; j < r.witness.statuses.size(); ++j)
+        out << (j ? ", " : "") << jsonString(r.witness.statuses[j].first) << ": " << r.witness.statuses[j].second;
+      out << "}, \"trace_residual\": "
           << (r.witness.traceTests ? jsonFull(r.witness.traceResidual) : "null")
           << ", \"witness_complete\": " << (r.witness.complete ? "true" : "false") << ", \"finite\": " << r.finite
           << ", \"at_infinity\": " << r.atInfinity << ", \"singular\": " << r.singular << ", \"failed\": " << r.failed
