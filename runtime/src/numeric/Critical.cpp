@@ -151,14 +151,15 @@ CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSe
   target_ = targetFamily;
   x_.assign(setup.points.begin(), setup.points.end());
   M_.assign(setup.metric.begin(), setup.metric.end());
+  if (target_) return;  // S = U = I, never stored (sliceRow, sliceJacobianRow)
   S_.resize(size_t(n_ * n_));
   U_.resize(size_t(n_ * n_));
   const double w = 1.0 / std::sqrt(double(2 * n_));
   for (int64_t r = 0; r < n_; ++r)
     for (int64_t c = 0; c < n_; ++c) {
       cplx ay = w * randomComplex(rng), au = w * randomComplex(rng);
-      S_[size_t(r * n_ + c)] = targetFamily ? cplx(r == c ? 1.0 : 0.0) : ay + au;
-      U_[size_t(r * n_ + c)] = targetFamily ? cplx(r == c ? 1.0 : 0.0) : au;
+      S_[size_t(r * n_ + c)] = ay + au;
+      U_[size_t(r * n_ + c)] = au;
     }
 }
 
@@ -228,36 +229,38 @@ void CriticalSystem::normality(const cplx* x, std::vector<cplx>& y, std::vector<
               int(stride));
 }
 
+cplx CriticalSystem::sliceRow(const std::vector<cplx>& y, const cplx* v, int64_t r) const {
+  if (target_) return y[size_t(r)] + v[r];
+  cplx s = 0;
+  for (int64_t c = 0; c < n_; ++c) s += S_[size_t(r * n_ + c)] * y[size_t(c)] + U_[size_t(r * n_ + c)] * v[c];
+  return s;
+}
+
+void CriticalSystem::sliceJacobianRow(const std::vector<cplx>& J, int64_t r, cplx* out) const {
+  const int64_t k = k_, n = n_;
+  if (target_) {
+    std::copy(J.begin() + r * k, J.begin() + (r + 1) * k, out);
+    for (int64_t c = 0; c < n; ++c) out[k + c] = r == c ? cplx(1) : cplx(0);
+    return;
+  }
+  for (int64_t j = 0; j < k; ++j) {
+    cplx s = 0;
+    for (int64_t c = 0; c < n; ++c) s += S_[size_t(r * n + c)] * J[size_t(c * k + j)];
+    out[j] = s;
+  }
+  std::copy(U_.begin() + r * n, U_.begin() + (r + 1) * n, out + k);
+}
+
 void CriticalSystem::evaluate(const cplx* x, const cplx* b, cplx* f, cplx* jx, cplx* jq) const {
   const int64_t k = k_, n = n_, N = k_ + n_;
   thread_local std::vector<cplx> y, J, rows;
   rows.resize(size_t(k));
   normality(x, y, J, f ? f : rows.data(), jx, N, jx != nullptr);
   const cplx* v = x + k;
-  if (target_) {  // S = U = I: y + v = b
-    if (f)
-      for (int64_t r = 0; r < n; ++r) f[k + r] = y[size_t(r)] + v[r] - b[r];
-    if (jx)
-      for (int64_t r = 0; r < n; ++r) {
-        std::copy(J.begin() + r * k, J.begin() + (r + 1) * k, jx + (k + r) * N);
-        for (int64_t c = 0; c < n; ++c) jx[(k + r) * N + k + c] = r == c ? cplx(1) : cplx(0);
-      }
-  }
-  if (f && !target_)
-    for (int64_t r = 0; r < n; ++r) {
-      cplx s = -b[r];
-      for (int64_t c = 0; c < n; ++c) s += S_[size_t(r * n + c)] * y[size_t(c)] + U_[size_t(r * n + c)] * v[c];
-      f[k + r] = s;
-    }
-  if (jx && !target_)
-    for (int64_t r = 0; r < n; ++r) {
-      for (int64_t j = 0; j < k; ++j) {
-        cplx s = 0;
-        for (int64_t c = 0; c < n; ++c) s += S_[size_t(r * n + c)] * J[size_t(c * k + j)];
-        jx[(k + r) * N + j] = s;
-      }
-      for (int64_t c = 0; c < n; ++c) jx[(k + r) * N + k + c] = U_[size_t(r * n + c)];
-    }
+  if (f)
+    for (int64_t r = 0; r < n; ++r) f[k + r] = sliceRow(y, v, r) - b[r];
+  if (jx)
+    for (int64_t r = 0; r < n; ++r) sliceJacobianRow(J, r, jx + (k + r) * N);
   if (jq)
     for (int64_t i = 0; i < N; ++i)
       for (int64_t c = 0; c < n; ++c) jq[i * n + c] = (i >= k && i - k == c) ? cplx(-1) : cplx(0);
@@ -296,10 +299,8 @@ void CriticalSystem::start(std::vector<cplx>& x, std::vector<cplx>& b) const {
     for (int64_t j = 0; j < k; ++j) s -= J[size_t(i * k + j)] * g[size_t(j)];
     x.push_back(s);
   }
-  b.assign(size_t(n), cplx(0));
-  for (int64_t i = 0; i < n; ++i)
-    for (int64_t c = 0; c < n; ++c)
-      b[size_t(i)] += S_[size_t(i * n + c)] * y[size_t(c)] + U_[size_t(i * n + c)] * x[size_t(k + c)];
+  b.resize(size_t(n));
+  for (int64_t i = 0; i < n; ++i) b[size_t(i)] = sliceRow(y, x.data() + k, i);
 }
 
 std::vector<cplx> CriticalSystem::lossHessian(const cplx* x, std::vector<cplx>& J) const {
@@ -385,17 +386,12 @@ TargetHomotopy::TargetHomotopy(const CriticalSystem& s, std::vector<cplx> b0, st
 
 void TargetHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const {
   const int64_t k = s_.dimension(), n = s_.coordinates(), N = k + n;
-  const std::vector<cplx>&S = s_.sliceS(), &U = s_.sliceU();
   thread_local std::vector<cplx> y, J;
   s_.normality(x, y, J, h, hx, N, hx != nullptr);
   const cplx* v = x + k;
   const cplx a = gamma_ * (1.0 - t);
-  const bool identity = s_.targetFamily();  // S = U = I
   for (int64_t r = 0; r < n; ++r) {
-    cplx slice = -b0_[size_t(r)];
-    if (identity) slice += y[size_t(r)] + v[r];
-    else
-      for (int64_t c = 0; c < n; ++c) slice += S[size_t(r * n + c)] * y[size_t(c)] + U[size_t(r * n + c)] * v[c];
+    cplx slice = s_.sliceRow(y, v, r) - b0_[size_t(r)];
     cplx goal = y[size_t(r)] + v[r] - u_[size_t(r)];
     h[k + r] = a * slice + t * goal;
     if (ht) ht[k + r] = -gamma_ * slice + goal;
@@ -403,16 +399,12 @@ void TargetHomotopy::evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht
   if (ht)
     for (int64_t i = 0; i < k; ++i) ht[i] = 0.0;
   if (!hx) return;
+  thread_local std::vector<cplx> row;
+  row.resize(size_t(N));
   for (int64_t r = 0; r < n; ++r) {
-    for (int64_t j = 0; j < k; ++j) {
-      cplx s = 0;
-      if (identity) s = J[size_t(r * k + j)];
-      else
-        for (int64_t c = 0; c < n; ++c) s += S[size_t(r * n + c)] * J[size_t(c * k + j)];
-      hx[(k + r) * N + j] = a * s + t * J[size_t(r * k + j)];
-    }
-    for (int64_t c = 0; c < n; ++c)
-      hx[(k + r) * N + k + c] = a * U[size_t(r * n + c)] + (r == c ? t : cplx(0));
+    s_.sliceJacobianRow(J, r, row.data());
+    for (int64_t j = 0; j < k; ++j) hx[(k + r) * N + j] = a * row[size_t(j)] + t * J[size_t(r * k + j)];
+    for (int64_t c = 0; c < n; ++c) hx[(k + r) * N + k + c] = a * row[size_t(k + c)] + (r == c ? t : cplx(0));
   }
 }
 

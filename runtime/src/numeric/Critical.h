@@ -60,8 +60,10 @@ public:
   /// The loss Hessian in z at a critical point x for its target (J^T M J - Σ (M v)_r ∇²μ_r), k x k, and J.
   std::vector<cplx> lossHessian(const cplx* x, std::vector<cplx>& J) const;
 
-  const std::vector<cplx>& sliceS() const { return S_; }
-  const std::vector<cplx>& sliceU() const { return U_; }
+  /// (S y + U v)_r, the r-th slice equation without its offset (y + v in the target family).
+  cplx sliceRow(const std::vector<cplx>& y, const cplx* v, int64_t r) const;
+  /// Its derivative in (z, v): k + n values, (S J)_r then U_r.
+  void sliceJacobianRow(const std::vector<cplx>& J, int64_t r, cplx* out) const;
   const std::vector<cplx>& metric() const { return M_; }
   /// The slice fixes a gauge for the known symmetries (one point per generic orbit) rather than being random.
   bool gauged() const { return gauged_; }
@@ -73,7 +75,7 @@ private:
   int64_t k_, n_, K_, O_, P_;
   std::vector<cplx> base_, basis_;  ///< θ0 (P), B (P x k): real values
   std::vector<cplx> x_;             ///< evaluation points, complex (real values)
-  std::vector<cplx> M_, S_, U_;     ///< n x n each
+  std::vector<cplx> M_, S_, U_;     ///< n x n each (S and U empty in the target family)
   bool gauged_ = false;
   bool target_ = false;             ///< S = U = I (the target family)
 };

@@ -234,10 +234,10 @@ Verdict combine(const std::vector<CriticalRun>& target, const std::vector<Critic
   const bool tOK = !target.empty() && t.complete, wOK = !witness.empty() && w.complete;
   Verdict v;
   v.count = std::max(t.count, w.count);
-  v.agree = t.agree && w.agree && !(tOK && wOK && t.count != w.count);
-  if (wOK) v.complete = v.certified = v.count == w.count;
-  else if (tOK) v.complete = v.count == t.count;
-  if ((wOK && v.count != w.count) || (tOK && v.count != t.count)) v.agree = false;
+  // A complete count below the other method's largest (two complete counts that differ among them) disagrees.
+  v.agree = t.agree && w.agree && !(wOK && v.count != w.count) && !(tOK && v.count != t.count);
+  if (wOK) v.complete = v.certified = true;
+  else if (tOK) v.complete = true;
   v.complete = v.complete && v.agree;
   v.certified = v.certified && v.agree;
   auto counts = [](const std::vector<CriticalRun>& runs) {
@@ -263,7 +263,8 @@ Verdict combine(const std::vector<CriticalRun>& target, const std::vector<Critic
       for (const CriticalRun& r : witness) most = std::max(most, r.witness.points);
       why += cap > 0 && most >= cap ? "; the witness set of the ED correspondence, which would certify it, has more "
                                       "than the cap of " + std::to_string(cap) + " points"
-                                    : "; the witness set of the ED correspondence did not complete";
+                                    : "; fewer than two witness runs of the ED correspondence completed (trace "
+                                      "test passed and every path to the target finished)";
     }
     v.notes.push_back(why);
   } else {
