@@ -440,6 +440,7 @@ extern "C" char* nagrt_dim_report(const nag_model* model, int argc, char** argv)
 extern "C" void nagrt_free_string(char* s) { std::free(s); }
 
 extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
+  nagrt::blasProgramMode();
   const char* prog = argc > 0 ? argv[0] : "model";
   if (const char* slash = std::strrchr(prog, '/')) prog = slash + 1;
   if (!model || model->abi_version != NAG_ABI_VERSION) {

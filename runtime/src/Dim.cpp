@@ -105,7 +105,7 @@ int64_t rankModP(const nmod_mat_t a) {
   const int64_t rows = nmod_mat_nrows(a), cols = nmod_mat_ncols(a);
   if (rows == 0 || cols == 0) return 0;
   if (!exact::fflasPrimeOk(p)) {
-    flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    flint_set_num_threads(int(threadCount()));
     return int64_t(nmod_mat_rank(a));
   }
   exact::checkDenseFits(rows, cols, "the F_p matrix for FFLAS-FFPACK");
@@ -202,7 +202,7 @@ public:
   int64_t destructiveRank() {
     if (rows_ == 0 || cols_ == 0) return 0;
     if (dense_) return exact::rank(d_.data(), rows_, cols_, p_);
-    flint_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    flint_set_num_threads(int(threadCount()));
     return int64_t(nmod_mat_rank(f_));
   }
   /// A basis of the right kernel (FFLAS and FLINT give the same canonical one).
@@ -317,6 +317,7 @@ std::vector<double> orthonormalSpan(std::vector<double> a, int64_t P, int64_t n,
   if (n == 0) return {};
   int64_t k = std::min(P, n);
   std::vector<double> s(static_cast<size_t>(k)), u(static_cast<size_t>(P * k)), vt(static_cast<size_t>(k * n));
+  WideBlas wide;
   if (LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'S', lapack_int(P), lapack_int(n), a.data(), lapack_int(P), s.data(), u.data(),
                      lapack_int(P), vt.data(), lapack_int(k)) != 0)
     throw Error("dim --kernel: an SVD did not converge");
@@ -531,7 +532,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobians over F_p (" +
         (first.dense() ? "FFLAS-FFPACK, the two primes on two threads" : "FLINT") + ")");
     auto rankOf = [&](int run) { r.runs[size_t(run)].rank = jacobians[run]->destructiveRank(); };
-    if (first.dense() && jacobians[1]->dense() && std::thread::hardware_concurrency() > 1) {
+    if (first.dense() && jacobians[1]->dense() && threadCount() > 1) {
       std::exception_ptr failed;
       std::thread second([&] {
         try {
@@ -610,6 +611,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     // same singular values; its left singular vectors (P x P, column-major)
     // are the right singular vectors of the Jacobian.
     std::vector<double> u(o.kernel ? size_t(P * P) : 1), vt(o.kernel ? size_t(r.rows * r.rows) : 1);
+    WideBlas wide;
     lapack_int info = LAPACKE_dgesdd(LAPACK_COL_MAJOR, o.kernel ? 'A' : 'N', lapack_int(P), lapack_int(r.rows), y.data(),
                                      lapack_int(P), s.data(), u.data(), lapack_int(o.kernel ? P : 1), vt.data(),
                                      lapack_int(o.kernel ? r.rows : 1));

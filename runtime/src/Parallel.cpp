@@ -1,5 +1,6 @@
 // Parallel.cpp — a small persistent thread pool behind nagrt_parallel_for.
 #include "nag_runtime.h"
+#include "Runtime.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-namespace {
+namespace nagrt {
 
 // Number of worker threads: NAG_THREADS, else the hardware's.
 unsigned threadCount() {
@@ -23,6 +24,11 @@ unsigned threadCount() {
   unsigned hw = std::thread::hardware_concurrency();
   return hw ? hw : 1;
 }
+
+}  // namespace nagrt
+
+namespace {
+using nagrt::threadCount;
 
 // Whether this thread is running a chunk of a job. A parallel_for called from
 // inside one (a path tracker's path evaluating a compiled kernel, which is

@@ -15,6 +15,22 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// Threads the runtime uses: NAG_THREADS (1..1024), else the hardware's (Parallel.cpp).
+unsigned threadCount();
+
+/// OpenBLAS's threads (Blas.cpp). blasProgramMode (a generated program's
+/// start) runs OpenBLAS on one thread and stops its idle workers; a WideBlas
+/// in scope gives a large LAPACK call threadCount() threads and stops them
+/// after it. Outside program mode (a shared library) both leave OpenBLAS as it is.
+void blasProgramMode();
+class WideBlas {
+public:
+  WideBlas();
+  ~WideBlas();
+  WideBlas(const WideBlas&) = delete;
+  WideBlas& operator=(const WideBlas&) = delete;
+};
+
 /// A row-major table of doubles.
 struct Matrix {
   int64_t rows = 0;

@@ -39,6 +39,7 @@ std::vector<double> singularValues(std::vector<double> a, int64_t rows, int64_t 
   std::vector<double> s(size_t(std::max<int64_t>(k, 0)));
   if (k == 0) return s;
   double u, vt;
+  WideBlas wide;
   if (LAPACKE_dgesdd(LAPACK_COL_MAJOR, 'N', lapack_int(cols), lapack_int(rows), a.data(), lapack_int(cols), s.data(),
                      &u, 1, &vt, 1) != 0)
     throw Error("train: an SVD did not converge");
@@ -78,6 +79,7 @@ Curvature curvature(const nag_model& m, Objective& f, const std::vector<double>&
       c.skipped = "the loss Hessian has entries that are not finite";
       return c;
     }
+  WideBlas wide;
   if (LAPACKE_dsyevd(LAPACK_ROW_MAJOR, 'N', 'U', lapack_int(P), h.data(), lapack_int(P), w.data()) != 0) {
     c.skipped = "LAPACK dsyevd did not converge";
     return c;

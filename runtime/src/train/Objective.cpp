@@ -174,6 +174,7 @@ std::vector<double> Objective::hessian(const double* theta) {
   std::vector<double> h(size_t(P_ * P_), 0.0), e(static_cast<size_t>(O_));
   int64_t c = chunk(P_ * std::max(P_, O_));
   rows_.resize(size_t(c * P_ * std::max(P_, O_)));
+  WideBlas wide;  // dsyrk of J^T J
   for (int64_t first = 0; first < N_; first += c) {
     int64_t n = std::min(c, N_ - first);
     const double* x = x_.data.data() + first * I_;
