@@ -178,8 +178,11 @@ std::vector<std::vector<double>> floatTangents(const nag_model& m, const std::ve
 // place, or an nmod_mat for FLINT's larger primes.
 class ModMatrix {
 public:
-  ModMatrix(int64_t rows, int64_t cols, uint64_t p) : rows_(rows), cols_(cols), p_(p), dense_(exact::fflasPrimeOk(p)) {
-    if (dense_) d_.assign(size_t(rows) * size_t(cols), 0.0);
+  /// Every entry must be set before the matrix is read: FFLAS's storage is
+  /// not zeroed first (that pass was 6% of a large `dim`).
+  ModMatrix(int64_t rows, int64_t cols, uint64_t p)
+      : rows_(rows), cols_(cols), p_(p), dense_(exact::fflasPrimeOk(p)), half_((p - 1) / 2) {
+    if (dense_) d_.reset(new double[size_t(rows) * size_t(cols)]);
     else nmod_mat_init(f_, rows, cols, p);
   }
   ~ModMatrix() {
@@ -191,23 +194,29 @@ public:
   int64_t rows() const { return rows_; }
   int64_t cols() const { return cols_; }
   bool dense() const { return dense_; }
+  /// Row i of the dense storage (balanced residues).
+  const double* row(int64_t i) const { return d_.get() + size_t(i) * size_t(cols_); }
   uint64_t get(int64_t i, int64_t j) const {
-    return dense_ ? uint64_t(d_[size_t(i * cols_ + j)]) : nmod_mat_entry(f_, i, j);
+    if (!dense_) return nmod_mat_entry(f_, i, j);
+    double e = d_[size_t(i * cols_ + j)];
+    return uint64_t(e < 0 ? e + double(p_) : e);
   }
+  /// v is a residue 0 <= v < p; the dense storage holds FFLAS's balanced form.
   void set(int64_t i, int64_t j, uint64_t v) {
-    if (dense_) d_[size_t(i * cols_ + j)] = double(v);
+    if (v >= p_) throw std::logic_error("internal error: a Jacobian entry " + std::to_string(v) + " is not reduced mod " + std::to_string(p_));
+    if (dense_) d_[size_t(i * cols_ + j)] = double(int64_t(v) - int64_t(p_) * int64_t(v > half_));
     else nmod_mat_entry(f_, i, j) = v;
   }
   /// The rank; the contents are lost (FFLAS factors in place).
   int64_t destructiveRank() {
     if (rows_ == 0 || cols_ == 0) return 0;
-    if (dense_) return exact::rank(d_.data(), rows_, cols_, p_);
+    if (dense_) return exact::rank(d_.get(), rows_, cols_, p_, exact::Residues::Balanced);
     flint_set_num_threads(int(threadCount()));
     return int64_t(nmod_mat_rank(f_));
   }
   /// A basis of the right kernel (FFLAS and FLINT give the same canonical one).
   std::vector<std::vector<uint64_t>> rightKernel() const {
-    if (dense_) return exact::rightKernel(d_.data(), rows_, cols_, p_);
+    if (dense_) return exact::rightKernel(d_.get(), rows_, cols_, p_, exact::Residues::Balanced);
     nmod_mat_t x;
     nmod_mat_init(x, cols_, cols_, p_);
     slong nullity = nmod_mat_nullspace(x, f_);
@@ -222,16 +231,35 @@ private:
   int64_t rows_, cols_;
   uint64_t p_;
   bool dense_;
-  std::vector<double> d_;
+  uint64_t half_;
+  std::unique_ptr<double[]> d_;
   nmod_mat_t f_;
 };
 
 // J v == 0 mod p for the rows x P matrix J.
 bool inKernel(const ModMatrix& j, const std::vector<uint64_t>& v, uint64_t p) {
+  if (j.dense()) {
+    // Balanced entries |e| < 2^25 times residues v < 2^26: products below
+    // 2^51 in magnitude, so 2^11 of them add up in an int64 between reductions.
+    const int64_t q = int64_t(p);
+    for (int64_t r = 0; r < j.rows(); ++r) {
+      const double* row = j.row(r);
+      int64_t acc = 0;
+      for (int64_t c = 0; c < j.cols(); ++c) {
+        acc += int64_t(row[c]) * int64_t(v[size_t(c)]);
+        if ((c & 2047) == 2047) acc %= q;
+      }
+      if (acc % q != 0) return false;
+    }
+    return true;
+  }
   for (int64_t r = 0; r < j.rows(); ++r) {
-    unsigned __int128 acc = 0;
-    for (int64_t c = 0; c < j.cols(); ++c) acc = (acc + (unsigned __int128)j.get(r, c) * v[size_t(c)]) % p;
-    if (acc != 0) return false;
+    unsigned __int128 acc = 0;  // products < 2^124: 16 of them fit between reductions
+    for (int64_t c = 0; c < j.cols(); ++c) {
+      acc += (unsigned __int128)j.get(r, c) * v[size_t(c)];
+      if (c % 16 == 15) acc %= p;
+    }
+    if (acc % p != 0) return false;
   }
   return true;
 }
@@ -473,87 +501,95 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     uint64_t primes[2] = {p0, clean(second)};
     if (primes[1] == primes[0]) primes[1] = clean(primeBelow(primes[0]));
     if (o.prime && !constantZeroModP(m, p0).empty()) initModulus(m, nullptr, p0, "dim --exact: --prime " + std::to_string(p0));
-    // Both Jacobians, then the symmetry check and the kernel on the first
-    // (ranking destroys it), then both ranks at once: FFLAS runs on one BLAS
-    // thread, so two primes take two cores (FLINT threads itself instead).
+    // The second prime's Jacobian is assembled and ranked on a thread of its
+    // own while this one assembles the first, checks the symmetries and the
+    // kernel on it (ranking destroys it) and ranks it: FFLAS runs on one BLAS
+    // thread, so two primes take two cores (FLINT threads itself instead, and
+    // its primes run one after the other).
     std::unique_ptr<ModMatrix> jacobians[2];
     ExactJacobian infos[2];
     for (int run = 0; run < 2; ++run) {
       RankRun rr;
       rr.prime = primes[run];
       rr.seed = o.seed + uint64_t(run);
-      jacobians[run] = exactJacobian(m, rr.prime, rr.seed, r.points, nullptr, infos[run], say);
-      rr.resampled = infos[run].resampled;
       r.runs.push_back(rr);
     }
-    const ModMatrix& first = *jacobians[0];
-    const ExactJacobian& firstInfo = infos[0];
+    auto assemble = [&](int run, const std::function<void(const std::string&)>& tell) {
+      jacobians[run] = exactJacobian(m, primes[run], r.runs[size_t(run)].seed, r.points, nullptr, infos[run], tell);
+      r.runs[size_t(run)].resampled = infos[run].resampled;
+    };
+    auto rankOf = [&](int run) {
+      r.runs[size_t(run)].rank = jacobians[run]->destructiveRank();
+      jacobians[run].reset();
+    };
+    const bool parallel = exact::fflasPrimeOk(primes[0]) && exact::fflasPrimeOk(primes[1]) && threadCount() > 1;
     const uint64_t p = primes[0];
-    // The known symmetries at theta: each symmetry's generators must lie in
-    // ker J (checked with a random combination); the rank of the values of
-    // those that do is the dimension of the orbits they span.
-    std::vector<std::vector<uint64_t>> tangent;
-    std::vector<int64_t> claimedWithGenerators(size_t(m.num_symmetries), 0);
-    for (int64_t g = 0; g < m.num_generators; ++g) claimedWithGenerators[size_t(m.generators[g].symmetry)] = 1;
-    ResidueStream coeffs(o.seed ^ 0xC0FFEEull, p);
-    for (int32_t s = 0; s < m.num_symmetries; ++s) {
-      if (!claimedWithGenerators[size_t(s)]) {
-        r.unverifiedSymmetry += m.symmetries[s].dimension;
-        continue;
-      }
-      std::vector<std::vector<uint64_t>> vs = generatorValues(m, firstInfo.theta, p, s);
-      std::vector<uint64_t> combo(size_t(P), 0);
-      for (const auto& v : vs) {
-        uint64_t c = coeffs.next();
-        for (int64_t i = 0; i < P; ++i) combo[size_t(i)] = (combo[size_t(i)] + mulmod(c, v[size_t(i)], p)) % p;
-      }
-      if (!inKernel(first, combo, p)) {
-        r.brokenSymmetries.push_back(m.symmetries[s].description);
-        continue;
-      }
-      for (auto& v : vs) tangent.push_back(std::move(v));
-    }
-    r.tangentRank = rankOfRows(tangent, P, p);
-    // --kernel: ker J mod p, and a basis of it modulo the tangents.
-    if (o.kernel) {
-      std::vector<std::vector<uint64_t>> basis = tangent;
-      int64_t rank = r.tangentRank;
-      for (std::vector<uint64_t>& v : first.rightKernel()) {
-        basis.push_back(v);
-        int64_t next = rankOfRows(basis, P, p);
-        if (next > rank) {
-          rank = next;
-          r.kernelMod.push_back(std::move(v));
-        } else {
-          basis.pop_back();
-        }
-      }
-    }
-    say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobians over F_p (" +
-        (first.dense() ? "FFLAS-FFPACK, the two primes on two threads" : "FLINT") + ")");
-    auto rankOf = [&](int run) { r.runs[size_t(run)].rank = jacobians[run]->destructiveRank(); };
-    if (first.dense() && jacobians[1]->dense() && threadCount() > 1) {
-      std::exception_ptr failed;
-      std::thread second([&] {
+    std::exception_ptr failed;
+    std::thread other;
+    if (parallel)
+      other = std::thread([&] {
         try {
+          assemble(1, [](const std::string&) {});
           rankOf(1);
         } catch (...) {
           failed = std::current_exception();
         }
       });
-      try {
-        rankOf(0);
-      } catch (...) {
-        second.join();
-        throw;
+    try {
+      assemble(0, say);
+      if (!parallel) assemble(1, say);
+      const ModMatrix& first = *jacobians[0];
+      const ExactJacobian& firstInfo = infos[0];
+      // The known symmetries at theta: each symmetry's generators must lie in
+      // ker J (checked with a random combination); the rank of the values of
+      // those that do is the dimension of the orbits they span.
+      std::vector<std::vector<uint64_t>> tangent;
+      std::vector<int64_t> claimedWithGenerators(size_t(m.num_symmetries), 0);
+      for (int64_t g = 0; g < m.num_generators; ++g) claimedWithGenerators[size_t(m.generators[g].symmetry)] = 1;
+      ResidueStream coeffs(o.seed ^ 0xC0FFEEull, p);
+      for (int32_t s = 0; s < m.num_symmetries; ++s) {
+        if (!claimedWithGenerators[size_t(s)]) {
+          r.unverifiedSymmetry += m.symmetries[s].dimension;
+          continue;
+        }
+        std::vector<std::vector<uint64_t>> vs = generatorValues(m, firstInfo.theta, p, s);
+        std::vector<uint64_t> combo(size_t(P), 0);
+        for (const auto& v : vs) {
+          uint64_t c = coeffs.next();
+          for (int64_t i = 0; i < P; ++i) combo[size_t(i)] = (combo[size_t(i)] + mulmod(c, v[size_t(i)], p)) % p;
+        }
+        if (!inKernel(first, combo, p)) {
+          r.brokenSymmetries.push_back(m.symmetries[s].description);
+          continue;
+        }
+        for (auto& v : vs) tangent.push_back(std::move(v));
       }
-      second.join();
-      if (failed) std::rethrow_exception(failed);
-    } else {
+      r.tangentRank = rankOfRows(tangent, P, p);
+      // --kernel: ker J mod p, and a basis of it modulo the tangents.
+      if (o.kernel) {
+        std::vector<std::vector<uint64_t>> basis = tangent;
+        int64_t rank = r.tangentRank;
+        for (std::vector<uint64_t>& v : first.rightKernel()) {
+          basis.push_back(v);
+          int64_t next = rankOfRows(basis, P, p);
+          if (next > rank) {
+            rank = next;
+            r.kernelMod.push_back(std::move(v));
+          } else {
+            basis.pop_back();
+          }
+        }
+      }
+      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobians over F_p (" +
+          (parallel ? "FFLAS-FFPACK, the two primes on two threads" : first.dense() ? "FFLAS-FFPACK" : "FLINT") + ")");
       rankOf(0);
-      rankOf(1);
+      if (!parallel) rankOf(1);
+    } catch (...) {
+      if (other.joinable()) other.join();
+      throw;
     }
-    for (int run = 0; run < 2; ++run) jacobians[run].reset();
+    if (other.joinable()) other.join();
+    if (failed) std::rethrow_exception(failed);
     for (const RankRun& rr : r.runs) r.exactRank = std::max(r.exactRank, rr.rank);
     // --at: the rank of the differential at that theta, with the first
     // prime's points.

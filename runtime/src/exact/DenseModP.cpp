@@ -166,17 +166,17 @@ void checkDenseFits(int64_t rows, int64_t cols, const std::string& what) {
                                         " matrix of doubles)");
 }
 
-int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p) {
+int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p, Residues form) {
   requirePrime(p, "exact rank");
   requireShape(rows, cols, "exact rank");
   if (rows == 0 || cols == 0) return 0;
-  toBalanced(a, a, rows * cols, cols, p, "exact rank");
+  if (form == Residues::Standard) toBalanced(a, a, rows * cols, cols, p, "exact rank");
   OneBlasThread oneThread;
   Field F(p);
   return int64_t(FFPACK::Rank(F, size_t(rows), size_t(cols), a, size_t(cols)));
 }
 
-std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p) {
+std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p, Residues form) {
   requirePrime(p, "right kernel");
   requireShape(rows, cols, "right kernel");
   std::vector<std::vector<uint64_t>> basis;
@@ -186,7 +186,8 @@ std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, in
   if (rows > 0) {
     checkDenseFits(rows, cols, "the right kernel's working copy");
     r.resize(size_t(rows * cols));
-    toBalanced(a, r.data(), rows * cols, cols, p, "right kernel");
+    if (form == Residues::Standard) toBalanced(a, r.data(), rows * cols, cols, p, "right kernel");
+    else std::copy(a, a + rows * cols, r.data());
     OneBlasThread oneThread;
     Field F(p);
     std::vector<size_t> P(static_cast<size_t>(rows)), Qt(static_cast<size_t>(cols));

@@ -45,12 +45,18 @@ void checkFits(int64_t bytes, const std::string& what);
 /// checkFits(denseBytes(rows, cols), ...) with a message naming the shape.
 void checkDenseFits(int64_t rows, int64_t cols, const std::string& what);
 
+/// How a matrix's residues are stored as doubles (exact integers): Standard,
+/// 0 <= v < p, each checked; Balanced, -(p-1)/2 <= v <= (p-1)/2, FFLAS's own
+/// form, taken as it is (for callers that wrote them so, which saves a pass
+/// over the matrix: 10% of pmlp [20,40,40,1]'s `dim`).
+enum class Residues { Standard, Balanced };
+
 /// The rank of the rows x cols matrix `a` over F_p: row-major, lda = cols,
-/// entries residues 0 <= v < p stored as doubles (exact integers). The
-/// matrix is destroyed (factored in place). p must satisfy fflasPrimeOk.
-/// Throws nagrt::Error for a bad prime or an entry that is not a residue.
-/// Runs on one BLAS thread; concurrent calls on different matrices are safe.
-int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p);
+/// entries residues in the given form. The matrix is destroyed (factored in
+/// place). p must satisfy fflasPrimeOk. Throws nagrt::Error for a bad prime or
+/// (Standard) an entry that is not a residue. Runs on one BLAS thread;
+/// concurrent calls on different matrices are safe.
+int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p, Residues form = Residues::Standard);
 
 /// A basis of the right kernel {v in F_p^cols : A v = 0} of the rows x cols
 /// matrix `a` (layout and entries as for rank; `a` is not modified), in
@@ -61,6 +67,7 @@ int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p);
 /// space of A, so any matrix with the same row space gives the same basis.
 /// k = cols - rank(A) vectors of `cols` residues each. Memory is checked
 /// before the working copy of A and the basis are allocated.
-std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p);
+std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p,
+                                               Residues form = Residues::Standard);
 
 }  // namespace nagrt::exact

@@ -34,7 +34,25 @@ namespace nagrt {
 
 namespace {
 constexpr int64_t kSpanMargin = 8;
+
+// The rank of the first `count` rows of the stack (residues, `cols` each)
+// through a scratch matrix kept across calls: the stack grows by a tangent
+// space at a time and is ranked again, and copying it by value, widening it
+// to doubles in a fresh allocation and balancing it were half of pmlp
+// [10,15,15,1]'s span (page faults, memset, memmove).
+int64_t stackRank(const std::vector<uint64_t>& rows, int64_t count, int64_t cols, uint64_t p,
+                  std::vector<double>& scratch) {
+  const size_t n = size_t(count) * size_t(cols);
+  if (!exact::fflasPrimeOk(p)) return rankModP(std::vector<uint64_t>(rows.begin(), rows.begin() + long(n)), count, cols, p);
+  if (scratch.size() < n) {
+    exact::checkDenseFits(count, cols, "the span's rank");
+    scratch.resize(n);
+  }
+  const uint64_t half = (p - 1) / 2;
+  for (size_t i = 0; i < n; ++i) scratch[i] = double(int64_t(rows[i]) - int64_t(p) * int64_t(rows[i] > half));
+  return exact::rank(scratch.data(), count, cols, p, exact::Residues::Balanced);
 }
+}  // namespace
 
 SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64_t coordinate, int64_t lowerBound,
                         int64_t limit, bool progress) {
@@ -54,6 +72,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   nag_modulus mod;
   initModulus(m, &mod, prime, "dim (span)");
+  // The fewest columns that can tell the span from the dimension.
   int64_t k = std::max<int64_t>(32, lowerBound + kSpanMargin);
   if (coordinate >= 0) k = std::min(k, coordinate + kSpanMargin);
   if (k > limit) {  // not even the first matrix fits: the dimension bounds it from below
@@ -62,6 +81,18 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
                " evaluation matrix is beyond the budget of " + std::to_string(limit) +
                " functions (--span-limit K raises it); span >= dimension";
     return s;
+  }
+  // Where the search starts (an order of work only; the value is decided by
+  // saturation as before): with k columns a span above k - 8 means starting
+  // again with 2k, so the first round at k is wasted unless span = dimension.
+  // Start at twice that, or at the coordinate space when it is within two
+  // doublings (pmlp [6,10,10,1]: one round instead of two; [10,15,15,1]: one
+  // of 723 columns instead of 263, 526 and 723).
+  {
+    int64_t start = std::max(k, 2 * lowerBound + kSpanMargin);
+    if (coordinate >= 0 && coordinate + kSpanMargin <= 4 * k) start = coordinate + kSpanMargin;
+    if (coordinate >= 0) start = std::min(start, coordinate + kSpanMargin);
+    k = std::max(k, std::min(start, limit));
   }
   // Rows of one block: the P tangent functions d f / d theta_i at the points.
   const int64_t kBlock = 256;
@@ -90,7 +121,8 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
     };
     std::vector<uint64_t> rows(static_cast<size_t>(cols));
     if (!drawTheta([&] { evalMod(m, theta.data(), x.data(), rows.data(), points, &mod); })) return refuse();
-    int64_t count = 1, previous = rankModP(rows, 1, cols, prime), r = previous, blocks = 0;
+    std::vector<double> scratch;
+    int64_t count = 1, previous = stackRank(rows, 1, cols, prime, scratch), r = previous, blocks = 0;
     std::vector<uint64_t> jac(static_cast<size_t>(std::min(kBlock, points) * O * P));
     bool grow = false, saturated = false, havePrevious = true;
     while (!saturated && !grow) {
@@ -116,7 +148,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
         havePrevious = false;
         continue;
       }
-      r = rankModP(rows, count, cols, prime);
+      r = stackRank(rows, count, cols, prime, scratch);
       if (progress) {
         double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::fprintf(stderr, "dim: span: rank %lld of f and %lld tangent spaces at %lld points (%.1f s)\n", (long long)r,
