@@ -92,6 +92,24 @@ TEST(Rank, RectangularProductsHaveRankK) {
     }
 }
 
+// Residues::Balanced takes FFLAS's own form, -(p-1)/2..(p-1)/2, as it is: the same
+// matrices written balanced have the same ranks (k, and FLINT's for p = 3).
+TEST(Rank, BalancedResiduesGiveTheSameRank) {
+  std::mt19937_64 rng(29);
+  for (uint64_t p : {kP1, kP2, uint64_t(65537), uint64_t(3)})
+    for (int64_t k : {0, 1, 40, 90}) {
+      Dense m = productOfRank(120, 90, k, p, rng);
+      int64_t expected = flintRank(m, p);
+      std::vector<double> b = m.a;
+      for (double& v : b)
+        if (v > double((p - 1) / 2)) v -= double(p);
+      EXPECT_EQ(ex::rank(b.data(), m.rows, m.cols, p, ex::Residues::Balanced), expected) << "p = " << p << ", k = " << k;
+      if (p > 1000) {
+        EXPECT_EQ(expected, k);
+      }
+    }
+}
+
 TEST(Rank, EmptyShapesHaveRankZero) {
   EXPECT_EQ(ex::rank(nullptr, 0, 0, kP1), 0);
   EXPECT_EQ(ex::rank(nullptr, 0, 5, kP1), 0);

@@ -134,6 +134,19 @@ TEST(RightKernel, SameBasisAsFlintNullspace) {
     }
 }
 
+TEST(RightKernel, BalancedResiduesGiveTheSameBasis) {
+  std::mt19937_64 rng(31);
+  for (uint64_t p : {kP1, kP2, uint64_t(3)})
+    for (int64_t k : {0, 7, 50}) {
+      Dense m = productOfRank(60, 70, k, p, rng);
+      std::vector<double> b = m.a;
+      for (double& v : b)
+        if (v > double((p - 1) / 2)) v -= double(p);
+      EXPECT_EQ(nagrt::exact::rightKernel(b.data(), m.rows, m.cols, p, nagrt::exact::Residues::Balanced), flintKernel(m, p))
+          << "p = " << p << ", k = " << k;
+    }
+}
+
 TEST(RightKernel, EdgeShapes) {
   Basis none = ex::rightKernel(nullptr, 3, 0, kP1);
   EXPECT_TRUE(none.empty());
