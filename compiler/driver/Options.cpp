@@ -15,7 +15,8 @@ const char* helpText() {
                   [-o results.csv] [--float] [--cache DIR] [--no-cache]
                   [--degree [--degree-method interpolation|monodromy|auto]]
                   [--equations [--max-degree K]] [--critical [--critical-args "A"]]
-                  [--train "A"] [-O.. --lanes N --target-cpu CPU --precision P]
+                  [--train "A"] [-O.. --lanes N --target-cpu CPU --precision P
+                   --kernels LIST --wide-modular]
                             the dimension report of every combination (with
                             --degree its degree, with --equations its lowest
                             equations, with --critical its count of critical
@@ -207,6 +208,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         start = comma + 1;
       }
       o.kernels.clear();
+      o.kernelsGiven = true;
       if (!all)
         for (const std::string& n : names) o.kernels += (o.kernels.empty() ? "" : ",") + n;
     } else if (a == "--only-dim-functions") {
@@ -296,6 +298,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       o.verbose = true;
     } else if (a == "--no-derivatives") {
       o.derivatives = false;
+      if (o.sweep && o.notForSweep.empty()) o.notForSweep = a;  // every row's dim needs the Jacobian
     } else if (a == "--precision") {
       auto v = value("--precision");
       if (!v) return std::nullopt;

@@ -31,6 +31,7 @@ struct Options {
   /// --kernels LIST: the commands whose kernels are compiled (dim, degree, critical, train), sorted and
   /// comma-separated; "" every kernel (the default, or `all` in the list).
   std::string kernels;
+  bool kernelsGiven = false;           ///< --kernels appeared (a sweep passes it on, "all" included)
   bool complexKernels = false;         ///< --complex-kernels: keep them under --only-dim-functions (a degree by monodromy)
   bool wideModular = false;           ///< --wide-modular: also the R = 2^64 modular kernels (primes from 2^31 to 2^62)
   bool sweep = false;                  ///< `nagc sweep FILE ...`

@@ -370,6 +370,39 @@ int mergeRows(const SweepOptions& o, std::ostream& out, std::ostream& err) {
   return missing ? 1 : 0;
 }
 
+// The kernels every row's program gets (nagc --kernels): what the sweep's
+// measures run — dim; the complex kernels for a degree by monodromy
+// (interpolation needs only eval_mod); critical; train — and whatever
+// --kernels added to them. Empty: the whole program (--kernels all).
+// `compileArgs` gets the sweep's other compile options.
+std::string rowKernels(const SweepOptions& o, std::vector<std::string>& compileArgs) {
+  std::set<std::string> names{"dim"};
+  if (o.measures.degree && o.measures.degreeMethod != "interpolation") names.insert("degree");
+  if (o.measures.critical) names.insert("critical");
+  if (o.measures.train) names.insert("train");
+  bool all = false;
+  compileArgs.clear();
+  for (size_t i = 0; i < o.compileArgs.size(); ++i) {
+    if (o.compileArgs[i] != "--kernels" || i + 1 == o.compileArgs.size()) {
+      compileArgs.push_back(o.compileArgs[i]);
+      continue;
+    }
+    const std::string& list = o.compileArgs[++i];
+    for (size_t start = 0; start <= list.size();) {
+      size_t comma = list.find(',', start);
+      std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (name == "all") all = true;
+      else if (!name.empty()) names.insert(name);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (all) return "";
+  std::string joined;
+  for (const std::string& n : names) joined += (joined.empty() ? "" : ",") + n;
+  return joined;
+}
+
 }  // namespace
 
 int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, std::ostream& err) {
@@ -446,17 +479,11 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
   }
   codegen::Options target;
   target.targetCpu = o.targetCpu;
-  // A degree by monodromy tracks paths with the complex kernels, which
-  // --only-dim-functions leaves out; interpolation needs only eval_mod.
-  // Critical points need the complex Hessian and training the float
-  // derivatives (VJP, Hessian-vector products): their rows compile the whole
-  // program.
-  bool complexKernels = o.measures.degree && o.measures.degreeMethod != "interpolation";
-  bool wholeProgram = o.measures.train || o.measures.critical;
+  std::vector<std::string> compileArgs;
+  const std::string kernels = rowKernels(o, compileArgs);
   std::string compileFlags;
-  for (const std::string& a : o.compileArgs) compileFlags += " " + a;
-  if (complexKernels) compileFlags += " --complex-kernels";
-  if (wholeProgram) compileFlags += " (the whole program)";
+  for (const std::string& a : compileArgs) compileFlags += " " + a;
+  compileFlags += kernels.empty() ? " (the whole program)" : " --kernels " + kernels;
   std::string base = buildIdentity() + "\n" + codegen::resolvedTarget(target) + "\nnetwork " + o.network +
                      "\ncompile" + compileFlags + "\n" + closure;
   std::string measured = std::string("\ndim ") + (o.measures.floating ? "--float" : "--exact");
@@ -604,9 +631,8 @@ int runSweep(const SweepOptions& o, const std::string& self, std::ostream& out, 
           err << "nagc: " << note << "\n";
         }
         std::vector<std::string> argv{self, o.input};
-        if (!wholeProgram) argv.push_back("--only-dim-functions");
-        if (complexKernels && !wholeProgram) argv.push_back("--complex-kernels");
-        argv.insert(argv.end(), o.compileArgs.begin(), o.compileArgs.end());
+        if (!kernels.empty()) argv.insert(argv.end(), {"--kernels", kernels});
+        argv.insert(argv.end(), compileArgs.begin(), compileArgs.end());
         argv.insert(argv.end(), {"--no-cache", "-o", exe});
         for (size_t k = 0; k < combo.size(); ++k) argv.push_back("-D" + axes[k].first + "=" + combo[k]);
         if (!o.network.empty()) argv.insert(argv.end(), {"--network", o.network});

@@ -22,7 +22,7 @@ struct SweepOptions {
   unsigned jobs = 1;
   double timeout = 0;               ///< seconds for each command of a row (the compile, dim, degree, equations); 0: none
   SweepMeasures measures;           ///< --float, --degree [--degree-method M], --equations [--max-degree K]
-  std::vector<std::string> compileArgs;  ///< -O, --lanes, --precision, --target-cpu: every row's compile gets them
+  std::vector<std::string> compileArgs;  ///< -O, --lanes, --precision, --target-cpu, --wide-modular, --kernels LIST (added to what the measures need): every row's compile gets them
   std::string targetCpu;            ///< --target-cpu (for the cache key's resolved target)
   bool useCache = true;             ///< --no-cache: compile every row, store nothing
   bool progress = false;            ///< a line per finished row on standard error

@@ -85,6 +85,13 @@ int main(int argc, char** argv) {
     s.compileArgs = {"-O" + std::to_string(options->optLevel), "--precision", options->single ? "f32" : "f64"};
     if (options->lanes != 0) s.compileArgs.insert(s.compileArgs.end(), {"--lanes", std::to_string(options->lanes)});
     if (!options->targetCpu.empty()) s.compileArgs.insert(s.compileArgs.end(), {"--target-cpu", options->targetCpu});
+    if (options->wideModular) s.compileArgs.push_back("--wide-modular");
+    // --kernels adds to what the sweep's measures need (Sweep.cpp, rowKernels);
+    // --only-dim-functions [--complex-kernels] is --kernels dim (degree).
+    if (options->kernelsGiven)
+      s.compileArgs.insert(s.compileArgs.end(), {"--kernels", options->kernels.empty() ? "all" : options->kernels});
+    if (options->onlyDimFunctions)
+      s.compileArgs.insert(s.compileArgs.end(), {"--kernels", options->complexKernels ? "degree" : "dim"});
     s.targetCpu = options->targetCpu;
     s.useCache = options->useCache;
     s.progress = ::isatty(2) && !options->quiet;

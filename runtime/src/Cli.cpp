@@ -82,7 +82,8 @@ void info(const nag_model& m, const Args& args) {
       out << (i ? ", " : "") << "{\"description\": " << jsonString(m.symmetries[i].description)
           << ", \"dimension\": " << m.symmetries[i].dimension << "}";
     out << "],\n  \"symmetry_dimension\": " << m.symmetry_dimension << ",\n  \"expected_dimension\": "
-        << m.expected_dimension << ",\n  \"kernels\": " << jsonString(m.kernels ? m.kernels : "") << "\n}\n";
+        << m.expected_dimension << ",\n  \"kernels\": " << jsonString(m.kernels ? m.kernels : "")
+        << ",\n  \"modular_prime_bits\": " << (m.eval_mod ? std::to_string(m.modular_prime_bits) : "null") << "\n}\n";
   } else {
     out << "network " << m.name << "  (" << m.source << ")\n  arguments   ";
     if (m.num_args == 0) out << "none";
