@@ -220,6 +220,8 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
       diags.report(DiagId::warn_constant_float_range, c.loc,
                    {c.value, options.single ? "single precision" : "double precision", c.becomes});
     if (options.run) {
+      if (options.verbose)
+        err << "nagc: run: compiling in memory " << (cg.kernels.empty() ? "the whole program" : "the kernels of " + cg.kernels) << "\n";
       std::vector<std::string> args{graph->name};
       args.insert(args.end(), options.runArgs.begin(), options.runArgs.end());
       std::string problem;
