@@ -236,4 +236,100 @@ std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, in
   return basis;
 }
 
+struct RowRank::State {
+  Field F;
+  int64_t n = 0, r = 0, added = 0;
+  std::vector<size_t> order;  // physical column j of U holds original column order[j]
+  std::vector<double> U;      // r x n, row-major (lda n): [U11 U12], U11 upper triangular with a nonzero diagonal
+  std::vector<double> T;      // a block, gathered into the physical column order
+  std::vector<size_t> P, Q;   // PLUQ's permutations of the reduced block
+  std::vector<size_t> sigma;  // Q as an explicit permutation
+  std::vector<double> row;    // one row of U12 while its columns are permuted
+  State(int64_t cols, uint64_t p) : F(double(p)), n(cols), order(size_t(cols)) {
+    std::iota(order.begin(), order.end(), size_t(0));
+  }
+};
+
+RowRank::RowRank(int64_t cols, uint64_t p) {
+  requirePrime(p, "exact rank");
+  requireShape(1, cols, "exact rank");
+  s_ = std::make_unique<State>(cols, p);
+}
+
+RowRank::~RowRank() = default;
+
+int64_t RowRank::rank() const { return s_->r; }
+int64_t RowRank::rowsAdded() const { return s_->added; }
+
+int64_t RowRank::add(double* rows, int64_t count, Residues form) {
+  State& s = *s_;
+  requireShape(count, s.n, "exact rank");
+  if (count == 0 || s.n == 0) return 0;
+  const uint64_t p = uint64_t(s.F.characteristic());
+  const int64_t n = s.n, r = s.r;
+  if (form == Residues::Standard) toBalanced(rows, rows, count * n, n, p, "exact rank");
+  s.added += count;
+  if (r == n) return 0;  // U spans everything
+  checkDenseFits(count, n, "a block of the rank's rows");
+  s.T.resize(size_t(count * n));
+  for (int64_t i = 0; i < count; ++i)
+    for (int64_t j = 0; j < n; ++j) s.T[size_t(i * n + j)] = rows[size_t(i * n) + s.order[size_t(j)]];
+  OneBlasThread oneThread;
+  double* Ta = s.T.data();
+  double* Tb = s.T.data() + r;
+  if (r > 0) {
+    // X = T_a U11^-1 (in place of T_a), then S = T_b - X U12.
+    FFLAS::ftrsm(s.F, FFLAS::FflasRight, FFLAS::FflasUpper, FFLAS::FflasNoTrans, FFLAS::FflasNonUnit, size_t(count),
+                 size_t(r), s.F.one, s.U.data(), size_t(n), Ta, size_t(n));
+    FFLAS::fgemm(s.F, FFLAS::FflasNoTrans, FFLAS::FflasNoTrans, size_t(count), size_t(n - r), size_t(r), s.F.mOne, Ta,
+                 size_t(n), s.U.data() + r, size_t(n), s.F.one, Tb, size_t(n));
+  }
+  const int64_t m = n - r;
+  s.P.assign(size_t(count), 0);
+  s.Q.assign(size_t(m), 0);
+  const int64_t r2 = int64_t(FFPACK::PLUQ(s.F, FFLAS::FflasNonUnit, size_t(count), size_t(m), Tb, size_t(n), s.P.data(), s.Q.data()));
+  if (r2 == 0) return 0;
+  // PLUQ's Q in LAPACK's convention (transpositions i <-> Q[i] in turn) as an explicit order of the block's
+  // columns: its U's column j is the reduced block's column sigma[j].
+  s.sigma.resize(size_t(m));
+  std::iota(s.sigma.begin(), s.sigma.end(), size_t(0));
+  for (int64_t i = 0; i < m; ++i) std::swap(s.sigma[size_t(i)], s.sigma[s.Q[size_t(i)]]);
+  std::vector<size_t> tail(static_cast<size_t>(m));
+  for (int64_t j = 0; j < m; ++j) tail[size_t(j)] = s.order[size_t(r + int64_t(s.sigma[size_t(j)]))];
+  std::copy(tail.begin(), tail.end(), s.order.begin() + r);
+  checkDenseFits(r + r2, n, "the rank's echelon form");
+  s.U.resize(size_t((r + r2) * n));
+  s.row.resize(size_t(m));
+  for (int64_t i = 0; i < r; ++i) {  // U12's columns in the new order
+    double* u = s.U.data() + i * n + r;
+    for (int64_t j = 0; j < m; ++j) s.row[size_t(j)] = u[s.sigma[size_t(j)]];
+    std::copy(s.row.begin(), s.row.end(), u);
+  }
+  for (int64_t i = 0; i < r2; ++i) {  // [0 | U2]: the upper part of PLUQ's first r2 rows
+    double* u = s.U.data() + (r + i) * n;
+    std::fill(u, u + r + i, 0.0);
+    const double* src = Tb + i * n;
+    std::copy(src + i, src + m, u + r + i);
+  }
+  s.r = r + r2;
+  return r2;
+}
+
+bool RowRank::annihilates(const std::vector<uint64_t>& v) const {
+  const State& s = *s_;
+  if (int64_t(v.size()) != s.n) throw Error("exact rank: a vector of " + std::to_string(v.size()) + " residues for " + std::to_string(s.n) + " columns");
+  const int64_t q = int64_t(s.F.characteristic());
+  for (int64_t i = 0; i < s.r; ++i) {
+    // Balanced entries |e| < 2^25 times residues below 2^26: 2^11 products between reductions.
+    const double* u = s.U.data() + i * s.n;
+    int64_t acc = 0;
+    for (int64_t j = 0; j < s.n; ++j) {
+      acc += int64_t(u[j]) * int64_t(v[s.order[size_t(j)]]);
+      if ((j & 2047) == 2047) acc %= q;
+    }
+    if (acc % q != 0) return false;
+  }
+  return true;
+}
+
 }  // namespace nagrt::exact

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,5 +70,36 @@ int64_t rank(double* a, int64_t rows, int64_t cols, uint64_t p, Residues form = 
 /// before the working copy of A and the basis are allocated.
 std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, int64_t cols, uint64_t p,
                                                Residues form = Residues::Standard);
+
+/// The rank of a matrix whose rows arrive a block at a time (block LU): each
+/// block is reduced against the echelon form U of the rows before it
+/// (X = T_a U11^-1, S = T_b - X U12: one triangular solve and one DGEMM),
+/// the rest S factored by PLUQ, and its rows appended to U. The rank after
+/// each block is the rank of the rows added so far, at the cost of one PLUQ
+/// of them all; a caller whose rows are generic (the span of N generic rows has
+/// dimension min(N, rank)) stops as soon as a block adds fewer rows than it
+/// has, and the rows it never built cost nothing. U (rank x cols) is the only
+/// matrix kept; memory is checked before it grows.
+class RowRank {
+public:
+  /// Rows of `cols` residues mod p (fflasPrimeOk(p)).
+  RowRank(int64_t cols, uint64_t p);
+  ~RowRank();
+  RowRank(const RowRank&) = delete;
+  RowRank& operator=(const RowRank&) = delete;
+  /// Adds `count` rows (row-major, lda = cols, in the given form; the
+  /// buffer is used as scratch and destroyed). Returns how many of them
+  /// raised the rank.
+  int64_t add(double* rows, int64_t count, Residues form = Residues::Standard);
+  int64_t rank() const;
+  int64_t rowsAdded() const;
+  /// Whether every row added so far is orthogonal to v (cols residues
+  /// 0 <= v < p, in the rows' column order): A v = 0 iff U v = 0.
+  bool annihilates(const std::vector<uint64_t>& v) const;
+
+private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
 
 }  // namespace nagrt::exact

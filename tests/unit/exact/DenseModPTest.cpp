@@ -207,3 +207,102 @@ TEST(Rank, ConcurrentCallsAgreeAndRestoreOpenBlasThreads) {
   EXPECT_EQ(rb, 123);
   EXPECT_EQ(openblas_get_num_threads(), before);
 }
+
+namespace {
+
+// FLINT's rank of the first `rows` rows of m.
+int64_t flintPrefixRank(const Dense& m, int64_t rows, uint64_t p) {
+  Dense prefix{rows, m.cols, std::vector<double>(m.a.begin(), m.a.begin() + rows * m.cols)};
+  return flintRank(prefix, p);
+}
+
+// Feeds m to a RowRank in blocks of the given sizes (cycled) and checks the rank after every block against
+// FLINT's rank of the rows so far.
+void checkBlocks(const Dense& m, uint64_t p, const std::vector<int64_t>& sizes, const std::string& what) {
+  ex::RowRank rr(m.cols, p);
+  int64_t done = 0, before = 0;
+  for (size_t b = 0; done < m.rows; ++b) {
+    int64_t count = std::min(sizes[b % sizes.size()], m.rows - done);
+    std::vector<double> block(m.a.begin() + done * m.cols, m.a.begin() + (done + count) * m.cols);
+    int64_t gained = rr.add(block.data(), count);
+    done += count;
+    int64_t expected = flintPrefixRank(m, done, p);
+    ASSERT_EQ(rr.rank(), expected) << what << ", after " << done << " rows";
+    EXPECT_EQ(gained, expected - before) << what;
+    EXPECT_EQ(rr.rowsAdded(), done);
+    before = expected;
+  }
+}
+
+}  // namespace
+
+// Block by block, the rank is FLINT's rank of the rows so far: random products of rank k, with zero,
+// repeated and dependent columns (pivots that skip columns, so the column order is permuted at every block).
+TEST(RowRank, RankAfterEveryBlockIsFlintsRankOfTheRowsSoFar) {
+  std::mt19937_64 rng(41);
+  for (uint64_t p : {kP1, uint64_t(8388593), uint64_t(65537), uint64_t(3)})
+    for (int64_t k : {0, 1, 17, 60, 90}) {
+      Dense m = productOfRank(130, 90, k, p, rng);
+      for (int64_t i = 0; i < m.rows; ++i) m.at(i, 0) = 0, m.at(i, 5) = m.at(i, 2), m.at(i, 40) = 0;
+      for (const std::vector<int64_t>& sizes :
+           {std::vector<int64_t>{1}, std::vector<int64_t>{7}, std::vector<int64_t>{32, 3}, std::vector<int64_t>{200}})
+        checkBlocks(m, p, sizes, "p = " + std::to_string(p) + ", k = " + std::to_string(k) + ", block " +
+                                     std::to_string(sizes[0]));
+    }
+}
+
+// Rows whose rank stops growing: the rank of a stack of generic rows is min(rows, k), so the first block that
+// adds fewer rows than it has shows the rank. Wide and tall shapes, and a rank that reaches every column.
+TEST(RowRank, SaturatesAtTheRankOfGenericRows) {
+  std::mt19937_64 rng(43);
+  struct Case { int64_t rows, cols, k, block; };
+  for (Case c : {Case{400, 300, 210, 64}, Case{300, 700, 250, 100}, Case{260, 200, 200, 50}, Case{90, 600, 90, 30}}) {
+    Dense m = productOfRank(c.rows, c.cols, c.k, kP1, rng);
+    ex::RowRank rr(c.cols, kP1);
+    int64_t done = 0;
+    for (; done < c.rows;) {
+      int64_t count = std::min(c.block, c.rows - done);
+      std::vector<double> block(m.a.begin() + done * c.cols, m.a.begin() + (done + count) * c.cols);
+      int64_t gained = rr.add(block.data(), count);
+      done += count;
+      if (gained < count) break;
+    }
+    EXPECT_EQ(rr.rank(), c.k) << c.rows << " x " << c.cols;
+    EXPECT_LE(done, (c.k / c.block + 1) * c.block);
+  }
+}
+
+// annihilates(v) is A v == 0 for the rows added: vectors of the right kernel (FLINT's nullspace) and others.
+TEST(RowRank, AnnihilatesExactlyTheKernel) {
+  std::mt19937_64 rng(47);
+  for (uint64_t p : {kP1, uint64_t(65537)}) {
+    Dense m = productOfRank(50, 70, 30, p, rng);
+    ex::RowRank rr(m.cols, p);
+    std::vector<double> copy = m.a;
+    rr.add(copy.data(), 20);
+    std::vector<double> rest(m.a.begin() + 20 * m.cols, m.a.end());
+    rr.add(rest.data(), 30);
+    nmod_mat_t a, x;
+    nmod_mat_init(a, m.rows, m.cols, p);
+    for (int64_t i = 0; i < m.rows; ++i)
+      for (int64_t j = 0; j < m.cols; ++j) nmod_mat_entry(a, i, j) = uint64_t(m.at(i, j));
+    nmod_mat_init(x, m.cols, m.cols, p);
+    slong nullity = nmod_mat_nullspace(x, a);
+    ASSERT_EQ(nullity, 40);
+    for (slong c = 0; c < nullity; ++c) {
+      std::vector<uint64_t> v(size_t(m.cols));
+      for (int64_t i = 0; i < m.cols; ++i) v[size_t(i)] = nmod_mat_entry(x, i, c);
+      EXPECT_TRUE(rr.annihilates(v)) << "kernel vector " << c;
+      v[size_t(c % m.cols)] = (v[size_t(c % m.cols)] + 1) % p;  // off the kernel (a unit vector is not in it)
+      bool inKernel = true;
+      for (int64_t i = 0; i < m.rows && inKernel; ++i) {
+        uint64_t acc = 0;
+        for (int64_t j = 0; j < m.cols; ++j) acc = (acc + uint64_t((unsigned __int128)uint64_t(m.at(i, j)) * v[size_t(j)] % p)) % p;
+        inKernel = acc == 0;
+      }
+      EXPECT_EQ(rr.annihilates(v), inKernel) << "perturbed vector " << c;
+    }
+    nmod_mat_clear(x);
+    nmod_mat_clear(a);
+  }
+}
