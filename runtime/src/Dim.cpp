@@ -281,58 +281,140 @@ struct ExactJacobian {
   int resampled = 0;
 };
 
-// The matrix is assembled block by block directly into the engine's
-// storage. With one output the row is the gradient itself (a nonzero
-// multiple changes neither the rank nor the kernel).
+// One attempt's random draws: theta (unless given), the points, the weights
+// of the outputs per point.
+struct Draws {
+  std::vector<uint64_t> x, w;
+};
+
+Draws drawJacobianInputs(const nag_model& m, uint64_t p, uint64_t seed, int attempt, int64_t points,
+                         const std::vector<uint64_t>* fixedTheta, ExactJacobian& info) {
+  const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
+  ResidueStream draw(seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull, p);
+  info.theta.resize(size_t(P));
+  if (fixedTheta) info.theta = *fixedTheta;
+  else
+    for (auto& v : info.theta) v = draw.next();
+  Draws d;
+  d.x.resize(size_t(points * I));
+  for (auto& v : d.x) v = draw.next();
+  d.w.resize(size_t(points * O));
+  for (auto& v : d.w) v = draw.next();
+  return d;
+}
+
+// Rows [first, first + count) of the Jacobian (points first.., or all O rows
+// of a network without inputs), each entry given to set(row - first, j, v):
+// with one output the row is the gradient itself (a nonzero multiple changes
+// neither the rank nor the kernel), else sum_o w_o J[o, :]. False when a
+// denominator vanished mod p.
+constexpr int64_t kJacobianBlock = 256;
+
+template <class Set>
+bool jacobianRows(const nag_model& m, const std::vector<uint64_t>& theta, const Draws& d, int64_t first, int64_t count,
+                  nag_modulus& mod, std::vector<uint64_t>& y, Set set) {
+  const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
+  const bool allOutputs = I == 0;
+  const uint64_t p = mod.p;
+  y.resize(size_t(std::min(kJacobianBlock, allOutputs ? 1 : count) * O * P));
+  mod.vanished = 0;
+  for (int64_t at = first; at < first + (allOutputs ? 1 : count) && mod.vanished == 0; at += kJacobianBlock) {
+    int64_t n = allOutputs ? 1 : std::min(kJacobianBlock, first + count - at);
+    jacThetaMod(m, theta.data(), d.x.data() + at * I, y.data(), n, &mod);
+    if (mod.vanished) break;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t j = 0; j < P; ++j) {
+        if (allOutputs) {
+          for (int64_t k = 0; k < O; ++k) set(k, j, y[size_t(k * P + j)]);
+          continue;
+        }
+        if (O == 1) {
+          set(at - first + i, j, y[size_t(i * P + j)]);
+          continue;
+        }
+        // sum_o w_o J[o, j] mod p; eight products (< 2^124 each) fit in
+        // 128 bits between reductions.
+        unsigned __int128 acc = 0;
+        for (int64_t k = 0; k < O; ++k) {
+          acc += (unsigned __int128)d.w[size_t(at * O + i * O + k)] * y[size_t((i * O + k) * P + j)];
+          if (k % 8 == 7) acc %= p;
+        }
+        set(at - first + i, j, uint64_t(acc % p));
+      }
+  }
+  return mod.vanished == 0;
+}
+
+// The whole Jacobian, rows x P at theta (random unless given) and random
+// points, assembled block by block directly into the engine's storage;
+// redrawn where a denominator vanishes mod p.
 std::unique_ptr<ModMatrix> exactJacobian(const nag_model& m, uint64_t p, uint64_t seed, int64_t points,
                                          const std::vector<uint64_t>* fixedTheta, ExactJacobian& info,
                                          const std::function<void(const std::string&)>& say) {
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
-  const bool allOutputs = I == 0;
-  const int64_t rows = allOutputs ? O : points;
+  const int64_t rows = I == 0 ? O : points;
   nag_modulus mod;
   initModulus(m, &mod, p, "dim --exact");
+  std::vector<uint64_t> y;
   for (int attempt = 0;; ++attempt) {
-    ResidueStream draw(seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull, p);
-    info.theta.resize(size_t(P));
-    if (fixedTheta) info.theta = *fixedTheta;
-    else
-      for (auto& v : info.theta) v = draw.next();
-    std::vector<uint64_t> x(size_t(points * I));
-    for (auto& v : x) v = draw.next();
-    std::vector<uint64_t> w(size_t(points * O));
-    for (auto& v : w) v = draw.next();
+    Draws d = drawJacobianInputs(m, p, seed, attempt, points, fixedTheta, info);
     auto out = std::make_unique<ModMatrix>(rows, P, p);
-    mod.vanished = 0;
-    constexpr int64_t kBlock = 256;
-    std::vector<uint64_t> y(size_t(std::min(kBlock, points) * O * P));
-    for (int64_t first = 0; first < points && mod.vanished == 0; first += kBlock) {
-      int64_t count = std::min(kBlock, points - first);
-      jacThetaMod(m, info.theta.data(), x.data() + first * I, y.data(), count, &mod);
-      if (points > kBlock)
+    bool ok = true;
+    for (int64_t first = 0; first < (I == 0 ? 1 : points) && ok; first += kJacobianBlock) {
+      int64_t count = I == 0 ? O : std::min(kJacobianBlock, points - first);
+      ok = jacobianRows(m, info.theta, d, first, count, mod, y,
+                        [&](int64_t i, int64_t j, uint64_t v) { out->set(first + i, j, v); });
+      if (points > kJacobianBlock && I > 0)
         say("exact Jacobian: " + std::to_string(first + count) + " of " + std::to_string(points) + " points");
-      for (int64_t i = 0; i < count; ++i)
-        for (int64_t j = 0; j < P; ++j) {
-          if (allOutputs) {
-            for (int64_t k = 0; k < O; ++k) out->set(k, j, y[size_t(k * P + j)]);
-            continue;
-          }
-          if (O == 1) {
-            out->set(first + i, j, y[size_t(i * P + j)]);
-            continue;
-          }
-          // sum_o w_o J[o, j] mod p; eight products (< 2^124 each) fit in
-          // 128 bits between reductions.
-          unsigned __int128 acc = 0;
-          for (int64_t k = 0; k < O; ++k) {
-            acc += (unsigned __int128)w[size_t((first + i) * O + k)] * y[size_t((i * O + k) * P + j)];
-            if (k % 8 == 7) acc %= p;
-          }
-          out->set(first + i, j, uint64_t(acc % p));
-        }
     }
-    if (mod.vanished == 0) return out;
+    if (ok) return out;
     if (fixedTheta) throw Error("dim --at: a denominator vanishes mod p at that theta");
+    if (++info.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
+  }
+}
+
+// The rank of the Jacobian (the same draws as exactJacobian) built and ranked
+// a block of rows at a time (exact::RowRank), stopping at the first block
+// that adds fewer rows than it has: N generic rows span min(N, rank)
+// dimensions, so the rank has stopped growing, and the rows after it are
+// never built. A network with a defect ranks far fewer rows than the bound:
+// pmlp [20,40,40,1] 1792 of 2368 (rank 1580). For primes FFLAS takes.
+std::unique_ptr<exact::RowRank> blockRank(const nag_model& m, uint64_t p, uint64_t seed, int64_t points,
+                                          ExactJacobian& info, int64_t& rowsRanked,
+                                          const std::function<void(const std::string&)>& say) {
+  const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
+  const int64_t rows = I == 0 ? O : points;
+  // Blocks of a few hundred rows keep the triangular solve and the DGEMM at BLAS speed; the last block
+  // costs at most that many rows beyond the rank.
+  const int64_t block = std::max<int64_t>(kJacobianBlock, (rows / 16 + kJacobianBlock - 1) / kJacobianBlock * kJacobianBlock);
+  const uint64_t half = (p - 1) / 2;
+  nag_modulus mod;
+  initModulus(m, &mod, p, "dim --exact");
+  std::vector<uint64_t> y;
+  std::vector<double> buffer;
+  for (int attempt = 0;; ++attempt) {
+    Draws d = drawJacobianInputs(m, p, seed, attempt, points, nullptr, info);
+    auto rr = std::make_unique<exact::RowRank>(P, p);
+    bool ok = true;
+    for (int64_t first = 0; first < rows && ok;) {
+      int64_t count = I == 0 ? rows : std::min(block, rows - first);
+      exact::checkDenseFits(count, P, "a block of the Jacobian's rows");
+      buffer.resize(size_t(count * P));
+      ok = jacobianRows(m, info.theta, d, I == 0 ? 0 : first, count, mod, y, [&](int64_t i, int64_t j, uint64_t v) {
+        buffer[size_t(i * P + j)] = double(int64_t(v) - int64_t(p) * int64_t(v > half));
+      });
+      if (!ok) break;
+      int64_t gained = rr->add(buffer.data(), count, exact::Residues::Balanced);
+      first += count;
+      if (rows > block)
+        say("exact rank: " + std::to_string(rr->rank()) + " after " + std::to_string(first) + " of " +
+            std::to_string(rows) + " rows (p = " + std::to_string(p) + ")");
+      if (gained < count) break;
+    }
+    if (ok) {
+      rowsRanked = rr->rowsAdded();
+      return rr;
+    }
     if (++info.resampled > 20) throw Error("dim --exact: a denominator vanished mod p at 20 random points in a row");
   }
 }
@@ -503,10 +585,13 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     if (o.prime && !constantZeroModP(m, p0).empty()) initModulus(m, nullptr, p0, "dim --exact: --prime " + std::to_string(p0));
     // The second prime's Jacobian is assembled and ranked on a thread of its
     // own while this one assembles the first, checks the symmetries and the
-    // kernel on it (ranking destroys it) and ranks it: FFLAS runs on one BLAS
-    // thread, so two primes take two cores (FLINT threads itself instead, and
-    // its primes run one after the other).
+    // kernel on it and ranks it: FFLAS runs on one BLAS thread, so two primes
+    // take two cores (FLINT threads itself instead, and its primes run one
+    // after the other). A prime FFLAS takes is ranked a block of rows at a
+    // time, stopping where the rank stops growing (blockRank); --kernel needs
+    // the first prime's whole matrix.
     std::unique_ptr<ModMatrix> jacobians[2];
+    std::unique_ptr<exact::RowRank> blocks[2];
     ExactJacobian infos[2];
     for (int run = 0; run < 2; ++run) {
       RankRun rr;
@@ -514,11 +599,21 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       rr.seed = o.seed + uint64_t(run);
       r.runs.push_back(rr);
     }
+    auto inBlocks = [&](int run) { return exact::fflasPrimeOk(primes[run]) && !(o.kernel && run == 0); };
     auto assemble = [&](int run, const std::function<void(const std::string&)>& tell) {
-      jacobians[run] = exactJacobian(m, primes[run], r.runs[size_t(run)].seed, r.points, nullptr, infos[run], tell);
-      r.runs[size_t(run)].resampled = infos[run].resampled;
+      RankRun& rr = r.runs[size_t(run)];
+      if (inBlocks(run)) {
+        int64_t used = 0;
+        blocks[run] = blockRank(m, primes[run], rr.seed, r.points, infos[run], used, tell);
+        rr.rank = blocks[run]->rank();
+        if (used < r.rows) rr.rowsRanked = used;
+      } else {
+        jacobians[run] = exactJacobian(m, primes[run], rr.seed, r.points, nullptr, infos[run], tell);
+      }
+      rr.resampled = infos[run].resampled;
     };
     auto rankOf = [&](int run) {
+      if (!jacobians[run]) return;  // ranked as it was built
       r.runs[size_t(run)].rank = jacobians[run]->destructiveRank();
       jacobians[run].reset();
     };
@@ -530,6 +625,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       other = std::thread([&] {
         try {
           assemble(1, [](const std::string&) {});
+          blocks[1].reset();
           rankOf(1);
         } catch (...) {
           failed = std::current_exception();
@@ -538,8 +634,10 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     try {
       assemble(0, say);
       if (!parallel) assemble(1, say);
-      const ModMatrix& first = *jacobians[0];
       const ExactJacobian& firstInfo = infos[0];
+      auto kills = [&](const std::vector<uint64_t>& v) {
+        return blocks[0] ? blocks[0]->annihilates(v) : inKernel(*jacobians[0], v, p);
+      };
       // The known symmetries at theta: each symmetry's generators must lie in
       // ker J (checked with a random combination); the rank of the values of
       // those that do is the dimension of the orbits they span.
@@ -558,7 +656,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
           uint64_t c = coeffs.next();
           for (int64_t i = 0; i < P; ++i) combo[size_t(i)] = (combo[size_t(i)] + mulmod(c, v[size_t(i)], p)) % p;
         }
-        if (!inKernel(first, combo, p)) {
+        if (!kills(combo)) {
           r.brokenSymmetries.push_back(m.symmetries[s].description);
           continue;
         }
@@ -569,7 +667,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       if (o.kernel) {
         std::vector<std::vector<uint64_t>> basis = tangent;
         int64_t rank = r.tangentRank;
-        for (std::vector<uint64_t>& v : first.rightKernel()) {
+        for (std::vector<uint64_t>& v : jacobians[0]->rightKernel()) {
           basis.push_back(v);
           int64_t next = rankOfRows(basis, P, p);
           if (next > rank) {
@@ -580,8 +678,10 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
           }
         }
       }
-      say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobians over F_p (" +
-          (parallel ? "FFLAS-FFPACK, the two primes on two threads" : first.dense() ? "FFLAS-FFPACK" : "FLINT") + ")");
+      blocks[0].reset();
+      if (jacobians[0] || jacobians[1])
+        say("ranking the " + std::to_string(r.rows) + " x " + std::to_string(P) + " Jacobians over F_p (" +
+            (parallel ? "FFLAS-FFPACK, the two primes on two threads" : exact::fflasPrimeOk(p) ? "FFLAS-FFPACK" : "FLINT") + ")");
       rankOf(0);
       if (!parallel) rankOf(1);
     } catch (...) {

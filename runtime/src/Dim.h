@@ -32,6 +32,7 @@ struct RankRun {
   uint64_t prime = 0, seed = 0;
   int64_t rank = -1;
   int resampled = 0;  ///< points redrawn where a denominator vanished mod p
+  int64_t rowsRanked = -1;  ///< rows built and ranked when the rank stopped growing before the last (-1: all)
 };
 
 /// The linear span of the function space {f_theta}: the rank of the

@@ -159,7 +159,8 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
       out << ",\n  \"exact_rank\": " << r.exactRank << ",\n  \"prime\": " << r.runs[0].prime << ",\n  \"ranks\": [";
       for (size_t i = 0; i < r.runs.size(); ++i)
         out << (i ? ", " : "") << "{\"prime\": " << r.runs[i].prime << ", \"seed\": " << r.runs[i].seed
-            << ", \"rank\": " << r.runs[i].rank << ", \"resampled\": " << r.runs[i].resampled << "}";
+            << ", \"rank\": " << r.runs[i].rank << ", \"resampled\": " << r.runs[i].resampled
+            << ", \"rows_ranked\": " << (r.runs[i].rowsRanked >= 0 ? r.runs[i].rowsRanked : r.rows) << "}";
       out << "],\n  \"ranks_disagree\": " << (disagree ? "true" : "false")
           << ",\n  \"underestimate_probability\": " << jsonShort(epsBoth)
           << ",\n  \"underestimate_probability_per_prime\": " << jsonShort(eps.empty() ? NAN : eps[0]);
@@ -237,6 +238,7 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
     for (size_t i = 0; i < r.runs.size(); ++i) {
       out << (i ? "; " : "") << r.runs[i].rank << " (p = " << r.runs[i].prime << ", seed " << r.runs[i].seed << ")";
       if (r.runs[i].resampled) out << " [points redrawn " << r.runs[i].resampled << "x: a denominator vanished]";
+      if (r.runs[i].rowsRanked >= 0) out << " [" << r.runs[i].rowsRanked << " rows built: the rank stopped growing]";
     }
     out << "\n";
     if (disagree) out << "  warning           the two primes disagree: the larger rank is kept (a lower bound)\n";
