@@ -394,7 +394,7 @@ std::unique_ptr<exact::RowRank> blockRank(const nag_model& m, uint64_t p, uint64
   std::vector<double> buffer;
   for (int attempt = 0;; ++attempt) {
     Draws d = drawJacobianInputs(m, p, seed, attempt, points, nullptr, info);
-    auto rr = std::make_unique<exact::RowRank>(P, p);
+    auto rr = std::make_unique<exact::RowRank>(P, p, rows);
     bool ok = true;
     for (int64_t first = 0; first < rows && ok;) {
       int64_t count = I == 0 ? rows : std::min(block, rows - first);

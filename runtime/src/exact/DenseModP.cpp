@@ -250,10 +250,15 @@ struct RowRank::State {
   }
 };
 
-RowRank::RowRank(int64_t cols, uint64_t p) {
+RowRank::RowRank(int64_t cols, uint64_t p, int64_t maxRows) {
   requirePrime(p, "exact rank");
   requireShape(1, cols, "exact rank");
   s_ = std::make_unique<State>(cols, p);
+  if (maxRows > 0) {
+    int64_t most = std::min(maxRows, cols);
+    checkDenseFits(most, cols, "the rank's echelon form");
+    s_->U.reserve(size_t(most * cols));
+  }
 }
 
 RowRank::~RowRank() = default;

@@ -82,8 +82,10 @@ std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, in
 /// matrix kept; memory is checked before it grows.
 class RowRank {
 public:
-  /// Rows of `cols` residues mod p (fflasPrimeOk(p)).
-  RowRank(int64_t cols, uint64_t p);
+  /// Rows of `cols` residues mod p (fflasPrimeOk(p)); at most maxRows of
+  /// them (0: unknown), so that U's storage is reserved once and never copied
+  /// as it grows (reserved pages cost no memory until they are written).
+  RowRank(int64_t cols, uint64_t p, int64_t maxRows = 0);
   ~RowRank();
   RowRank(const RowRank&) = delete;
   RowRank& operator=(const RowRank&) = delete;
