@@ -127,7 +127,7 @@ std::vector<ir::DerivedFunction> deriveFunctions(const Options& o, const ir::Gra
 }
 
 // Whether `dim`'s default primes reach 2^31 (runtime/src/Dim.cpp, defaultRankPrimes: a prime above
-// 100 x the largest rank x the total degree), so that the program needs the R = 2^64 modular
+// 100 x the largest rank x the rows' degree, which the total degree bounds), so that the program needs the R = 2^64 modular
 // kernels beside the R = 2^32 ones (otherwise only --wide-modular asks for them).
 bool dimNeedsWidePrimes(const ir::Graph& g, const ir::ModelDescription& m) {
   long double rank = (long double)g.paramCount();

@@ -503,6 +503,12 @@ std::string noExactRoute(const nag_model& m) {
          "taken of (compile without --no-derivatives)";
 }
 
+int64_t rowDegree(const nag_model& m) {
+  if (std::strcmp(m.algebraic_class, "polynomial") != 0 || m.total_degree < 0) return -1;
+  const bool gradientRows = m.output.size == 1 || m.input_size == 0;
+  return std::max<int64_t>(gradientRows ? m.total_degree - 1 : m.total_degree, 0);
+}
+
 DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   DimReport r;
   auto start = std::chrono::steady_clock::now();
@@ -556,19 +562,20 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
   if (o.exact) {
     if (!m.jac_theta_mod) throw Error("dim --exact: " + noExactRoute(m));
     uint64_t p0 = o.prime;
-    std::vector<uint64_t> defaults = defaultRankPrimes(std::min(P, r.rows), poly ? m.total_degree : 1);
+    const int64_t D = poly ? rowDegree(m) : 1;
+    std::vector<uint64_t> defaults = defaultRankPrimes(std::min(P, r.rows), D);
     if (!p0) p0 = defaults[0];
     if (!n_is_prime(p0) || p0 >= (uint64_t(1) << 62) || p0 < 3)
       throw Error("--prime must be an odd prime below 2^62, got " + std::to_string(p0));
     // Schwartz-Zippel: a rank-r minor has degree <= r * D in the random
     // values; a prime with r * D >= p / 100 leaves the rank untrustworthy
     // (mod 3, t^3 = t on every point).
-    if (poly && m.total_degree > 0) {
-      long double need = (long double)std::min(P, r.rows) * (long double)m.total_degree * 100;
+    if (poly && D > 0) {
+      long double need = (long double)std::min(P, r.rows) * (long double)D * 100;
       if ((long double)p0 < need)
         throw Error("--prime " + std::to_string(p0) + " is too small for this network: a rank up to " +
-                    std::to_string(std::min(P, r.rows)) + " of entries of degree " + std::to_string(m.total_degree) +
-                    " needs p > 100 x " + std::to_string(std::min(P, r.rows)) + " x " + std::to_string(m.total_degree) +
+                    std::to_string(std::min(P, r.rows)) + " of entries of degree " + std::to_string(D) +
+                    " needs p > 100 x " + std::to_string(std::min(P, r.rows)) + " x " + std::to_string(D) +
                     " for a meaningful rank (Schwartz-Zippel)");
     }
     // A default prime that divides a nonzero constant is passed over (the

@@ -79,6 +79,14 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o);
 /// parameters, a constant of 64 bits or more (which one), or --no-derivatives.
 std::string noExactRoute(const nag_model& m);
 
+/// The degree of the exact Jacobian's entries in the values drawn at random
+/// (theta, the points, the outputs' weights) of a polynomial network of total
+/// degree D in theta and x: D - 1 for a row that is one output's gradient (one
+/// output, or a network without inputs), D for a random combination of O > 1
+/// outputs' gradients (the weights add one); -1 when D is unknown. A rank-r
+/// minor has degree <= r times it (the Schwartz-Zippel bound's D).
+int64_t rowDegree(const nag_model& m);
+
 /// Uniform residues mod p from the documented generator (rejection sampling).
 class ResidueStream {
 public:

@@ -91,12 +91,12 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
 
   // Schwartz-Zippel: the rank at a random point falls below the generic rank
   // only where a nonzero minor (of size <= the largest possible rank U, each
-  // entry of degree <= D in the random values) vanishes: probability <= U D / p.
-  const int64_t D = poly ? m.total_degree : -1;
+  // entry of degree <= D in the random values, rowDegree) vanishes: probability <= U D / p.
+  const int64_t D = poly ? rowDegree(m) : -1;
   const int64_t U = std::min({P, r.rows, proven ? proven->value : P});
   std::vector<double> eps;
-  for (const RankRun& run : r.runs) eps.push_back(D > 0 ? double(U) * double(D) / double(run.prime) : NAN);
-  double epsBoth = eps.size() == 2 && D > 0 ? eps[0] * eps[1] : NAN;
+  for (const RankRun& run : r.runs) eps.push_back(D >= 0 ? double(U) * double(D) / double(run.prime) : NAN);
+  double epsBoth = eps.size() == 2 && D >= 0 ? eps[0] * eps[1] : NAN;
   bool disagree = r.runs.size() == 2 && r.runs[0].rank != r.runs[1].rank;
 
   std::string status;
@@ -255,7 +255,9 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json) {
   }
   out << "  dimension         " << dimension << "  (" << status << ")\n";
   if (r.exactRank >= 0) {
-    if (D > 0)
+    if (D == 0)
+      out << "  error bound       none needed: the Jacobian's entries are constants (degree 0 in the random values)\n";
+    else if (D > 0)
       out << "  error bound       P(rank < generic rank) <= " << jsonShort(eps[0]) << " per prime, " << jsonShort(epsBoth)
           << " for both (Schwartz-Zippel: U D / p, U = " << U << ", D = " << D << ")\n";
     else
