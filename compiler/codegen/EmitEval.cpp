@@ -16,6 +16,7 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 
@@ -181,6 +182,29 @@ private:
   std::unique_ptr<Domain> dom_;
   Layout layout_;
   bool real_ = true;      // f64/f32: the only domain with comparisons and libm (non-algebraic ops)
+
+  // Below this many blocks a call runs on the calling thread: an estimate of the work per sample (the
+  // elements every per-sample op writes, times the inner dimension of products and convolutions, times the
+  // seeds of the seeded ones, times ~4 for a complex or modular operation) against kParallelGrain scalar
+  // operations, about 50-100 us here, more than a thread pool's wake-up and wait.
+  int64_t serialBlocks() const {
+    constexpr double kParallelGrain = double(1 << 18);
+    double work = 0;
+    for (NodeId id = 0; id < g_.nodes.size(); ++id) {
+      if (layout_.level[id] == kUniform) continue;
+      const ir::Node& n = g_.nodes[id];
+      double w = double(ir::numElements(n.shape));
+      if (n.op == Op::MatMul) w *= double(g_.nodes[n.operands[0]].shape.back());
+      if (n.op == Op::Dot) w = double(ir::numElements(g_.nodes[n.operands[0]].shape));
+      if ((n.op == Op::Conv1d || n.op == Op::ConvT) && n.operands.size() > 1)
+        w *= double(std::max<int64_t>(1, ir::numElements(g_.nodes[n.operands[1]].shape)));
+      if (layout_.level[id] == kSeeded) w *= double(std::max<int64_t>(1, g_.layout.seeds));
+      work += w;
+    }
+    if (!real_) work *= 4;
+    double perBlock = std::max(1.0, work * double(lanes_));
+    return int64_t(std::min(1e9, std::ceil(kParallelGrain / perBlock)));
+  }
   bool single_ = false;   // f32
   Type* mem_;             // a number's type in memory (a complex number is two of them)
   Type* vec_;             // a varying value: L lanes
@@ -916,10 +940,24 @@ private:
     Value* fields[] = {theta_, x, aux_[0], aux_[1], y, batch, uniform_, modCtx_};
     for (unsigned k = 0; k < 8; ++k) b_.CreateStore(fields[k], b_.CreateStructGEP(ctxTy_, ctx, k));
     Value* blocks = b_.CreateUDiv(b_.CreateAdd(batch, c64(lanes_ - 1)), c64(lanes_));
-    if (g_.layout.sumSamples)  // one sum: on this thread, in block order (callers split large batches)
+    if (g_.layout.sumSamples) {  // one sum: on this thread, in block order (callers split large batches)
       b_.CreateCall(block->getFunctionType(), block, {ctx, c64(0), blocks});
-    else
+    } else {
+      // A call with less work than a thread's wake-up and wait (a few blocks of a small network, as the path
+      // tracker makes millions of) runs on the calling thread: handing it to the pool cost cnn3's monodromy
+      // more in futex waits than the work itself (2.9 s against 0.5 s on one thread).
+      BasicBlock* serial = BasicBlock::Create(ctx_, "serial", f);
+      BasicBlock* parallel = BasicBlock::Create(ctx_, "parallel", f);
+      BasicBlock* joined = BasicBlock::Create(ctx_, "joined", f);
+      b_.CreateCondBr(b_.CreateICmpULT(blocks, c64(serialBlocks())), serial, parallel);
+      b_.SetInsertPoint(serial);
+      b_.CreateCall(block->getFunctionType(), block, {ctx, c64(0), blocks});
+      b_.CreateBr(joined);
+      b_.SetInsertPoint(parallel);
       b_.CreateCall(runtime("nagrt_parallel_for", Type::getVoidTy(ctx_), {i64_, ptr_, ptr_}), {blocks, block, ctx});
+      b_.CreateBr(joined);
+      b_.SetInsertPoint(joined);
+    }
     b_.CreateCall(runtime("nagrt_free", Type::getVoidTy(ctx_), {ptr_}), {uniform_});
     b_.CreateBr(done);
     b_.SetInsertPoint(done);
