@@ -82,6 +82,16 @@ Exit status: 0 on success, 1 on errors in the input, 70 on an internal error.
 )";
 }
 
+std::vector<std::string> kernelNames(const std::string& list) {
+  std::vector<std::string> names;
+  for (size_t start = 0;;) {
+    size_t comma = list.find(',', start);
+    names.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return names;
+    start = comma + 1;
+  }
+}
+
 std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
   Options o;
   std::string emitFlag;  // the option that set o.emit
@@ -196,9 +206,7 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
       if (!v) return std::nullopt;
       std::set<std::string> names;
       bool all = false;
-      for (size_t start = 0; start <= v->size();) {
-        size_t comma = v->find(',', start);
-        std::string name = v->substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      for (const std::string& name : kernelNames(*v)) {
         if (name != "all" && name != "dim" && name != "degree" && name != "critical" && name != "train") {
           error = {DiagId::err_bad_option_value,
                    {"--kernels", *v, "a comma-separated list of dim, degree, critical, train, all"}};
@@ -206,8 +214,6 @@ std::optional<Options> parseOptions(int argc, char** argv, OptionError& error) {
         }
         all = all || name == "all";
         names.insert(name);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
       }
       o.kernels.clear();
       o.kernelsGiven = true;

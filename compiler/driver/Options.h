@@ -71,6 +71,9 @@ struct OptionError {
 };
 
 /// Parses argv; on a usage error returns nullopt and fills `error`.
+/// The names of a comma-separated kernel list ("dim,train": {"dim", "train"}; "" gives {""}).
+std::vector<std::string> kernelNames(const std::string& list);
+
 std::optional<Options> parseOptions(int argc, char** argv, OptionError& error);
 
 /// The text of `nagc --help`.

@@ -86,16 +86,12 @@ KernelPlan kernelPlan(const Options& o) {
   if (list.empty()) return k;
   k.all = false;
   k.complex = false;
-  for (size_t start = 0; start <= list.size();) {
-    size_t comma = list.find(',', start);
-    std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& name : kernelNames(list)) {
     k.derived.insert("jac_theta");
     if (name == "degree" || name == "critical") k.complex = true;
     if (name == "critical") k.derived.insert("hess_theta");
     if (name == "train")
       for (const char* d : {"jvp_theta", "vjp_theta", "hess_theta", "hvp_theta", "loss_grad_theta"}) k.derived.insert(d);
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   return k;
 }

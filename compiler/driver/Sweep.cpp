@@ -3,6 +3,7 @@
 
 #include "codegen/Codegen.h"
 #include "driver/Cache.h"
+#include "driver/Options.h"
 #include "driver/Process.h"
 #include "driver/Results.h"
 #include "driver/SweepColumns.h"
@@ -387,14 +388,9 @@ std::string rowKernels(const SweepOptions& o, std::vector<std::string>& compileA
       compileArgs.push_back(o.compileArgs[i]);
       continue;
     }
-    const std::string& list = o.compileArgs[++i];
-    for (size_t start = 0; start <= list.size();) {
-      size_t comma = list.find(',', start);
-      std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    for (const std::string& name : kernelNames(o.compileArgs[++i])) {
       if (name == "all") all = true;
       else if (!name.empty()) names.insert(name);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
     }
   }
   if (all) return "";
