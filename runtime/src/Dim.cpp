@@ -398,7 +398,7 @@ std::unique_ptr<exact::RowRank> blockRank(const nag_model& m, uint64_t p, uint64
     bool ok = true;
     for (int64_t first = 0; first < rows && ok;) {
       int64_t count = I == 0 ? rows : std::min(block, rows - first);
-      exact::checkDenseFits(count, P, "a block of the Jacobian's rows");
+      if (size_t(count * P) > buffer.size()) exact::checkDenseFits(count, P, "a block of the Jacobian's rows");
       buffer.resize(size_t(count * P));
       ok = jacobianRows(m, info.theta, d, I == 0 ? 0 : first, count, mod, y, [&](int64_t i, int64_t j, uint64_t v) {
         buffer[size_t(i * P + j)] = double(int64_t(v) - int64_t(p) * int64_t(v > half));

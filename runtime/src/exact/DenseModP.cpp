@@ -13,6 +13,8 @@
 #include <mutex>
 #include <numeric>
 
+#include <sys/mman.h>
+
 // Debian's OpenBLAS (the pthread build) exports these; FFLAS's own BLAS
 // declarations (config-blas.h) do not include them.
 extern "C" {
@@ -24,6 +26,47 @@ namespace nagrt::exact {
 namespace {
 
 using Field = Givaro::ModularBalanced<double>;
+
+// Storage for the echelon form and its blocks: every element is written
+// before it is read, so growing leaves them uninitialized (a zero fill was a
+// tenth of [20,40,40,1]'s rank time), and buffers of megabytes ask the kernel
+// for transparent huge pages (a fault per 2 MiB instead of per 4 KiB; the
+// system's THP mode here is "madvise").
+template <class T>
+struct EchelonAllocator {
+  using value_type = T;
+  EchelonAllocator() = default;
+  template <class U>
+  EchelonAllocator(const EchelonAllocator<U>&) {}
+  static constexpr size_t kHuge = size_t(2) << 20;
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < 2 * kHuge) return static_cast<T*>(::operator new(bytes));
+    void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
+    if (!p) throw std::bad_alloc();
+    madvise(p, bytes, MADV_HUGEPAGE);
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < 2 * kHuge)
+      ::operator delete(p);
+    else
+      std::free(p);
+  }
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+  template <class U>
+  bool operator==(const EchelonAllocator<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const EchelonAllocator<U>&) const { return false; }
+};
+using Doubles = std::vector<double, EchelonAllocator<double>>;
 
 // FFLAS-FFPACK wants one BLAS thread underneath (fflas-ffpack #23); the rest
 // of libnagrt (LAPACK's SVD in Dim.cpp) keeps OpenBLAS's own threads. The
@@ -240,9 +283,9 @@ struct RowRank::State {
   Field F;
   int64_t n = 0, r = 0, added = 0;
   std::vector<size_t> order;  // physical column j of U holds original column order[j]
-  std::vector<double> U;      // r x n, row-major (lda n): [U11 U12], U11 upper triangular with a nonzero diagonal
-  std::vector<double> T;      // a block, gathered into the physical column order
-  std::vector<double> Y;      // the block's first r columns transposed (r x count), solved against U11^T
+  Doubles U;                  // r x n, row-major (lda n): [U11 U12], U11 upper triangular with a nonzero diagonal
+  Doubles T;                  // the block's last n - r columns (count x (n - r), lda n - r) in the physical order
+  Doubles Y;                  // its first r columns transposed (r x count), solved against U11^T
   std::vector<size_t> P, Q;   // PLUQ's permutations of the reduced block
   std::vector<size_t> sigma;  // Q as an explicit permutation
   std::vector<double> row;    // one row of U12 while its columns are permuted
@@ -276,32 +319,41 @@ int64_t RowRank::add(double* rows, int64_t count, Residues form) {
   if (form == Residues::Standard) toBalanced(rows, rows, count * n, n, p, "exact rank");
   s.added += count;
   if (r == n) return 0;  // U spans everything
-  checkDenseFits(count, n, "a block of the rank's rows");
-  s.T.resize(size_t(count * n));
-  for (int64_t i = 0; i < count; ++i)
-    for (int64_t j = 0; j < n; ++j) s.T[size_t(i * n + j)] = rows[size_t(i * n) + s.order[size_t(j)]];
+  // Memory is checked before it grows (reading the limits is not free: once per block was 2% of a rank).
+  if (size_t(count * n) > s.T.capacity() + s.Y.capacity()) checkDenseFits(count, n, "a block of the rank's rows");
+  const int64_t m = n - r;
+  // Gathered into the physical column order: the first r columns transposed into Y, the rest into T.
+  s.T.resize(size_t(count * m));
+  s.Y.resize(size_t(r * count));
+  constexpr int64_t tile = 32;
+  for (int64_t i0 = 0; i0 < count; i0 += tile) {
+    const int64_t i1 = std::min(count, i0 + tile);
+    for (int64_t j0 = 0; j0 < r; j0 += tile)
+      for (int64_t i = i0; i < i1; ++i) {
+        const double* src = rows + i * n;
+        for (int64_t j = j0; j < std::min(r, j0 + tile); ++j) s.Y[size_t(j * count + i)] = src[s.order[size_t(j)]];
+      }
+    for (int64_t i = i0; i < i1; ++i) {
+      const double* src = rows + i * n;
+      double* dst = s.T.data() + i * m;
+      for (int64_t j = 0; j < m; ++j) dst[j] = src[s.order[size_t(r + j)]];
+    }
+  }
   OneBlasThread oneThread;
-  double* Tb = s.T.data() + r;
+  double* Tb = s.T.data();
   if (r > 0) {
     // X = T_a U11^-1, then S = T_b - X U12. X is solved transposed, Y = X^T from U11^T Y = T_a^T: FFLAS's
     // triangular solve works in base cases of as many of B's columns as its bound on p allows (two for a
     // 23-bit prime), each reduced and scaled by itself; as rows of Y they are contiguous, as columns of
     // T_a they were a strided walk over the block (a third of [20,40,40,1]'s rank time).
-    s.Y.resize(size_t(r * count));
-    constexpr int64_t tile = 32;
-    for (int64_t i0 = 0; i0 < count; i0 += tile)
-      for (int64_t j0 = 0; j0 < r; j0 += tile)
-        for (int64_t i = i0; i < std::min(count, i0 + tile); ++i)
-          for (int64_t j = j0; j < std::min(r, j0 + tile); ++j) s.Y[size_t(j * count + i)] = s.T[size_t(i * n + j)];
     FFLAS::ftrsm(s.F, FFLAS::FflasLeft, FFLAS::FflasUpper, FFLAS::FflasTrans, FFLAS::FflasNonUnit, size_t(r),
                  size_t(count), s.F.one, s.U.data(), size_t(n), s.Y.data(), size_t(count));
-    FFLAS::fgemm(s.F, FFLAS::FflasTrans, FFLAS::FflasNoTrans, size_t(count), size_t(n - r), size_t(r), s.F.mOne,
-                 s.Y.data(), size_t(count), s.U.data() + r, size_t(n), s.F.one, Tb, size_t(n));
+    FFLAS::fgemm(s.F, FFLAS::FflasTrans, FFLAS::FflasNoTrans, size_t(count), size_t(m), size_t(r), s.F.mOne,
+                 s.Y.data(), size_t(count), s.U.data() + r, size_t(n), s.F.one, Tb, size_t(m));
   }
-  const int64_t m = n - r;
   s.P.assign(size_t(count), 0);
   s.Q.assign(size_t(m), 0);
-  const int64_t r2 = int64_t(FFPACK::PLUQ(s.F, FFLAS::FflasNonUnit, size_t(count), size_t(m), Tb, size_t(n), s.P.data(), s.Q.data()));
+  const int64_t r2 = int64_t(FFPACK::PLUQ(s.F, FFLAS::FflasNonUnit, size_t(count), size_t(m), Tb, size_t(m), s.P.data(), s.Q.data()));
   if (r2 == 0) return 0;
   // PLUQ's Q in LAPACK's convention (transpositions i <-> Q[i] in turn) as an explicit order of the block's
   // columns: its U's column j is the reduced block's column sigma[j].
@@ -311,7 +363,7 @@ int64_t RowRank::add(double* rows, int64_t count, Residues form) {
   std::vector<size_t> tail(static_cast<size_t>(m));
   for (int64_t j = 0; j < m; ++j) tail[size_t(j)] = s.order[size_t(r + int64_t(s.sigma[size_t(j)]))];
   std::copy(tail.begin(), tail.end(), s.order.begin() + r);
-  checkDenseFits(r + r2, n, "the rank's echelon form");
+  if (size_t((r + r2) * n) > s.U.capacity()) checkDenseFits(r + r2, n, "the rank's echelon form");
   s.U.resize(size_t((r + r2) * n));
   s.row.resize(size_t(m));
   for (int64_t i = 0; i < r; ++i) {  // U12's columns in the new order
@@ -322,7 +374,7 @@ int64_t RowRank::add(double* rows, int64_t count, Residues form) {
   for (int64_t i = 0; i < r2; ++i) {  // [0 | U2]: the upper part of PLUQ's first r2 rows
     double* u = s.U.data() + (r + i) * n;
     std::fill(u, u + r + i, 0.0);
-    const double* src = Tb + i * n;
+    const double* src = Tb + i * m;
     std::copy(src + i, src + m, u + r + i);
   }
   s.r = r + r2;
