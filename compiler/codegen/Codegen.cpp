@@ -12,9 +12,15 @@
 #include <llvm/IR/Module.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/raw_ostream.h>
+#include <llvm/IR/Constants.h>
+#include <llvm/IR/Instructions.h>
+#include <llvm/Transforms/Utils/Cloning.h>
 #include <llvm/Transforms/Utils/SplitModule.h>
 
 #include <algorithm>
+#include <atomic>
+#include <map>
+#include <set>
 #include <thread>
 
 #include <cerrno>
@@ -90,6 +96,8 @@ std::string writeText(const std::string& path, const std::string& text, const Op
   return nagrt::writeOutput(path, text, w);
 }
 
+std::string emitCachedObjects(std::unique_ptr<llvm::Module> m, const Options& o, std::vector<std::string>& objects);
+
 // Optimizes and emits the module as object files, in parallel when it has several large functions: the module is
 // split into partitions (llvm::SplitModule, balanced by size; locals become hidden globals so that the partitions
 // link), each written to bitcode and read back into its own context, and each partition optimized and emitted on
@@ -98,6 +106,7 @@ std::string writeText(const std::string& path, const std::string& text, const Op
 // Returns an error, or "" with the object files in `objects` (temporary files the caller removes).
 std::string emitObjects(std::unique_ptr<llvm::Module> m, llvm::TargetMachine& tm, const Options& o,
                         std::vector<std::string>& objects) {
+  if (o.objectCache) return emitCachedObjects(std::move(m), o, objects);
   size_t large = 0;
   for (const llvm::Function& f : *m)
     if (!f.isDeclaration() && f.getInstructionCount() >= 256) ++large;
@@ -143,6 +152,156 @@ std::string emitObjects(std::unique_ptr<llvm::Module> m, llvm::TargetMachine& tm
   for (std::thread& t : threads) t.join();
   for (const std::string& e : errors)
     if (!e.empty()) return e;
+  return "";
+}
+
+// The global values an instruction or constant refers to, through constant expressions and aggregates.
+void referencedGlobals(const llvm::Value* v, std::set<const llvm::GlobalValue*>& out) {
+  if (auto* g = llvm::dyn_cast<llvm::GlobalValue>(v)) {
+    out.insert(g);
+    return;
+  }
+  if (auto* c = llvm::dyn_cast<llvm::Constant>(v))
+    for (const llvm::Use& u : c->operands()) referencedGlobals(u.get(), out);
+}
+
+// A kernel of the module as its own unit of compilation: an exported function and the internal functions only
+// it reaches (the kernel and its _block body). Anything that does not split this cleanly (a definition shared
+// between kernels, a global variable, an internal function used from elsewhere) stays in the rest.
+struct KernelGroup {
+  std::string name;
+  std::set<const llvm::GlobalValue*> members;
+  size_t instructions = 0;
+};
+
+std::vector<KernelGroup> kernelGroups(const llvm::Module& m) {
+  std::vector<KernelGroup> groups;
+  for (const llvm::Function& root : m) {
+    if (root.isDeclaration() || root.hasLocalLinkage()) continue;
+    KernelGroup g;
+    g.name = root.getName().str();
+    std::vector<const llvm::Function*> todo{&root};
+    bool clean = true;
+    while (!todo.empty() && clean) {
+      const llvm::Function* f = todo.back();
+      todo.pop_back();
+      if (!g.members.insert(f).second) continue;
+      g.instructions += f->getInstructionCount();
+      std::set<const llvm::GlobalValue*> refs;
+      for (const llvm::BasicBlock& b : *f)
+        for (const llvm::Instruction& i : b)
+          for (const llvm::Use& u : i.operands()) referencedGlobals(u.get(), refs);
+      for (const llvm::GlobalValue* r : refs) {
+        if (r->isDeclaration()) continue;
+        auto* callee = llvm::dyn_cast<llvm::Function>(r);
+        if (!callee || !callee->hasLocalLinkage()) {
+          clean = false;  // another kernel or a global variable: not a unit of its own
+          break;
+        }
+        todo.push_back(callee);
+      }
+    }
+    for (const llvm::GlobalValue* member : g.members)  // the internal ones are used from inside only
+      if (member != &root)
+        for (const llvm::User* user : member->users()) {
+          auto* inst = llvm::dyn_cast<llvm::Instruction>(user);
+          if (!inst || !g.members.count(inst->getFunction())) clean = false;
+        }
+    if (clean && g.instructions >= 256) groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+// Bitcode of the part of `m` whose definitions `keep` selects, with the declarations it does not use removed and
+// a fixed module name: the same kernel gives the same bytes whatever else the build holds.
+llvm::SmallVector<char, 0> partBitcode(const llvm::Module& m, const std::function<bool(const llvm::GlobalValue*)>& keep) {
+  llvm::ValueToValueMapTy map;
+  std::unique_ptr<llvm::Module> part = llvm::CloneModule(m, map, [&](const llvm::GlobalValue* g) { return keep(g); });
+  for (auto it = part->begin(); it != part->end();) {
+    llvm::Function& f = *it++;
+    if (f.isDeclaration() && f.use_empty()) f.eraseFromParent();
+  }
+  for (auto it = part->global_begin(); it != part->global_end();) {
+    llvm::GlobalVariable& g = *it++;
+    if (g.isDeclaration() && g.use_empty()) g.eraseFromParent();
+  }
+  part->setModuleIdentifier("nagc-part");
+  part->setSourceFileName("nagc-part");
+  llvm::SmallVector<char, 0> bytes;
+  llvm::raw_svector_ostream os(bytes);
+  llvm::WriteBitcodeToFile(*part, os);
+  return bytes;
+}
+
+// emitObjects with the build cache: every kernel group is compiled as its own module and its object kept under a
+// hash of its bitcode, the optimization level and the target; the rest (the model's descriptor, small kernels) is
+// compiled every time. The parts are compiled largest first on min(cores, 4) threads.
+std::string emitCachedObjects(std::unique_ptr<llvm::Module> m, const Options& o, std::vector<std::string>& objects) {
+  const ObjectCache& cache = *o.objectCache;
+  std::vector<KernelGroup> groups = kernelGroups(*m);
+  std::sort(groups.begin(), groups.end(), [](const KernelGroup& a, const KernelGroup& b) {
+    return a.instructions != b.instructions ? a.instructions > b.instructions : a.name < b.name;
+  });
+  std::map<const llvm::GlobalValue*, size_t> owner;
+  for (size_t i = 0; i < groups.size(); ++i)
+    for (const llvm::GlobalValue* g : groups[i].members) owner[g] = i;
+  struct Part {
+    std::string name, key;
+    llvm::SmallVector<char, 0> bitcode;
+  };
+  std::vector<Part> parts(groups.size() + 1);
+  const std::string target = resolvedTarget(o) + "\nO" + std::to_string(o.optLevel) + "\n";
+  for (size_t i = 0; i < groups.size(); ++i) {
+    parts[i].name = groups[i].name;
+    parts[i].bitcode = partBitcode(*m, [&](const llvm::GlobalValue* g) { return groups[i].members.count(g) > 0; });
+    parts[i].key = cache.key("nagc kernel object 1\n" + target +
+                             std::string(parts[i].bitcode.data(), parts[i].bitcode.size()));
+  }
+  parts.back().name = "the rest";
+  parts.back().bitcode = partBitcode(*m, [&](const llvm::GlobalValue* g) { return !owner.count(g); });
+  m.reset();
+  objects.assign(parts.size(), "");
+  for (std::string& object : objects) {
+    object = tempPath(".o");
+    if (object.empty()) return "cannot create a temporary file";
+  }
+  std::vector<std::string> errors(parts.size());
+  std::vector<char> reused(parts.size(), 0);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < parts.size();) {
+      if (!parts[i].key.empty() && cache.fetch(parts[i].key, objects[i])) {
+        reused[i] = 1;
+        continue;
+      }
+      llvm::LLVMContext ctx;
+      llvm::StringRef bytes(parts[i].bitcode.data(), parts[i].bitcode.size());
+      llvm::Expected<std::unique_ptr<llvm::Module>> part = llvm::parseBitcodeFile(llvm::MemoryBufferRef(bytes, "part"), ctx);
+      if (!part) {
+        errors[i] = "internal error: a part of the module does not read back: " + llvm::toString(part.takeError());
+        continue;
+      }
+      std::unique_ptr<llvm::TargetMachine> own = makeTargetMachine(o, errors[i]);
+      if (!own) continue;
+      optimize(**part, *own, o.optLevel);
+      errors[i] = emitFile(**part, *own, false, objects[i]);
+      if (errors[i].empty() && !parts[i].key.empty()) cache.store(parts[i].key, objects[i]);
+    }
+  };
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (unsigned t = 1; t < std::min<size_t>({size_t(cores), size_t(4), parts.size()}); ++t) threads.emplace_back(work);
+  work();
+  for (std::thread& t : threads) t.join();
+  for (const std::string& e : errors)
+    if (!e.empty()) return e;
+  if (cache.say) {
+    std::string hit, built;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) (reused[i] ? hit : built) += " " + parts[i].name;
+    cache.say(std::to_string(std::count(reused.begin(), reused.end(), 1)) + " of " + std::to_string(groups.size()) +
+              " kernel objects from the cache" + (hit.empty() ? "" : " (" + hit.substr(1) + ")") +
+              (built.empty() ? "" : "; compiled:" + built));
+  }
   return "";
 }
 

@@ -5,6 +5,8 @@
 #include "ir/IR.h"
 #include "ir/Model.h"
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,19 @@ enum class Precision { F64, F32 };
 enum class NumberDomain { Real, Modular, Modular32, Complex };
 
 /// Code generation settings.
+/// Kernel objects kept between builds (the driver's build cache). Each kernel
+/// of an executable or library is compiled as its own module, and its object
+/// is found by a hash of what determines it: that module's bitcode, the
+/// optimization level and the resolved target. A build that shares kernels
+/// with an earlier one (`--kernels dim`, then the whole program; a sweep's rows
+/// that differ in one kernel) compiles only the others.
+struct ObjectCache {
+  std::function<std::string(const std::string& material)> key;                 ///< an entry's name for the material
+  std::function<bool(const std::string& key, const std::string& dest)> fetch;  ///< copies an entry to dest; false: none
+  std::function<void(const std::string& key, const std::string& from)> store;  ///< keeps a file (best effort)
+  std::function<void(const std::string& line)> say;                            ///< -v: what was reused, what compiled
+};
+
 struct Options {
   unsigned optLevel = 2;     ///< -O0 .. -O3
   std::string targetCpu;     ///< empty: the host CPU with all its features
@@ -33,6 +48,7 @@ struct Options {
   bool wideModular = true;     ///< and the R = 2^64 modular kernels (primes up to 2^62) beside the R = 2^32 ones
   std::string kernels;         ///< --kernels as the descriptor records it ("" every kernel)
   std::vector<std::string> inputs;  ///< files read by the compilation, which an output must not replace
+  std::shared_ptr<const ObjectCache> objectCache;  ///< null: no kernel objects are kept
 };
 
 /// Compiles the network and writes `path` (for a library, also `path` with

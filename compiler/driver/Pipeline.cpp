@@ -261,6 +261,22 @@ int runPipeline(const Options& options, std::ostream& out, std::ostream& err) {
       material << sourceContents(sources);
       key = cacheKey(material.str());
     }
+    if (!dir.empty()) {
+      // Kernel objects, kept apart so that a build sharing kernels with an earlier one compiles only the others.
+      auto cache = std::make_shared<codegen::ObjectCache>();
+      const std::vector<std::string> inputs = cg.inputs;
+      const bool verbose = options.verbose;
+      cache->key = [](const std::string& material) { return cacheKey(buildIdentity() + "\n" + material); };
+      cache->fetch = [dir, inputs, verbose, &err](const std::string& k, const std::string& dest) {
+        std::string note;
+        CacheResult r = cacheFetch(dir, k, dest, 0644, inputs, note);
+        if (verbose && !note.empty()) err << "nagc: " << note << "\n";
+        return r == CacheResult::Hit;
+      };
+      cache->store = [dir](const std::string& k, const std::string& from) { cacheStore(dir, k, from); };
+      if (verbose) cache->say = [&err](const std::string& line) { err << "nagc: " << line << "\n"; };
+      cg.objectCache = cache;
+    }
     unsigned mode = kind == codegen::Output::Object ? 0644 : 0755;
     if (!key.empty()) {
       std::string note;
