@@ -117,11 +117,21 @@ int64_t rankModP(const nmod_mat_t a) {
 
 std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree) {
   long double need = (long double)std::max<int64_t>(maxRank, 1) * (long double)std::max<int64_t>(degree, 1) * 100;
-  // The smallest tier 2^23, 2^24, 2^25, 2^26 whose primes keep the bound:
-  // FFLAS delays the reduction over 2^53 / (p/2)^2 products, 512 below 2^23
-  // and only 8 below 2^26 (exact/DenseModP.h).
-  for (uint64_t bound = exact::kFastPrimeBound; bound <= exact::kPrimeBound; bound *= 2)
-    if (need < (long double)bound) return exact::defaultPrimes(2, bound);
+  // The smallest primes that keep the bound: FFLAS delays the reduction over
+  // 2^53 / (p/2)^2 products, 512 below 2^23 and only 8 below 2^26
+  // (exact/DenseModP.h), so every factor of p saved is a factor squared in
+  // reductions. Below 2^23 the two largest (the reductions are already rare);
+  // above, the two primes right above 100 U D, not the next power of two:
+  // pmlp [100,100,100,1] (100 U D = 1.99e7) ranks in 62 s with primes near
+  // 2.0e7 and in 80 s with those below 2^25.
+  if (need < (long double)exact::kFastPrimeBound) return exact::defaultPrimes(2, exact::kFastPrimeBound);
+  if (need < (long double)(exact::kPrimeBound - 4096)) {
+    uint64_t low = uint64_t(need) + 1;
+    while (!exact::fflasPrimeOk(low)) ++low;
+    uint64_t high = low + 2;
+    while (!exact::fflasPrimeOk(high)) high += 2;
+    return {high, low};
+  }
   // Beyond: FLINT, below 2^31 where the bound allows (the R = 2^32 kernels
   // build the Jacobian), else below 2^62.
   uint64_t a = need < (long double)(uint64_t(1) << 31) ? (uint64_t(1) << 31) - 1 : (uint64_t(1) << 62) - 1;

@@ -115,10 +115,11 @@ std::string dimReport(const nag_model& m, const DimOptions& o, bool json);
 /// (exact/DenseModP.h), FLINT for larger primes.
 int64_t rankModP(const nmod_mat_t a);
 
-/// The default pair of primes for a rank up to `maxRank` of entries of
-/// degree <= `degree`: the two largest below 2^26 (FFLAS) when their
-/// Schwartz-Zippel bound maxRank * degree / p stays below 1/100, else the
-/// two largest below 2^62 (FLINT).
+/// The default pair of primes (larger first) for a rank up to `maxRank` of
+/// entries of degree <= `degree`, each keeping the Schwartz-Zippel bound
+/// maxRank * degree / p below 1/100: the two largest below 2^23 when they do,
+/// else the two smallest above 100 * maxRank * degree while that is below
+/// 2^26 (FFLAS), else FLINT's: the two largest below 2^31 or 2^62.
 std::vector<uint64_t> defaultRankPrimes(int64_t maxRank, int64_t degree);
 
 /// The values at theta of the known symmetries' generators (of symmetry `sym`,
