@@ -401,7 +401,7 @@ std::unique_ptr<exact::RowRank> blockRank(const nag_model& m, uint64_t p, uint64
   nag_modulus mod;
   initModulus(m, &mod, p, "dim --exact");
   std::vector<uint64_t> y;
-  std::vector<double> buffer;
+  exact::Doubles buffer;  // every entry is written by jacobianRows: no zero fill
   for (int attempt = 0;; ++attempt) {
     Draws d = drawJacobianInputs(m, p, seed, attempt, points, nullptr, info);
     auto rr = std::make_unique<exact::RowRank>(P, p, rows);

@@ -13,7 +13,6 @@
 #include <mutex>
 #include <numeric>
 
-#include <sys/mman.h>
 
 // Debian's OpenBLAS (the pthread build) exports these; FFLAS's own BLAS
 // declarations (config-blas.h) do not include them.
@@ -27,46 +26,6 @@ namespace {
 
 using Field = Givaro::ModularBalanced<double>;
 
-// Storage for the echelon form and its blocks: every element is written
-// before it is read, so growing leaves them uninitialized (a zero fill was a
-// tenth of [20,40,40,1]'s rank time), and buffers of megabytes ask the kernel
-// for transparent huge pages (a fault per 2 MiB instead of per 4 KiB; the
-// system's THP mode here is "madvise").
-template <class T>
-struct EchelonAllocator {
-  using value_type = T;
-  EchelonAllocator() = default;
-  template <class U>
-  EchelonAllocator(const EchelonAllocator<U>&) {}
-  static constexpr size_t kHuge = size_t(2) << 20;
-  T* allocate(size_t n) {
-    const size_t bytes = n * sizeof(T);
-    if (bytes < 2 * kHuge) return static_cast<T*>(::operator new(bytes));
-    void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
-    if (!p) throw std::bad_alloc();
-    madvise(p, bytes, MADV_HUGEPAGE);
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t n) {
-    if (n * sizeof(T) < 2 * kHuge)
-      ::operator delete(p);
-    else
-      std::free(p);
-  }
-  template <class U>
-  void construct(U* p) noexcept {
-    ::new (static_cast<void*>(p)) U;
-  }
-  template <class U, class... A>
-  void construct(U* p, A&&... a) {
-    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
-  }
-  template <class U>
-  bool operator==(const EchelonAllocator<U>&) const { return true; }
-  template <class U>
-  bool operator!=(const EchelonAllocator<U>&) const { return false; }
-};
-using Doubles = std::vector<double, EchelonAllocator<double>>;
 
 // FFLAS-FFPACK wants one BLAS thread underneath (fflas-ffpack #23); the rest
 // of libnagrt (LAPACK's SVD in Dim.cpp) keeps OpenBLAS's own threads. The
@@ -281,7 +240,7 @@ std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, in
 
 struct RowRank::State {
   Field F;
-  int64_t n = 0, r = 0, added = 0;
+  int64_t n = 0, r = 0, added = 0, maxRows = 0;
   std::vector<size_t> order;  // physical column j of U holds original column order[j]
   Doubles U;                  // r x n, row-major (lda n): [U11 U12], U11 upper triangular with a nonzero diagonal
   Doubles T;                  // the block's last n - r columns (count x (n - r), lda n - r) in the physical order
@@ -298,6 +257,7 @@ RowRank::RowRank(int64_t cols, uint64_t p, int64_t maxRows) {
   requirePrime(p, "exact rank");
   requireShape(1, cols, "exact rank");
   s_ = std::make_unique<State>(cols, p);
+  s_->maxRows = maxRows;
   if (maxRows > 0) {
     int64_t most = std::min(maxRows, cols);
     checkDenseFits(most, cols, "the rank's echelon form");
@@ -324,6 +284,15 @@ int64_t RowRank::add(double* rows, int64_t count, Residues form) {
   const int64_t m = n - r;
   // Gathered into the physical column order: the first r columns transposed into Y, the rest into T.
   s.T.resize(size_t(count * m));
+  if (size_t(r * count) > s.Y.capacity()) {
+    // Y holds r x count and r only grows: room for the largest it can become (no copy of the old contents, which
+    // the gather overwrites, and no new pages at every block).
+    const int64_t most = std::min(s.n, s.maxRows > 0 ? s.maxRows : s.n);
+    s.Y.clear();
+    s.Y.shrink_to_fit();
+    checkDenseFits(most, count, "the rank's solve");
+    s.Y.reserve(size_t(most * count));
+  }
   s.Y.resize(size_t(r * count));
   constexpr int64_t tile = 32;
   for (int64_t i0 = 0; i0 < count; i0 += tile) {

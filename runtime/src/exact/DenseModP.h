@@ -5,11 +5,59 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdlib>
+#include <new>
+#include <utility>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <sys/mman.h>
+
 namespace nagrt::exact {
+
+/// Storage for large matrices of residues whose every element is written
+/// before it is read (the echelon form, its blocks, dim's blocks of Jacobian
+/// rows): growing leaves the elements uninitialized (a zero fill was a tenth
+/// of [20,40,40,1]'s rank time), and buffers of megabytes ask the kernel for
+/// transparent huge pages (a fault per 2 MiB instead of per 4 KiB; the
+/// system's THP mode here is "madvise").
+template <class T>
+struct UninitializedAllocator {
+  using value_type = T;
+  UninitializedAllocator() = default;
+  template <class U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) {}
+  static constexpr size_t kHuge = size_t(2) << 20;
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < 2 * kHuge) return static_cast<T*>(::operator new(bytes));
+    void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
+    if (!p) throw std::bad_alloc();
+    madvise(p, bytes, MADV_HUGEPAGE);
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < 2 * kHuge)
+      ::operator delete(p);
+    else
+      std::free(p);
+  }
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... A>
+  void construct(U* p, A&&... a) {
+    ::new (static_cast<void*>(p)) U(std::forward<A>(a)...);
+  }
+  template <class U>
+  bool operator==(const UninitializedAllocator<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const UninitializedAllocator<U>&) const { return false; }
+};
+using Doubles = std::vector<double, UninitializedAllocator<double>>;
+
 
 /// Every prime this engine accepts is below 2^26: residues are doubles and
 /// FFLAS can then delay modular reductions over several products in a DGEMM.
