@@ -636,6 +636,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
     };
     const bool parallel = exact::fflasPrimeOk(primes[0]) && exact::fflasPrimeOk(primes[1]) && threadCount() > 1;
     const uint64_t p = primes[0];
+    exact::HeapReuse heap;  // FFLAS's temporaries reused instead of mapped and zeroed again
     std::exception_ptr failed;
     std::thread other;
     if (parallel)

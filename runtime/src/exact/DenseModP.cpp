@@ -13,6 +13,8 @@
 #include <mutex>
 #include <numeric>
 
+#include <malloc.h>
+
 
 // Debian's OpenBLAS (the pthread build) exports these; FFLAS's own BLAS
 // declarations (config-blas.h) do not include them.
@@ -252,6 +254,17 @@ struct RowRank::State {
     std::iota(order.begin(), order.end(), size_t(0));
   }
 };
+
+HeapReuse::HeapReuse() {
+  mallopt(M_MMAP_MAX, 0);
+  mallopt(M_TRIM_THRESHOLD, int(std::numeric_limits<int>::max()));
+}
+
+HeapReuse::~HeapReuse() {
+  mallopt(M_MMAP_MAX, 65536);                // glibc's DEFAULT_MMAP_MAX
+  mallopt(M_TRIM_THRESHOLD, 128 * 1024);     // DEFAULT_TRIM_THRESHOLD
+  malloc_trim(0);
+}
 
 RowRank::RowRank(int64_t cols, uint64_t p, int64_t maxRows) {
   requirePrime(p, "exact rank");
