@@ -5,7 +5,10 @@ For pmlp [6,10,10,1], [10,15,15,1] and [20,40,40,1] (r = 2): nagc's exact
 writes it (functorch vmap(jacrev) at the same number of random points, then
 torch.linalg.svdvals with the default rank tolerance); Macaulay2's
 NumericalImplicitization when `M2` is installed (skipped with a note
-otherwise, and above its time limit). Writes OUTDIR/dim.md and .json.
+otherwise, and above its time limit). nagc's and PyTorch's times are each the
+median of three runs (one run is noisy at these sizes: the first run after a
+compile was 0.23 s against 0.13-0.15 s for the next four). Writes
+OUTDIR/dim.md and .json.
 
 Then the scale search: pmlp [w, w, w, 1] r = 2 (P = 2w^2 + w, dimension
 P - 2w: the Jacobian has nearly full rank) for growing w, the exact route
@@ -96,10 +99,18 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rank": rank}))
 '''
 
 
+REPEATS = 3  # every timed command (nagc's and PyTorch's) runs this often; the median is reported
+
+
 def timed(cmd):
-    t = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-    return time.perf_counter() - t, json.loads(out)
+    """Median wall time of REPEATS runs of cmd, with the JSON of the median run (its `seconds` too)."""
+    runs = []
+    for _ in range(REPEATS):
+        t = time.perf_counter()
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+        runs.append((time.perf_counter() - t, json.loads(out)))
+    runs.sort(key=lambda r: r[0])
+    return runs[len(runs) // 2]
 
 
 def main():
@@ -115,17 +126,22 @@ def main():
                "nagc_exact_inprocess_s": exact.get("seconds"),
                "nagc_float_rank": flt["dimension"], "points": exact["points"]}
         env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
-        p = subprocess.run([sys.executable, "-c", TORCH, json.dumps([d, exact["points"]])], capture_output=True,
-                           text=True, env=env)
-        if p.returncode == 0:
-            res = json.loads(p.stdout)
+        torch_runs = []
+        for _ in range(REPEATS):
+            p = subprocess.run([sys.executable, "-c", TORCH, json.dumps([d, exact["points"]])], capture_output=True,
+                               text=True, env=env)
+            if p.returncode == 0:
+                torch_runs.append(json.loads(p.stdout))
+        if len(torch_runs) == REPEATS:
+            torch_runs.sort(key=lambda r: r["seconds"])
+            res = torch_runs[REPEATS // 2]
             row["pytorch_s"], row["pytorch_rank"] = res["seconds"], res["rank"]
         row["macaulay2"], row["macaulay2_s"] = m2_time(exe, exact["P"], d[0])
         rows.append(row)
     lines = ["# Dimension of the neurovariety", "",
              "nagc exact: the whole run of `dim --exact --json` (process start-up, about 15 ms here, included), and in "
              "brackets the command's own `seconds` (the dimension and the span, in-process, as PyTorch's time is: its "
-             "import and start-up are outside its timer).", "",
+             "import and start-up are outside its timer). Every time is the median of %d runs." % REPEATS, "",
              "| network | P | dimension | nagc exact (F_p) | nagc float | PyTorch float (rank) | exact vs PyTorch "
              "(in-process) | Macaulay2 |",
              "|---|---|---|---|---|---|---|---|"]
