@@ -427,7 +427,7 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   s.start(p.start, p.q0);
   p.image = [&s](const cplx* x) { return s.image(x); };
   p.coordinates = 2 * s.coordinates();
-  p.header = std::string("nagc monodromy checkpoint 3 ") + m.name + " P=" + std::to_string(m.param_count) +
+  p.header = std::string("nagc monodromy checkpoint 4 ") + m.name + " P=" + std::to_string(m.param_count) +
              " critical k=" + std::to_string(dim) + " n=" + std::to_string(s.coordinates()) + " metric=" +
              setup.metricName + " seed=" + std::to_string(o.seed) + (target ? " family=target" : "");
   p.what = "critical";

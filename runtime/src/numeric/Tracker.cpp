@@ -23,12 +23,14 @@ const char* statusName(PathStatus status) {
   case PathStatus::StepTooSmall: return "step too small";
   case PathStatus::MaxSteps: return "max steps";
   case PathStatus::EndgameFailed: return "endgame failed";
+  case PathStatus::IllConditioned: return "ill conditioned";
   }
   return "unknown";
 }
 
 bool isFailure(PathStatus status) {
-  return status == PathStatus::StepTooSmall || status == PathStatus::MaxSteps || status == PathStatus::EndgameFailed;
+  return status == PathStatus::StepTooSmall || status == PathStatus::MaxSteps || status == PathStatus::EndgameFailed ||
+         status == PathStatus::IllConditioned;
 }
 
 namespace {
@@ -56,7 +58,7 @@ struct Curve {
 };
 
 // How a leg of tracking along a curve ended.
-enum class Leg { Done, Diverged, StepTooSmall, MaxSteps };
+enum class Leg { Done, Diverged, StepTooSmall, MaxSteps, IllConditioned };
 
 class PathTracker {
 public:
@@ -73,6 +75,7 @@ private:
   LuSolver lu_;
   std::vector<cplx> f_, fx_, ft_, dx_, xs_, xm_;
   double sigma_ = 0;  // see predict
+  double rcond_ = 0;  // LAPACK's 1 / cond_1(Hx) at the start of the last prediction
   std::vector<std::vector<cplx>> k_;  // RK4 stages
   int64_t steps_ = 0;
   double step_ = 0;  // current step length in |t|, carried from leg to leg
@@ -126,7 +129,10 @@ private:
       }
       double us = u + nodes[s] * du;
       if (!velocity(base, c.at(us), c.rate(us), k_[s].data())) return false;
-      if (s == 0) sigma_ = lu_.inverseCondition() * lu_.norm();
+      if (s == 0) {
+        rcond_ = lu_.inverseCondition();
+        sigma_ = rcond_ * lu_.norm();
+      }
     }
     for (int64_t i = 0; i < n_; ++i)
       xs_[i] = x[i] + du / 6.0 * (k_[0][i] + 2.0 * k_[1][i] + 2.0 * k_[2][i] + k_[3][i]);
@@ -134,9 +140,11 @@ private:
   }
 
   // Tracks x along c from u = 0 to u = 1, at most `budget` steps; reached_ is set to Re t where it stopped.
-  Leg track(const Curve& c, std::vector<cplx>& x, int64_t budget) {
+  // guardCondition: stop as IllConditioned after illConditionedSteps predictions in a row above illConditioned.
+  Leg track(const Curve& c, std::vector<cplx>& x, int64_t budget, bool guardCondition = false) {
     const double speed = c.speed();
     double u = 0;
+    int64_t illSteps = 0;
     reached_ = c.at(0).real();
     double lastSigma = -1, lastU = 0;  // sigma_ at the previous accepted point of this leg
     for (int64_t taken = 0; u < 1; ++taken) {
@@ -145,6 +153,10 @@ private:
       double du = std::min(1.0 - u, std::min(step_, o_.maxStep) / speed);
       double first = kInf;
       bool ok = predict(x, c, u, du);
+      if (guardCondition && ok) {
+        illSteps = rcond_ * o_.illConditioned < 1.0 ? illSteps + 1 : 0;
+        if (illSteps >= o_.illConditionedSteps) return Leg::IllConditioned;
+      }
       if (ok && lastSigma > 0 && sigma_ < lastSigma) {
         // sigma falls toward zero at u + sigma / slope (linearly extrapolated): stay well short of it.
         double reach = o_.approachGuard * sigma_ * (u - lastU) / (lastSigma - sigma_);
@@ -212,7 +224,7 @@ private:
     for (int loop = 1; loop <= o_.maxWinding; ++loop) {
       for (int j = 0; j < m; ++j) {
         for (int64_t i = 0; i < n_; ++i) sum[i] += x[i];
-        if (track(Curve::circleArc(s, j * sweep, sweep), x, o_.maxSteps) != Leg::Done) return false;
+        if (track(Curve::circleArc(s, j * sweep, sweep), x, o_.cauchyArcSteps) != Leg::Done) return false;
       }
       double gap = 0;
       for (int64_t i = 0; i < n_; ++i) gap = std::max(gap, std::abs(x[i] - x0[i]));
@@ -263,6 +275,7 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
   int growing = 0;        // consecutive steps of s with a negative valuation estimate
   std::vector<cplx> estimate, previousEstimate;
   int previousWinding = 0;
+  bool triedStraight = false;  // the straight track to t = 1 without a level condition (below)
   while (s * ratio >= o_.endgameMinDistance) {
     Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps);
     if (leg == Leg::Diverged) return finish(PathStatus::Diverged, x, reached_, 1);
@@ -279,8 +292,14 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
     double cond = condition(x, 1.0 - s);
     bool level = cond <= 1.5 * lastCondition;
     lastCondition = cond;
-    if (level) {
-      // Regular endpoint: go straight to t = 1 and refine there.
+    // A level condition says the endpoint is regular: go straight to t = 1 and refine there. Once per path the
+    // straight track is tried without it too: a regular endpoint whose condition still grows at 1 - s was sent
+    // to the Cauchy endgame, whose circles then spent every step left when they enclosed another branch point
+    // (pmlp (3,5,1) t^4: condition 3e3 -> 1e4 at s = 0.025, 20 000 steps of circles that never closed).
+    // The acceptance is the same either way (Newton converges at t = 1 and the condition is below
+    // singularCondition), and a singular endpoint fails it and goes on to the circles.
+    if (level || !triedStraight) {
+      triedStraight = triedStraight || !level;
       std::vector<cplx> y(x);
       double saved = step_;
       Leg straight = track(Curve::segment(1.0 - s, 1.0), y, 200);
@@ -322,9 +341,10 @@ PathResult PathTracker::run(const cplx* start) {
   std::vector<cplx> x(start, start + n_);
   step_ = o_.initialStep;
   double tEnd = 1.0 - o_.endgameStart;
-  Leg leg = track(Curve::segment(0.0, tEnd), x, o_.maxSteps);
+  Leg leg = track(Curve::segment(0.0, tEnd), x, o_.maxSteps, true);
   switch (leg) {
   case Leg::Done: return endgame(x);
+  case Leg::IllConditioned: return finish(PathStatus::IllConditioned, x, reached_, 1);
   case Leg::Diverged: return finish(PathStatus::Diverged, x, reached_, 1);
   case Leg::StepTooSmall: return finish(PathStatus::StepTooSmall, x, reached_, 1);
   case Leg::MaxSteps: return finish(PathStatus::MaxSteps, x, reached_, 1);

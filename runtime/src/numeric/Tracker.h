@@ -16,10 +16,11 @@ enum class PathStatus {
   StepTooSmall,   ///< the step size fell below minStep before t = 1 (failure)
   MaxSteps,       ///< maxSteps steps taken before t = 1 (failure)
   EndgameFailed,  ///< the endgame reached endgameMinDistance without a converged estimate or a divergence (failure)
+  IllConditioned, ///< before the endgame, the Jacobian's condition stayed above illConditioned (failure)
 };
 /// The number of PathStatus values (for tables of counts indexed by status).
-constexpr int kPathStatusCount = 6;
-/// "success", "diverged", "singular", "step too small", "max steps", "endgame failed".
+constexpr int kPathStatusCount = 7;
+/// "success", "diverged", "singular", "step too small", "max steps", "endgame failed", "ill conditioned".
 const char* statusName(PathStatus status);
 
 /// Step control, tolerances and endgame settings; the defaults suit well-scaled systems (solutions of size ~1).
@@ -45,7 +46,18 @@ struct TrackerOptions {
   double divergenceGrowth = 1e3;      ///< in the endgame, growth beyond this factor with a negative valuation diverges
   int cauchySamples = 8;              ///< samples per circle of the Cauchy endgame
   int maxWinding = 16;                ///< circles tried before a Cauchy estimate is abandoned
+  /// Steps per arc of a Cauchy circle (an eighth of a circle takes a few when nothing is near it): an arc that needs
+  /// more abandons the circles at this radius and the endgame goes on to the next, smaller one. Without it, circles
+  /// that enclosed another branch point spent every step the path had left.
+  int64_t cauchyArcSteps = 100;
   double singularCondition = 1e10;    ///< an endpoint whose Jacobian has a larger condition number is singular
+  /// Before the endgame, a path whose Jacobian's condition estimate exceeds this at illConditionedSteps steps in a
+  /// row ends as IllConditioned: double precision resolves nothing there (Newton's updates carry errors of about
+  /// condition x 1e-16), and such paths crawled at steps of 1e-7 until maxSteps (cnn3 (2,3,2): 16 paths at
+  /// condition 1e15 took 160 000 of a run's 400 000 steps). The endgame zone is exempt: the condition of a path
+  /// that ends at a singular solution grows without bound there by design.
+  double illConditioned = 1e14;
+  int64_t illConditionedSteps = 20;
 };
 
 /// The outcome of one path.
@@ -60,7 +72,7 @@ struct PathResult {
   int64_t multiplicity = 1;  ///< trackPaths: how many singular paths of the batch end at this point (1 otherwise)
 };
 
-/// True for StepTooSmall, MaxSteps and EndgameFailed: the path says nothing about a solution.
+/// True for StepTooSmall, MaxSteps, EndgameFailed and IllConditioned: the path says nothing about a solution.
 bool isFailure(PathStatus status);
 
 /// Tracks one path from x(0) = start (h.size() values) to t = 1. Deterministic: the same input gives the same bits.

@@ -28,7 +28,7 @@ int64_t evaluationPointsFor(const nag_model& m, int64_t span) {
 // ---- checkpoints: plain text, numbers as C99 hex floats (exact).
 
 std::string checkpointHeader(const nag_model& m, const PullbackSystem& s, uint64_t seed, bool fibre) {
-  return std::string("nagc monodromy checkpoint 3 ") + m.name + " P=" + std::to_string(m.param_count) +
+  return std::string("nagc monodromy checkpoint 4 ") + m.name + " P=" + std::to_string(m.param_count) +
          " k=" + std::to_string(s.unknowns()) + " points=" + std::to_string(s.coordinates()) +
          " seed=" + std::to_string(seed) + (fibre ? " fibre" : " degree");
 }

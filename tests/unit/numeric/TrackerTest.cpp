@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -172,6 +173,66 @@ TEST(Tracker, PathsThroughNearSingularRegionDoNotJump) {
         EXPECT_NEAR(std::abs(results[k].x[0] - (centre + (k == 0 ? end : -end))), 0.0, 1e-12) << "eps " << eps;
       }
     }
+}
+
+// (x0 - (1 + t), eps (x1 - (2 - t))): Newton is exact on a diagonal system, so the path is easy to follow at any eps,
+// but its Jacobian's condition is 1 / eps. Above TrackerOptions::illConditioned (1e14) the path ends as
+// IllConditioned within illConditionedSteps steps, a failure, before the endgame; below it, or with the guard
+// off, it reaches (2, 1) (at eps = 1e-16 an endpoint above singularCondition: Singular).
+TEST(Tracker, IllConditionedPathsEndEarlyAndAreReported) {
+  auto homotopy = [](double eps) {
+    return LambdaHomotopy(2, [eps](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
+      v[0] = x[0] - (1.0 + t);
+      v[1] = eps * (x[1] - (2.0 - t));
+      if (hx) {
+        hx[0] = 1.0, hx[1] = 0.0;
+        hx[2] = 0.0, hx[3] = eps;
+      }
+      if (ht) ht[0] = -1.0, ht[1] = eps;
+    });
+  };
+  const std::vector<cplx> start = {1.0, 2.0};
+  TrackerOptions o;
+  o.maxStep = 0.01;  // 90 steps before the endgame: more than illConditionedSteps
+  PathResult ill = trackPath(homotopy(1e-16), start.data(), o);
+  EXPECT_EQ(ill.status, PathStatus::IllConditioned) << statusName(ill.status);
+  EXPECT_TRUE(isFailure(ill.status));
+  EXPECT_STREQ(statusName(ill.status), "ill conditioned");
+  EXPECT_LT(ill.t, 1.0 - o.endgameStart);
+  EXPECT_LE(ill.steps, o.illConditionedSteps + 1);
+  for (double eps : {1e-6, 1e-9}) {
+    PathResult fine = trackPath(homotopy(eps), start.data(), o);
+    ASSERT_EQ(fine.status, PathStatus::Success) << "eps " << eps << ": " << statusName(fine.status);
+    EXPECT_NEAR(std::abs(fine.x[0] - 2.0) + std::abs(fine.x[1] - 1.0), 0.0, 1e-9) << "eps " << eps;
+  }
+  TrackerOptions off = o;
+  off.illConditioned = std::numeric_limits<double>::infinity();
+  PathResult unguarded = trackPath(homotopy(1e-16), start.data(), off);
+  ASSERT_EQ(unguarded.status, PathStatus::Singular) << statusName(unguarded.status);
+  EXPECT_EQ(unguarded.t, 1.0);
+  EXPECT_NEAR(std::abs(unguarded.x[0] - 2.0) + std::abs(unguarded.x[1] - 1.0), 0.0, 1e-9);
+}
+
+// x^2 = t - t* with a branch point t* = 1 + 0.01 i just off the end: the endpoint x(1) = +-sqrt(1 - t*) is regular,
+// but |x| (the Jacobian 2x) still shrinks by a factor ~2 between 1 - t = 0.1 and 0.025, and a Cauchy circle of
+// radius 0.025 around t = 1 encloses t*. The endpoint is found by the straight track the endgame tries once
+// without a level condition, not after Cauchy circles around t = 1 and t* together.
+TEST(Endgame, RegularEndpointNextToABranchPointIsFound) {
+  const cplx tStar(1.0, 0.01);
+  LambdaHomotopy h(1, [tStar](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
+    v[0] = x[0] * x[0] - (t - tStar);
+    if (hx) hx[0] = 2.0 * x[0];
+    if (ht) ht[0] = -1.0;
+  });
+  const cplx root = std::sqrt(-tStar);
+  std::vector<PathResult> results = trackPaths(h, {{root}, {-root}}, TrackerOptions{});
+  for (const PathResult& r : results) {
+    ASSERT_EQ(r.status, PathStatus::Success) << statusName(r.status);
+    EXPECT_NEAR(std::abs(r.x[0] * r.x[0] - (1.0 - tStar)), 0.0, 1e-12);
+    // The straight track: 15 steps; the circles first (two of them around t* before the radius shrinks past it): 52.
+    EXPECT_LT(r.steps, 30);
+  }
+  EXPECT_GT(std::abs(results[0].x[0] - results[1].x[0]), 0.1);  // the two branches end apart
 }
 
 // dH/dt of the parameter segment is dF/dq (q1 - q0): compare with a central difference.
