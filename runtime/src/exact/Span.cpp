@@ -50,12 +50,16 @@ public:
   StackRank(int64_t cols, uint64_t p) : cols_(cols), p_(p) {
     if (exact::fflasPrimeOk(p)) echelon_ = std::make_unique<exact::RowRank>(cols, p, cols);
   }
+  /// Whether a rank costs only the new rows (RowRank) rather than the whole stack (FLINT).
+  bool incremental() const { return bool(echelon_); }
   /// Adds `count` rows of residues 0 <= v < p (row-major, `cols` each); returns the rank of all rows so far.
-  int64_t add(const uint64_t* rows, int64_t count) {
+  /// Without `rank` (FLINT only) the rows are stacked and -1 is returned.
+  int64_t add(const uint64_t* rows, int64_t count, bool rank = true) {
     const size_t n = size_t(count) * size_t(cols_);
     if (!echelon_) {
       exact::checkDenseFits(int64_t(stack_.size()) / cols_ + count, cols_, "the span's rows");
       stack_.insert(stack_.end(), rows, rows + n);
+      if (!rank) return -1;
       return rank_ = rankModP(stack_, int64_t(stack_.size()) / cols_, cols_, p_);
     }
     if (scratch_.size() < n) {
@@ -149,7 +153,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
     StackRank stack(cols, prime);
     int64_t count = 1, r = stack.add(block.data(), 1), blocks = 0;
     std::vector<uint64_t> jac(static_cast<size_t>(std::min(kBlock, points) * O * P));
-    bool grow = false, saturated = false;
+    bool grow = false, saturated = false, havePrevious = true;
     while (!saturated && !grow) {
       bool ok = drawTheta([&] {
         for (int64_t first = 0; first < points && mod.vanished == 0; first += kBlock) {
@@ -163,6 +167,15 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
       if (!ok) return refuse();
       count += P;
       ++blocks;
+      // FLINT ranks the whole stack each time: blocks that cannot reach the target yet (a tangent space adds at
+      // most the generic rank of dmu, about lowerBound) are stacked without a rank, and saturation is decided
+      // between true ranks only.
+      int64_t target = std::min(coordinate >= 0 ? coordinate : cols, cols - kSpanMargin);
+      if (!stack.incremental() && lowerBound > 0 && 1 + blocks * lowerBound < target) {
+        stack.add(block.data(), P, false);
+        havePrevious = false;
+        continue;
+      }
       const int64_t previous = r;
       r = stack.add(block.data(), P);
       if (progress) {
@@ -172,7 +185,8 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
       }
       if (coordinate >= 0 && r >= coordinate) break;
       if (I > 0 && r > cols - kSpanMargin) grow = true;  // the points may no longer separate the span
-      else if (r == previous) saturated = true;
+      else if (havePrevious && r == previous) saturated = true;
+      havePrevious = true;
     }
     s.functions = count;
     s.columns = cols;
