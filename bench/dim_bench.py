@@ -102,15 +102,18 @@ print(json.dumps({"seconds": time.perf_counter() - t, "rank": rank}))
 REPEATS = 3  # every timed command (nagc's and PyTorch's) runs this often; the median is reported
 
 
+def median(runs):
+    """The median by seconds of runs [(seconds, result), ...]."""
+    return sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+
+
 def timed(cmd):
     """Median wall time of REPEATS runs of cmd, with the JSON of the median run (its `seconds` too)."""
-    runs = []
-    for _ in range(REPEATS):
+    def once():
         t = time.perf_counter()
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        runs.append((time.perf_counter() - t, json.loads(out)))
-    runs.sort(key=lambda r: r[0])
-    return runs[len(runs) // 2]
+        return time.perf_counter() - t, json.loads(out)
+    return median([once() for _ in range(REPEATS)])
 
 
 def main():
@@ -126,15 +129,14 @@ def main():
                "nagc_exact_inprocess_s": exact.get("seconds"),
                "nagc_float_rank": flt["dimension"], "points": exact["points"]}
         env = dict(os.environ, GLIBC_TUNABLES="glibc.malloc.hugetlb=1")
-        torch_runs = []
-        for _ in range(REPEATS):
+        def torch_once():
             p = subprocess.run([sys.executable, "-c", TORCH, json.dumps([d, exact["points"]])], capture_output=True,
                                text=True, env=env)
-            if p.returncode == 0:
-                torch_runs.append(json.loads(p.stdout))
-        if len(torch_runs) == REPEATS:
-            torch_runs.sort(key=lambda r: r["seconds"])
-            res = torch_runs[REPEATS // 2]
+            res = json.loads(p.stdout) if p.returncode == 0 else None
+            return (res["seconds"] if res else float("inf")), res
+        torch_runs = [torch_once() for _ in range(REPEATS)]
+        if all(res for _, res in torch_runs):  # a failed run leaves PyTorch out of the row, as before
+            _, res = median(torch_runs)
             row["pytorch_s"], row["pytorch_rank"] = res["seconds"], res["rank"]
         row["macaulay2"], row["macaulay2_s"] = m2_time(exe, exact["P"], d[0])
         rows.append(row)

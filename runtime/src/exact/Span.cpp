@@ -59,26 +59,22 @@ public:
     if (!echelon_) {
       exact::checkDenseFits(int64_t(stack_.size()) / cols_ + count, cols_, "the span's rows");
       stack_.insert(stack_.end(), rows, rows + n);
-      if (!rank) return -1;
-      return rank_ = rankModP(stack_, int64_t(stack_.size()) / cols_, cols_, p_);
+      return rank ? rankModP(stack_, int64_t(stack_.size()) / cols_, cols_, p_) : -1;
     }
     if (scratch_.size() < n) {
       exact::checkDenseFits(count, cols_, "the span's rows");
       scratch_.resize(n);
     }
-    const uint64_t half = (p_ - 1) / 2;
-    for (size_t i = 0; i < n; ++i) scratch_[i] = double(int64_t(rows[i]) - int64_t(p_) * int64_t(rows[i] > half));
-    echelon_->add(scratch_.data(), count, exact::Residues::Balanced);
-    return rank_ = echelon_->rank();
+    std::copy(rows, rows + n, scratch_.begin());  // as doubles; RowRank balances them
+    echelon_->add(scratch_.data(), count, exact::Residues::Standard);
+    return echelon_->rank();
   }
-  int64_t rank() const { return rank_; }
 
 private:
   int64_t cols_;
   uint64_t p_;
-  int64_t rank_ = 0;
   std::unique_ptr<exact::RowRank> echelon_;
-  exact::Doubles scratch_;       // one block as balanced doubles (destroyed by each add)
+  exact::Doubles scratch_;       // one block as doubles (destroyed by each add)
   std::vector<uint64_t> stack_;  // every row, for a FLINT prime
 };
 }  // namespace

@@ -299,7 +299,7 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
     // The acceptance is the same either way (Newton converges at t = 1 and the condition is below
     // singularCondition), and a singular endpoint fails it and goes on to the circles.
     if (level || !triedStraight) {
-      triedStraight = triedStraight || !level;
+      if (!level) triedStraight = true;
       std::vector<cplx> y(x);
       double saved = step_;
       Leg straight = track(Curve::segment(1.0 - s, 1.0), y, 200);
