@@ -6,6 +6,7 @@
 #include "exact/Interpolate.h"
 #include "train/Train.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -283,6 +284,10 @@ std::string degreeReport(const nag_model& m, int argc, char** argv, int first, i
   if (a.has("--max-loops")) o.witness.maxLoops = positive(a.get("--max-loops"), "--max-loops");
   if (a.has("--max-points")) o.witness.maxPoints = positive(a.get("--max-points"), "--max-points");
   o.witness.checkpoint = a.get("--checkpoint", "");
+  struct stat st {};
+  if (!o.witness.checkpoint.empty() && ::stat(o.witness.checkpoint.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw Error("--checkpoint: " + o.witness.checkpoint + " is a directory; give a file name (each seed's run writes "
+                "FILE.1, FILE.2, ...)");
   o.witness.resume = a.has("--resume");
   if (o.witness.resume && o.witness.checkpoint.empty()) throw Error("--resume needs --checkpoint FILE");
   o.progress = ::isatty(2) && !a.has("--quiet");
