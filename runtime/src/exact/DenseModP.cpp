@@ -89,21 +89,40 @@ inline double balanced(double v, double p, double half, int64_t index, int64_t c
   return v > half ? v - p : v;
 }
 
+// One block of toBalanced: whether every entry is a residue 0 <= v < p (v is an integer iff (v + 2^52) - 2^52 == v
+// for 0 <= v < 2^52: the sum rounds to an integer), then the entries in place in the balanced representation (v - p
+// when that is >= -half). Written so that GCC's -O2 vectorizes both loops: a fixed trip count (no epilogue) and no
+// trunc call or branch (a scalar pass with a call to trunc per entry was 9% of a small `dim`); `count` < kBlock only
+// for the last block.
+template <int64_t count>
+bool residuesOk(const double* v, double pd) {
+  constexpr double kRound = 4503599627370496.0;  // 2^52
+  int ok = 1;
+  for (int64_t i = 0; i < count; ++i) ok &= int(v[i] >= 0.0) & int(v[i] < pd) & int((v[i] + kRound) - kRound == v[i]);
+  return ok;
+}
+template <int64_t count>
+void balanceInPlace(double* a, double pd, double half) {
+  for (int64_t i = 0; i < count; ++i) {
+    double v = a[i], w = v - pd;
+    a[i] = w < -half ? v : w;
+  }
+}
+
 void toBalanced(const double* from, double* to, int64_t n, int64_t cols, uint64_t p, const char* what) {
   double pd = double(p), half = double((p - 1) / 2);
-  // A branch-free pass first (it vectorizes: the check was 8% of a `dim`);
-  // only a failed block is walked again for the entry to name.
   constexpr int64_t kBlock = 4096;
   for (int64_t start = 0; start < n; start += kBlock) {
     int64_t end = std::min(n, start + kBlock);
-    bool ok = true;
-    for (int64_t i = start; i < end; ++i) {
-      double v = from[i];
-      ok &= (v >= 0.0) & (v < pd) & (v == std::trunc(v));
-    }
+    const bool full = end - start == kBlock;
+    bool ok = !full || residuesOk<kBlock>(from + start, pd);
+    for (int64_t i = start; !full && i < end; ++i) ok = ok && residuesOk<1>(from + i, pd);
     if (!ok)  // `from` may be `to`: checked before it is overwritten
       for (int64_t i = start; i < end; ++i) balanced(from[i], pd, half, i, cols, what);
-    for (int64_t i = start; i < end; ++i) to[i] = from[i] > half ? from[i] - pd : from[i];
+    if (to != from) std::copy(from + start, from + end, to + start);
+    if (full) balanceInPlace<kBlock>(to + start, pd, half);
+    else
+      for (int64_t i = start; i < end; ++i) balanceInPlace<1>(to + i, pd, half);
   }
 }
 

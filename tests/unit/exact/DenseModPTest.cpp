@@ -1,4 +1,5 @@
 // DenseModPTest.cpp — exact rank over F_p through FFLAS-FFPACK: known ranks, FLINT agreement, refusals.
+#include <cmath>
 #include "ModPFixture.h"
 #include "Runtime.h"
 #include "exact/DenseModP.h"
@@ -66,6 +67,16 @@ TEST(Rank, RefusesEntriesThatAreNotResidues) {
     EXPECT_NE(msg.find("entry (1, 1)"), std::string::npos) << msg;
     EXPECT_NE(msg.find("is not a residue 0 <= v < 7"), std::string::npos) << msg;
   }
+  // A matrix of 7000 entries: the check runs on whole blocks of 4096 entries, then on the rest one by one; a bad
+  // entry is found in either part, and a NaN as well.
+  for (int64_t at : {int64_t(5), int64_t(4095), int64_t(4096), int64_t(6999)})
+    for (double bad : {-1.0, 7.0, 0.5, 3.25, 1e300, std::nan("")}) {
+      Dense m{70, 100, std::vector<double>(7000, 3.0)};
+      m.a[size_t(at)] = bad;
+      std::string msg = messageOf([&] { rankOf(m, 7); });
+      EXPECT_NE(msg.find("entry (" + std::to_string(at / 100) + ", " + std::to_string(at % 100) + ")"),
+                std::string::npos) << msg;
+    }
 }
 
 // (a) B (n x k) times C (k x n), random integers, has rank k.
