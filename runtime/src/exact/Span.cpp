@@ -43,8 +43,10 @@ constexpr int64_t kSpanMargin = 8;
 // The rank of the stacked rows, grown a block at a time. Over FFLAS's primes
 // the blocks go into an exact::RowRank (block LU on BLAS: each block is
 // reduced against the echelon form of those before it, nothing is ranked
-// twice, and only the echelon form is kept); a FLINT prime keeps the whole
-// stack and ranks it again after each block.
+// twice, and only the echelon form is kept), written by the caller straight
+// into its scratch rows as doubles; a FLINT prime (residues up to 2^63, beyond
+// a double) keeps the whole stack of integers and ranks it again after each
+// block.
 class StackRank {
 public:
   StackRank(int64_t cols, uint64_t p) : cols_(cols), p_(p) {
@@ -52,22 +54,30 @@ public:
   }
   /// Whether a rank costs only the new rows (RowRank) rather than the whole stack (FLINT).
   bool incremental() const { return bool(echelon_); }
-  /// Adds `count` rows of residues 0 <= v < p (row-major, `cols` each); returns the rank of all rows so far.
-  /// Without `rank` (FLINT only) the rows are stacked and -1 is returned.
-  int64_t add(const uint64_t* rows, int64_t count, bool rank = true) {
+  /// RowRank only: room for `count` rows (row-major, `cols` each) to be filled with residues 0 <= v < p and given
+  /// to addScratch.
+  double* scratch(int64_t count) {
     const size_t n = size_t(count) * size_t(cols_);
-    if (!echelon_) {
-      exact::checkDenseFits(int64_t(stack_.size()) / cols_ + count, cols_, "the span's rows");
-      stack_.insert(stack_.end(), rows, rows + n);
-      return rank ? rankModP(stack_, int64_t(stack_.size()) / cols_, cols_, p_) : -1;
-    }
     if (scratch_.size() < n) {
       exact::checkDenseFits(count, cols_, "the span's rows");
       scratch_.resize(n);
     }
-    std::copy(rows, rows + n, scratch_.begin());  // as doubles; RowRank balances them
-    echelon_->add(scratch_.data(), count, exact::Residues::Standard);
+    return scratch_.data();
+  }
+  /// RowRank only: adds the first `count` scratch rows, kChunk at a time, and stops early once the rank reaches
+  /// `enough` (a proven upper bound: the rows left cannot raise it). Returns the rank.
+  int64_t addScratch(int64_t count, int64_t enough) {
+    constexpr int64_t kChunk = 128;
+    for (int64_t first = 0; first < count && echelon_->rank() < enough; first += kChunk)
+      echelon_->add(scratch_.data() + size_t(first) * size_t(cols_), std::min(kChunk, count - first),
+                    exact::Residues::Standard);
     return echelon_->rank();
+  }
+  /// FLINT only: stacks `count` rows of residues; with `rank`, returns the rank of all rows so far, else -1.
+  int64_t add(const uint64_t* rows, int64_t count, bool rank = true) {
+    exact::checkDenseFits(int64_t(stack_.size()) / cols_ + count, cols_, "the span's rows");
+    stack_.insert(stack_.end(), rows, rows + size_t(count) * size_t(cols_));
+    return rank ? rankModP(stack_, int64_t(stack_.size()) / cols_, cols_, p_) : -1;
   }
 
 private:
@@ -77,6 +87,19 @@ private:
   exact::Doubles scratch_;       // one block as doubles (destroyed by each add)
   std::vector<uint64_t> stack_;  // every row, for a FLINT prime
 };
+
+// to[i * ldTo + q] = from[q * P + i] for q < rows, i < P: the Jacobian's (point, output) x parameter block into
+// parameter rows, in 32 x 32 tiles (element by element it strides `to` by a whole row per write).
+template <typename T>
+void transposeInto(const uint64_t* from, int64_t rows, int64_t P, T* to, int64_t ldTo) {
+  constexpr int64_t kTile = 32;
+  for (int64_t q0 = 0; q0 < rows; q0 += kTile)
+    for (int64_t i0 = 0; i0 < P; i0 += kTile) {
+      const int64_t q1 = std::min(rows, q0 + kTile), i1 = std::min(P, i0 + kTile);
+      for (int64_t i = i0; i < i1; ++i)
+        for (int64_t q = q0; q < q1; ++q) to[size_t(i * ldTo + q)] = T(from[size_t(q * P + i)]);
+    }
+}
 }  // namespace
 
 SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64_t coordinate, int64_t lowerBound,
@@ -144,20 +167,29 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
                  " at too many points (use a larger --prime); span >= dimension";
       return s;
     };
-    std::vector<uint64_t> block(static_cast<size_t>(std::max<int64_t>(P, 1) * cols));
-    if (!drawTheta([&] { evalMod(m, theta.data(), x.data(), block.data(), points, &mod); })) return refuse();
     StackRank stack(cols, prime);
-    int64_t count = 1, r = stack.add(block.data(), 1), blocks = 0;
+    // f's row, then each tangent space's P rows: doubles in the RowRank's scratch, integers for FLINT.
+    std::vector<uint64_t> block(static_cast<size_t>(stack.incremental() ? cols : std::max<int64_t>(P, 1) * cols));
+    if (!drawTheta([&] { evalMod(m, theta.data(), x.data(), block.data(), points, &mod); })) return refuse();
+    int64_t count = 1, r = 0, blocks = 0;
+    if (stack.incremental()) {
+      std::copy(block.begin(), block.begin() + cols, stack.scratch(1));
+      r = stack.addScratch(1, cols);
+    } else {
+      r = stack.add(block.data(), 1);
+    }
+    // The rank that ends the search: the coordinate space (a theorem: span <= coordinate space).
+    const int64_t enough = coordinate >= 0 ? coordinate : cols;
     std::vector<uint64_t> jac(static_cast<size_t>(std::min(kBlock, points) * O * P));
     bool grow = false, saturated = false, havePrevious = true;
     while (!saturated && !grow) {
+      double* rows = stack.incremental() ? stack.scratch(P) : nullptr;
       bool ok = drawTheta([&] {
         for (int64_t first = 0; first < points && mod.vanished == 0; first += kBlock) {
           int64_t n = std::min(kBlock, points - first);
           jacThetaMod(m, theta.data(), x.data() + first * I, jac.data(), n, &mod);
-          for (int64_t j = 0; j < n; ++j)
-            for (int64_t o = 0; o < O; ++o)
-              for (int64_t i = 0; i < P; ++i) block[size_t(i * cols + (first + j) * O + o)] = jac[size_t((j * O + o) * P + i)];
+          if (rows) transposeInto(jac.data(), n * O, P, rows + first * O, cols);
+          else transposeInto(jac.data(), n * O, P, block.data() + first * O, cols);
         }
       });
       if (!ok) return refuse();
@@ -166,14 +198,14 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
       // FLINT ranks the whole stack each time: blocks that cannot reach the target yet (a tangent space adds at
       // most the generic rank of dmu, about lowerBound) are stacked without a rank, and saturation is decided
       // between true ranks only.
-      int64_t target = std::min(coordinate >= 0 ? coordinate : cols, cols - kSpanMargin);
+      int64_t target = std::min(enough, cols - kSpanMargin);
       if (!stack.incremental() && lowerBound > 0 && 1 + blocks * lowerBound < target) {
         stack.add(block.data(), P, false);
         havePrevious = false;
         continue;
       }
       const int64_t previous = r;
-      r = stack.add(block.data(), P);
+      r = stack.incremental() ? stack.addScratch(P, enough) : stack.add(block.data(), P);
       if (progress) {
         double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::fprintf(stderr, "dim: span: rank %lld of f and %lld tangent spaces at %lld points (%.1f s)\n", (long long)r,
