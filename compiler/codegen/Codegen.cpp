@@ -309,6 +309,16 @@ std::string emitCachedObjects(std::unique_ptr<llvm::Module> m, const Options& o,
 
 std::string runtimeLibrary() { return installedOr("lib/libnagrt.a", NAGC_RUNTIME_LIB); }
 
+namespace {
+// LAPACKE for the link: its archive in a program (the build found it: see CMakeLists.txt; a program then loads one
+// OpenBLAS instead of three, about 5 ms less start-up), the shared library in a shared library (the archive's objects
+// are not position-independent code for one).
+std::string lapacke(Output out) {
+  std::string archive = NAGC_LAPACKE_STATIC;
+  return out == Output::Executable && !archive.empty() ? archive : "-llapacke";
+}
+}  // namespace
+
 std::string validate(const Options& o) {
   if (o.lanes != 0 && (o.lanes > 64 || (o.lanes & (o.lanes - 1)) != 0))
     return "--lanes must be a power of two from 1 to 64, got " + std::to_string(o.lanes);
@@ -401,7 +411,7 @@ std::string compileToFile(const ir::Graph& g, const ir::ModelDescription& d, con
             for (const std::string& a :
                  {std::string(whole ? "-Wl,--whole-archive" : "-Wl,--as-needed"),
                   runtimeLibrary(), std::string(whole ? "-Wl,--no-whole-archive" : "-Wl,--no-as-needed"),
-                  std::string("-lflint"), std::string("-lgivaro"), std::string("-lgmpxx"), std::string("-lgmp"), std::string("-llapacke"), std::string("-lopenblas"),
+                  std::string("-lflint"), std::string("-lgivaro"), std::string("-lgmpxx"), std::string("-lgmp"), lapacke(out), std::string("-lopenblas"),
                   std::string("-lm"), std::string("-pthread")})
               argv.push_back(a);
             std::string output;
