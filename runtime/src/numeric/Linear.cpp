@@ -59,4 +59,23 @@ double normInf(const cplx* v, int64_t n) {
   return std::sqrt(m);
 }
 
+void complexProduct(const cplx* a, const cplx* b, cplx* c, int64_t m, int64_t l, int64_t n) {
+  const double* A = reinterpret_cast<const double*>(a);
+  const double* B = reinterpret_cast<const double*>(b);
+  double* C = reinterpret_cast<double*>(c);
+  std::fill(C, C + 2 * m * n, 0.0);
+  for (int64_t i = 0; i < m; ++i) {
+    double* out = C + 2 * i * n;
+    for (int64_t q = 0; q < l; ++q) {
+      const double ar = A[2 * (i * l + q)], ai = A[2 * (i * l + q) + 1];
+      const double* row = B + 2 * q * n;
+      for (int64_t p = 0; p < n; ++p) {
+        const double re = row[2 * p], im = row[2 * p + 1];
+        out[2 * p] += ar * re - ai * im;
+        out[2 * p + 1] += ar * im + ai * re;
+      }
+    }
+  }
+}
+
 }  // namespace nagrt::numeric

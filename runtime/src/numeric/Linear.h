@@ -1,4 +1,5 @@
-// Linear.h — LU factorisation and solves of small dense complex systems through LAPACK (zgetrf, zgetrs, zgecon).
+// Linear.h — LU factorisation and solves of small dense complex systems through LAPACK (zgetrf, zgetrs, zgecon), and
+// small complex products.
 #pragma once
 
 #include "numeric/Homotopy.h"
@@ -28,6 +29,14 @@ private:
   std::vector<double> rwork_;
   std::vector<int> pivots_;
 };
+
+/// Below this many complex multiply-adds complexProduct is faster than zgemm here (no call, packing or buffer
+/// allocation; OpenBLAS's allocator takes a mutex that the tracker's threads contend for).
+constexpr int64_t kSmallProduct = int64_t(1) << 14;
+
+/// c = a b for row-major complex a (m x l) and b (l x n), c not overlapping them: a plain loop for small products
+/// (kSmallProduct), vectorized by the compiler (Linear.cpp is compiled with -O3).
+void complexProduct(const cplx* a, const cplx* b, cplx* c, int64_t m, int64_t l, int64_t n);
 
 /// max_i |v_i|.
 double normInf(const cplx* v, int64_t n);

@@ -1,5 +1,6 @@
 // Pullback.cpp — the sliced image of a compiled network as a parametric system, and the charts it is written in.
 #include "numeric/Pullback.h"
+#include "numeric/Linear.h"
 
 #include "Runtime.h"
 
@@ -229,9 +230,17 @@ void PullbackSystem::evaluate(const cplx* z, const cplx* b, cplx* f, cplx* jx, c
     AJ.resize(static_cast<size_t>(k) * size_t(P));
     m_.jac_theta_complex(reinterpret_cast<const double*>(t.data()), reinterpret_cast<const double*>(x_.data()),
                          nullptr, nullptr, reinterpret_cast<double*>(J.data()), points_);
-    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, P, n, &one, a_.data(), n, J.data(), P, &zero, AJ.data(), P);
-    cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, k, P, &one, AJ.data(), P, chart_.basis.data(), k, &zero,
-                jx, k);
+    // At the tracker's usual sizes (5 x 37 by 37 x 7 for the cnn3 (2,3,2) pullback) zgemm spent more in its buffer
+    // allocator's mutex, contended by the tracker's threads, and in packing than in the product.
+    if (int64_t(k) * n * P <= kSmallProduct) {
+      complexProduct(a_.data(), J.data(), AJ.data(), k, n, P);
+      complexProduct(AJ.data(), chart_.basis.data(), jx, k, P, k);
+    } else {
+      cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, P, n, &one, a_.data(), n, J.data(), P, &zero, AJ.data(),
+                  P);
+      cblas_zgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, k, k, P, &one, AJ.data(), P, chart_.basis.data(), k, &zero,
+                  jx, k);
+    }
   }
   if (jq)
     for (int i = 0; i < k; ++i)
