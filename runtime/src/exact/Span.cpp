@@ -18,7 +18,10 @@
 //
 // The stack is ranked as it grows, one block at a time (exact::RowRank: each
 // block reduced against the echelon form of the rows before it, nothing
-// ranked twice; pmlp [10,15,15,1]: median 0.062 -> 0.043 s of dim, A/B).
+// ranked twice; pmlp [10,15,15,1]: median 0.062 -> 0.043 s of dim, A/B). Tangent rows go
+// straight into the rank's scratch (tiled transpose), 128 at a time, and the
+// search stops inside a block once the coordinate space is reached (with the
+// vectorized residue check: 0.032 -> 0.021 s in-process).
 //
 // This takes about span/dim + 2 Jacobians at n points where the evaluation
 // matrix [f_theta_i(x_j)] it replaces took n functions at n points: pmlp
