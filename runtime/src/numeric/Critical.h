@@ -42,6 +42,7 @@ public:
   int64_t unknowns() const override { return k_ + n_; }
   int64_t parameters() const override { return n_; }
   void evaluate(const cplx* x, const cplx* b, cplx* f, cplx* jx, cplx* jq) const override;
+  bool valueOptional() const override { return true; }
 
   int64_t dimension() const { return k_; }
   int64_t coordinates() const { return n_; }

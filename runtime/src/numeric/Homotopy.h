@@ -21,6 +21,9 @@ struct Homotopy {
   /// h = H(x,t) (n values); hx = dH/dx (n x n, row-major) and ht = dH/dt (n) when non-null. Must be thread-safe (const).
   /// t is complex: the endgame tracks circles around t = 1. May call nagrt_parallel_for: inside a tracker job it runs serially.
   virtual void evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const = 0;
+  /// True when evaluate also takes h = nullptr (then only the derivatives are computed): the tracker's predictor
+  /// needs hx and ht only, four times a step.
+  virtual bool valueOptional() const { return false; }
 };
 
 /// A square system F(x; q) = 0 with parameters q (the usual case: slices whose offsets move).
@@ -30,6 +33,8 @@ struct ParametricSystem {
   virtual int64_t parameters() const = 0;
   /// f = F(x; q); jx = dF/dx (n x n row-major) and jq = dF/dq (n x parameters(), row-major) when non-null. Thread-safe.
   virtual void evaluate(const cplx* x, const cplx* q, cplx* f, cplx* jx, cplx* jq) const = 0;
+  /// True when evaluate also takes f = nullptr.
+  virtual bool valueOptional() const { return false; }
 };
 
 /// The parameter homotopy F(x; q0 + w(t) (q1 - q0)) = 0 with w(t) = t g1 / (t g1 + (1-t) g0): for g0 = g1 the
@@ -44,6 +49,7 @@ public:
                   cplx g1 = 1.0);
   int64_t size() const override { return system_.unknowns(); }
   void evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const override;
+  bool valueOptional() const override { return system_.valueOptional(); }
 
 private:
   const ParametricSystem& system_;

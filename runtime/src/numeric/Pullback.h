@@ -53,6 +53,7 @@ public:
   int64_t unknowns() const override { return chart_.k; }
   int64_t parameters() const override { return chart_.k; }
   void evaluate(const cplx* z, const cplx* b, cplx* f, cplx* jx, cplx* jq) const override;
+  bool valueOptional() const override { return true; }
 
   /// μ_X(θ(z)): K·O values.
   std::vector<cplx> image(const cplx* z) const;

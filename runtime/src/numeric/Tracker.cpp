@@ -63,8 +63,8 @@ enum class Leg { Done, Diverged, StepTooSmall, MaxSteps, IllConditioned };
 class PathTracker {
 public:
   PathTracker(const Homotopy& h, const TrackerOptions& options)
-      : h_(h), o_(options), n_(h.size()), lu_(n_), f_(n_), fx_(n_ * n_), ft_(n_), dx_(n_), xs_(n_), xm_(n_),
-        k_(4, std::vector<cplx>(n_)) {}
+      : h_(h), o_(options), n_(h.size()), valueOptional_(h.valueOptional()), lu_(n_), f_(n_), fx_(n_ * n_), ft_(n_),
+        dx_(n_), xs_(n_), xm_(n_), k_(4, std::vector<cplx>(n_)) {}
 
   PathResult run(const cplx* start);
 
@@ -72,6 +72,7 @@ private:
   const Homotopy& h_;
   const TrackerOptions& o_;
   const int64_t n_;
+  const bool valueOptional_;  // velocity skips H itself (the pullback's f: the network's values at every point)
   LuSolver lu_;
   std::vector<cplx> f_, fx_, ft_, dx_, xs_, xm_;
   double sigma_ = 0;  // see predict
@@ -87,7 +88,7 @@ private:
 
   // v = dx/du = -Hx^{-1} Ht dt/du at (x, t). False when Hx is singular or the result is not finite.
   bool velocity(const cplx* x, cplx t, cplx rate, cplx* v) {
-    h_.evaluate(x, t, f_.data(), fx_.data(), ft_.data());
+    h_.evaluate(x, t, valueOptional_ ? nullptr : f_.data(), fx_.data(), ft_.data());
     if (!lu_.factor(fx_.data())) return false;
     for (int64_t i = 0; i < n_; ++i) v[i] = -ft_[i] * rate;
     lu_.solve(v);

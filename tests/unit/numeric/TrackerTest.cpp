@@ -350,5 +350,40 @@ TEST(Reproducibility, ThreadCountDoesNotChangeResults) {
   EXPECT_EQ(contents[0], contents[1]);
 }
 
+// A homotopy that says it takes h = nullptr (valueOptional) and counts the calls that pass it: the tracker's
+// predictor then asks for the derivatives only, and every path must end exactly as with the value computed.
+class ValueOptional : public Homotopy {
+public:
+  explicit ValueOptional(const Homotopy& h) : h_(h) {}
+  int64_t size() const override { return h_.size(); }
+  void evaluate(const cplx* x, cplx t, cplx* h, cplx* hx, cplx* ht) const override {
+    std::vector<cplx> scratch(static_cast<size_t>(h_.size()));
+    if (!h) ++withoutValue;
+    h_.evaluate(x, t, h ? h : scratch.data(), hx, ht);
+  }
+  bool valueOptional() const override { return true; }
+  mutable int64_t withoutValue = 0;
+
+private:
+  const Homotopy& h_;
+};
+
+TEST(Tracker, PredictorWithoutTheValueTracksTheSamePaths) {
+  DenseSystem system({2, 3}, 21);
+  TotalDegreeHomotopy plain(system.degrees, system.function(), std::polar(1.0, 0.7));
+  ValueOptional optional(plain);
+  TrackerOptions options;
+  for (int64_t k = 0; k < plain.pathCount(); ++k) {
+    std::vector<cplx> start(2);
+    plain.startSolution(k, start.data());
+    PathResult a = trackPath(plain, start.data(), options), b = trackPath(optional, start.data(), options);
+    EXPECT_EQ(a.status, b.status) << "path " << k;
+    EXPECT_EQ(a.steps, b.steps) << "path " << k;
+    ASSERT_EQ(a.x.size(), b.x.size());
+    for (size_t i = 0; i < a.x.size(); ++i) EXPECT_EQ(a.x[i], b.x[i]) << "path " << k;
+  }
+  EXPECT_GT(optional.withoutValue, 0);  // the predictor did skip the value
+}
+
 }  // namespace
 }  // namespace nagrt::numeric
