@@ -1,4 +1,4 @@
-// Linear.cpp — LuSolver on LAPACKE's zgetrf/zgetrs/zgecon, column-major, without transposing copies.
+// Linear.cpp — LuSolver on LAPACKE's zgetrf/zgetrs/zgesv/zgecon, column-major; the small complex product.
 #include "numeric/Linear.h"
 
 #include <lapacke.h>
@@ -22,24 +22,41 @@ static_assert(sizeof(lapack_int) == sizeof(int), "LuSolver keeps pivots as int (
 
 LuSolver::LuSolver(int64_t n) : n_(n), lu_(n * n), work_(2 * n), rwork_(2 * n), pivots_(n) {}
 
-bool LuSolver::factor(const cplx* a) {
-  // Read column-major, the row-major a is its transpose A^T; the inf-norm of a is the 1-norm of A^T.
+double LuSolver::setNorm(const cplx* a) {
   norm_ = 0;
   for (int64_t i = 0; i < n_; ++i) {
     double row = 0;
     for (int64_t j = 0; j < n_; ++j) row += modulus(a[i * n_ + j]);
     norm_ = std::max(norm_, row);
   }
+  return norm_;
+}
+
+bool LuSolver::factor(const cplx* a) {
+  // Read column-major, the row-major a is its transpose A^T; the inf-norm of a is the 1-norm of A^T.
+  ofTranspose_ = true;
   std::copy(a, a + n_ * n_, lu_.begin());
-  if (!std::isfinite(norm_)) return ok_ = false;
+  if (!std::isfinite(setNorm(a))) return ok_ = false;
   lapack_int info =
       LAPACKE_zgetrf_work(LAPACK_COL_MAJOR, lapack_int(n_), lapack_int(n_), lapackData(lu_), lapack_int(n_), pivots_.data());
   return ok_ = (info == 0);
 }
 
+bool LuSolver::factorSolve(const cplx* a, cplx* b) {
+  // The column-major copy of a itself, so that zgesv (which has no transposed form) solves a x = b.
+  ofTranspose_ = false;
+  for (int64_t i = 0; i < n_; ++i)
+    for (int64_t j = 0; j < n_; ++j) lu_[size_t(j * n_ + i)] = a[i * n_ + j];
+  if (!std::isfinite(setNorm(a))) return ok_ = false;
+  lapack_int info = LAPACKE_zgesv_work(LAPACK_COL_MAJOR, lapack_int(n_), 1, lapackData(lu_), lapack_int(n_),
+                                       pivots_.data(), reinterpret_cast<lapack_complex_double*>(b), lapack_int(n_));
+  return ok_ = (info == 0);
+}
+
 void LuSolver::solve(cplx* b) {
-  // a x = b is (A^T)^T x = b: zgetrs with 'T' on the factors of A^T.
-  LAPACKE_zgetrs_work(LAPACK_COL_MAJOR, 'T', lapack_int(n_), 1, lapackData(lu_), lapack_int(n_), pivots_.data(),
+  // After factor, a x = b is (A^T)^T x = b: zgetrs with 'T' on the factors of A^T.
+  LAPACKE_zgetrs_work(LAPACK_COL_MAJOR, ofTranspose_ ? 'T' : 'N', lapack_int(n_), 1, lapackData(lu_), lapack_int(n_),
+                      pivots_.data(),
                       reinterpret_cast<lapack_complex_double*>(b),
                       lapack_int(n_));
 }
@@ -47,7 +64,9 @@ void LuSolver::solve(cplx* b) {
 double LuSolver::inverseCondition() {
   if (!ok_ || norm_ == 0) return 0;
   double rcond = 0;
-  LAPACKE_zgecon_work(LAPACK_COL_MAJOR, '1', lapack_int(n_), lapackData(lu_), lapack_int(n_), norm_, &rcond, lapackData(work_),
+  // The inf-norm of a is the 1-norm of the A^T that factor holds.
+  LAPACKE_zgecon_work(LAPACK_COL_MAJOR, ofTranspose_ ? '1' : 'I', lapack_int(n_), lapackData(lu_), lapack_int(n_), norm_,
+                      &rcond, lapackData(work_),
                       rwork_.data());
   return rcond;
 }

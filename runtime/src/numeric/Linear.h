@@ -16,15 +16,22 @@ public:
   bool factor(const cplx* a);
   /// Overwrites b (n values) with the solution of a x = b for the last matrix factored.
   void solve(cplx* b);
+  /// factor(a), then solve(b), in one LAPACK call (zgesv on a transposed copy): Debian's OpenBLAS takes its buffer
+  /// allocator's mutex once per call, and the tracker's threads contend for it. inverseCondition and solve work on
+  /// these factors as after factor. False as for factor (b is then unspecified).
+  bool factorSolve(const cplx* a, cplx* b);
   /// LAPACK's estimate of 1 / cond_inf(a) for the last matrix factored (0 when singular).
   double inverseCondition();
   /// The inf-norm of the last matrix factored.
   double norm() const { return norm_; }
 
 private:
+  double setNorm(const cplx* a);  ///< norm_ = the inf-norm of a, returned
+
   int64_t n_;
   double norm_ = 0;              ///< inf-norm of a
   bool ok_ = false;
+  bool ofTranspose_ = true;      ///< lu_ holds the factors of a's transpose (factor) or of a (factorSolve)
   std::vector<cplx> lu_, work_;  ///< lu_ holds a's transpose, column-major: the row-major a as LAPACK sees it
   std::vector<double> rwork_;
   std::vector<int> pivots_;

@@ -89,9 +89,8 @@ private:
   // v = dx/du = -Hx^{-1} Ht dt/du at (x, t). False when Hx is singular or the result is not finite.
   bool velocity(const cplx* x, cplx t, cplx rate, cplx* v) {
     h_.evaluate(x, t, valueOptional_ ? nullptr : f_.data(), fx_.data(), ft_.data());
-    if (!lu_.factor(fx_.data())) return false;
     for (int64_t i = 0; i < n_; ++i) v[i] = -ft_[i] * rate;
-    lu_.solve(v);
+    if (!lu_.factorSolve(fx_.data(), v)) return false;
     return std::isfinite(normInf(v, n_));
   }
 
@@ -100,9 +99,8 @@ private:
     double previous = kInf;
     for (int it = 0; it < o_.maxNewtonIterations; ++it) {
       h_.evaluate(x.data(), t, f_.data(), fx_.data(), nullptr);
-      if (!lu_.factor(fx_.data())) return false;
       for (int64_t i = 0; i < n_; ++i) dx_[i] = -f_[i];
-      lu_.solve(dx_.data());
+      if (!lu_.factorSolve(fx_.data(), dx_.data())) return false;
       double d = normInf(dx_.data(), n_) / scale(x);
       if (!std::isfinite(d)) return false;
       for (int64_t i = 0; i < n_; ++i) x[i] += dx_[i];
@@ -203,9 +201,8 @@ private:
     double previous = kInf;
     for (int it = 0; it < 8; ++it) {
       h_.evaluate(x.data(), 1.0, f_.data(), fx_.data(), nullptr);
-      if (!lu_.factor(fx_.data())) return false;
       for (int64_t i = 0; i < n_; ++i) dx_[i] = -f_[i];
-      lu_.solve(dx_.data());
+      if (!lu_.factorSolve(fx_.data(), dx_.data())) return false;
       double d = normInf(dx_.data(), n_) / scale(x);
       if (!std::isfinite(d) || d > 0.5 * previous) return previous <= o_.correctorTolerance;
       for (int64_t i = 0; i < n_; ++i) x[i] += dx_[i];
