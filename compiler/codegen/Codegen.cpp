@@ -311,8 +311,8 @@ std::string runtimeLibrary() { return installedOr("lib/libnagrt.a", NAGC_RUNTIME
 
 namespace {
 // LAPACKE for the link: its archive in a program (the build found it: see CMakeLists.txt; a program then loads one
-// OpenBLAS instead of three, about 5 ms less start-up), the shared library in a shared library (the archive's objects
-// are not position-independent code for one).
+// OpenBLAS instead of three, about 5 ms less start-up); a shared library keeps -llapacke, so that it exports no
+// LAPACKE symbols of its own into the process that loads it (which pays the start-up once).
 std::string lapacke(Output out) {
   std::string archive = NAGC_LAPACKE_STATIC;
   return out == Output::Executable && !archive.empty() ? archive : "-llapacke";

@@ -1,5 +1,5 @@
-// Linear.h — LU factorisation and solves of small dense complex systems through LAPACK (zgetrf, zgetrs, zgecon), and
-// small complex products.
+// Linear.h — LU factorisation and solves of small dense complex systems through LAPACK (zgetrf, zgetrs, zgesv,
+// zgecon), and small complex products.
 #pragma once
 
 #include "numeric/Homotopy.h"
@@ -32,7 +32,8 @@ private:
   double norm_ = 0;              ///< inf-norm of a
   bool ok_ = false;
   bool ofTranspose_ = true;      ///< lu_ holds the factors of a's transpose (factor) or of a (factorSolve)
-  std::vector<cplx> lu_, work_;  ///< lu_ holds a's transpose, column-major: the row-major a as LAPACK sees it
+  std::vector<cplx> lu_, work_;  ///< lu_: the factors, column-major (of the row-major a as LAPACK sees it: A^T,
+                                 ///< after factor; of a itself, after factorSolve)
   std::vector<double> rwork_;
   std::vector<int> pivots_;
 };
