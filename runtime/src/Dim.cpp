@@ -397,7 +397,7 @@ std::unique_ptr<exact::RowRank> blockRank(const nag_model& m, uint64_t p, uint64
   // Blocks of rows/16 (a multiple of 64, at least 64) keep the triangular solve and the DGEMM at BLAS speed; the
   // last block costs at most that many rows beyond the rank. FFLAS factors each block's remainder with its
   // level-2 base case, whose cost grows with the block: on a small Jacobian a single block of 256 was most of the
-  // rank (pmlp [6,10,10,1], 150 rows: dim in-process 4.0 -> 3.4 ms with blocks of 64).
+  // rank (pmlp [6,10,10,1], 150 rows: dim in-process 4.0 -> 3.3 ms with blocks of 64).
   constexpr int64_t kRankBlockStep = 64;
   const int64_t block = std::max<int64_t>(kRankBlockStep, (rows / 16 + kRankBlockStep - 1) / kRankBlockStep * kRankBlockStep);
   const uint64_t half = (p - 1) / 2;
