@@ -89,21 +89,20 @@ inline double balanced(double v, double p, double half, int64_t index, int64_t c
   return v > half ? v - p : v;
 }
 
-// One block of toBalanced: whether every entry is a residue 0 <= v < p (v is an integer iff (v + 2^52) - 2^52 == v
-// for 0 <= v < 2^52: the sum rounds to an integer), then the entries in place in the balanced representation (v - p
-// when that is >= -half). Written so that GCC's -O2 vectorizes both loops: a fixed trip count (no epilogue) and no
-// trunc call or branch (a scalar pass with a call to trunc per entry was 9% of a small `dim`); `count` < kBlock only
-// for the last block.
-template <int64_t count>
+// One whole block of toBalanced: whether every entry is a residue 0 <= v < p (v is an integer iff
+// (v + 2^52) - 2^52 == v for 0 <= v < 2^52: the sum rounds to an integer), then the entries in place in the balanced
+// representation (v - p when that is >= -half). Written so that GCC's -O2 vectorizes both loops: a fixed trip count
+// (no epilogue) and no trunc call or branch (a scalar pass with a call to trunc per entry was 9% of a small `dim`).
+constexpr int64_t kBalanceBlock = 4096;
 bool residuesOk(const double* v, double pd) {
   constexpr double kRound = 4503599627370496.0;  // 2^52
   int ok = 1;
-  for (int64_t i = 0; i < count; ++i) ok &= int(v[i] >= 0.0) & int(v[i] < pd) & int((v[i] + kRound) - kRound == v[i]);
+  for (int64_t i = 0; i < kBalanceBlock; ++i)
+    ok &= int(v[i] >= 0.0) & int(v[i] < pd) & int((v[i] + kRound) - kRound == v[i]);
   return ok;
 }
-template <int64_t count>
 void balanceInPlace(double* a, double pd, double half) {
-  for (int64_t i = 0; i < count; ++i) {
+  for (int64_t i = 0; i < kBalanceBlock; ++i) {
     double v = a[i], w = v - pd;
     a[i] = w < -half ? v : w;
   }
@@ -111,19 +110,14 @@ void balanceInPlace(double* a, double pd, double half) {
 
 void toBalanced(const double* from, double* to, int64_t n, int64_t cols, uint64_t p, const char* what) {
   double pd = double(p), half = double((p - 1) / 2);
-  constexpr int64_t kBlock = 4096;
-  for (int64_t start = 0; start < n; start += kBlock) {
-    int64_t end = std::min(n, start + kBlock);
-    const bool full = end - start == kBlock;
-    bool ok = !full || residuesOk<kBlock>(from + start, pd);
-    for (int64_t i = start; !full && i < end; ++i) ok = ok && residuesOk<1>(from + i, pd);
-    if (!ok)  // `from` may be `to`: checked before it is overwritten
-      for (int64_t i = start; i < end; ++i) balanced(from[i], pd, half, i, cols, what);
-    if (to != from) std::copy(from + start, from + end, to + start);
-    if (full) balanceInPlace<kBlock>(to + start, pd, half);
-    else
-      for (int64_t i = start; i < end; ++i) balanceInPlace<1>(to + i, pd, half);
+  int64_t start = 0;
+  for (; start + kBalanceBlock <= n; start += kBalanceBlock) {
+    if (!residuesOk(from + start, pd))  // `from` may be `to`: checked before it is overwritten; names the entry
+      for (int64_t i = start; i < start + kBalanceBlock; ++i) balanced(from[i], pd, half, i, cols, what);
+    if (to != from) std::copy(from + start, from + start + kBalanceBlock, to + start);
+    balanceInPlace(to + start, pd, half);
   }
+  for (int64_t i = start; i < n; ++i) to[i] = balanced(from[i], pd, half, i, cols, what);  // the rest, one by one
 }
 
 inline uint64_t toResidue(double e, uint64_t p) {

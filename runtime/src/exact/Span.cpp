@@ -76,8 +76,13 @@ public:
                     exact::Residues::Standard);
     return echelon_->rank();
   }
-  /// FLINT only: stacks `count` rows of residues; with `rank`, returns the rank of all rows so far, else -1.
+  /// Adds `count` rows of residues 0 <= v < p given as integers (f's row; every block for FLINT); returns the rank
+  /// of all rows so far. Without `rank` (FLINT only) the rows are stacked and -1 is returned.
   int64_t add(const uint64_t* rows, int64_t count, bool rank = true) {
+    if (echelon_) {
+      std::copy(rows, rows + size_t(count) * size_t(cols_), scratch(count));
+      return addScratch(count, cols_);
+    }
     exact::checkDenseFits(int64_t(stack_.size()) / cols_ + count, cols_, "the span's rows");
     stack_.insert(stack_.end(), rows, rows + size_t(count) * size_t(cols_));
     return rank ? rankModP(stack_, int64_t(stack_.size()) / cols_, cols_, p_) : -1;
@@ -174,13 +179,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
     // f's row, then each tangent space's P rows: doubles in the RowRank's scratch, integers for FLINT.
     std::vector<uint64_t> block(static_cast<size_t>(stack.incremental() ? cols : std::max<int64_t>(P, 1) * cols));
     if (!drawTheta([&] { evalMod(m, theta.data(), x.data(), block.data(), points, &mod); })) return refuse();
-    int64_t count = 1, r = 0, blocks = 0;
-    if (stack.incremental()) {
-      std::copy(block.begin(), block.begin() + cols, stack.scratch(1));
-      r = stack.addScratch(1, cols);
-    } else {
-      r = stack.add(block.data(), 1);
-    }
+    int64_t count = 1, r = stack.add(block.data(), 1), blocks = 0;
     // The rank that ends the search: the coordinate space (a theorem: span <= coordinate space).
     const int64_t enough = coordinate >= 0 ? coordinate : cols;
     std::vector<uint64_t> jac(static_cast<size_t>(std::min(kBlock, points) * O * P));

@@ -49,10 +49,6 @@ TEST(ComplexProduct, HandExamples) {
   EXPECT_EQ(ii[0], cplx(-1, 0));
 }
 
-}  // namespace
-
-namespace {
-
 // factorSolve (zgesv on a's own column-major copy) solves what factor + solve (zgetrf/zgetrs on the transpose) do,
 // checked by the residual a x - b itself, and its condition estimate is the same quantity (1 / cond_inf(a)): on a
 // diagonal matrix, where LAPACK's estimator is exact, both give min |d| / max |d|.
