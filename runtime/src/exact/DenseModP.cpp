@@ -253,11 +253,31 @@ std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, in
   return basis;
 }
 
+namespace {
+
+// U in bands, one per block that raised the rank: band k holds U's rows [first, first + rows) from physical column
+// `first` on (lda n - first), its leading rows x rows block upper triangular with a nonzero diagonal and zeros below.
+// U's lower triangle is never stored: at full rank it is half of U (pmlp [100,100,100,1]: 1.6 GiB per prime that the
+// kernel would clear page by page on first touch).
+struct Band {
+  int64_t first = 0, rows = 0;
+  Doubles a;
+};
+
+// Bytes of an echelon form of `rows` rows of `cols` columns held by bands of one row (the least the bands can take).
+int64_t echelonBytes(int64_t rows, int64_t cols) {
+  __int128 entries = __int128(rows) * cols - __int128(rows) * (rows - 1) / 2;
+  __int128 bytes = entries * __int128(sizeof(double));
+  return bytes > __int128(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max() : int64_t(bytes);
+}
+
+}  // namespace
+
 struct RowRank::State {
   Field F;
   int64_t n = 0, r = 0, added = 0, maxRows = 0;
   std::vector<size_t> order;  // physical column j of U holds original column order[j]
-  Doubles U;                  // r x n, row-major (lda n): [U11 U12], U11 upper triangular with a nonzero diagonal
+  std::vector<Band> U;        // the echelon form [U11 U12] (r x n) by bands
   Doubles T;                  // the block's last n - r columns (count x (n - r), lda n - r) in the physical order
   Doubles Y;                  // its first r columns transposed (r x count), solved against U11^T
   std::vector<size_t> P, Q;   // PLUQ's permutations of the reduced block
@@ -286,8 +306,8 @@ RowRank::RowRank(int64_t cols, uint64_t p, int64_t maxRows) {
   s_->maxRows = maxRows;
   if (maxRows > 0) {
     int64_t most = std::min(maxRows, cols);
-    checkDenseFits(most, cols, "the rank's echelon form");
-    s_->U.reserve(size_t(most * cols));
+    checkFits(echelonBytes(most, cols), "the rank's echelon form (up to " + std::to_string(most) + " rows of " +
+                                            std::to_string(cols) + " residues, upper triangular)");
   }
 }
 
@@ -340,11 +360,23 @@ int64_t RowRank::add(double* rows, int64_t count, Residues form) {
     // X = T_a U11^-1, then S = T_b - X U12. X is solved transposed, Y = X^T from U11^T Y = T_a^T: FFLAS's
     // triangular solve works in base cases of as many of B's columns as its bound on p allows (two for a
     // 23-bit prime), each reduced and scaled by itself; as rows of Y they are contiguous, as columns of
-    // T_a they were a strided walk over the block (a third of [20,40,40,1]'s rank time).
-    FFLAS::ftrsm(s.F, FFLAS::FflasLeft, FFLAS::FflasUpper, FFLAS::FflasTrans, FFLAS::FflasNonUnit, size_t(r),
-                 size_t(count), s.F.one, s.U.data(), size_t(n), s.Y.data(), size_t(count));
-    FFLAS::fgemm(s.F, FFLAS::FflasTrans, FFLAS::FflasNoTrans, size_t(count), size_t(m), size_t(r), s.F.mOne,
-                 s.Y.data(), size_t(count), s.U.data() + r, size_t(n), s.F.one, Tb, size_t(m));
+    // T_a they were a strided walk over the block (a third of [20,40,40,1]'s rank time). U11^T is block lower
+    // triangular by bands: each band's rows of Y are solved against its diagonal block, then taken off the rows
+    // of Y below it (one DGEMM per band), and each band's part of U12 taken off S (one more).
+    double* Y = s.Y.data();
+    for (const Band& b : s.U) {
+      const size_t lda = size_t(n - b.first);
+      double* Yb = Y + b.first * count;
+      FFLAS::ftrsm(s.F, FFLAS::FflasLeft, FFLAS::FflasUpper, FFLAS::FflasTrans, FFLAS::FflasNonUnit, size_t(b.rows),
+                   size_t(count), s.F.one, b.a.data(), lda, Yb, size_t(count));
+      const int64_t below = r - b.first - b.rows;
+      if (below > 0)
+        FFLAS::fgemm(s.F, FFLAS::FflasTrans, FFLAS::FflasNoTrans, size_t(below), size_t(count), size_t(b.rows),
+                     s.F.mOne, b.a.data() + b.rows, lda, Yb, size_t(count), s.F.one, Yb + b.rows * count,
+                     size_t(count));
+      FFLAS::fgemm(s.F, FFLAS::FflasTrans, FFLAS::FflasNoTrans, size_t(count), size_t(m), size_t(b.rows), s.F.mOne,
+                   Yb, size_t(count), b.a.data() + (r - b.first), lda, s.F.one, Tb, size_t(m));
+    }
   }
   s.P.assign(size_t(count), 0);
   s.Q.assign(size_t(m), 0);
@@ -358,20 +390,23 @@ int64_t RowRank::add(double* rows, int64_t count, Residues form) {
   std::vector<size_t> tail(static_cast<size_t>(m));
   for (int64_t j = 0; j < m; ++j) tail[size_t(j)] = s.order[size_t(r + int64_t(s.sigma[size_t(j)]))];
   std::copy(tail.begin(), tail.end(), s.order.begin() + r);
-  if (size_t((r + r2) * n) > s.U.capacity()) checkDenseFits(r + r2, n, "the rank's echelon form");
-  s.U.resize(size_t((r + r2) * n));
+  checkDenseFits(r2, m, "a band of the rank's echelon form");
   s.row.resize(size_t(m));
-  for (int64_t i = 0; i < r; ++i) {  // U12's columns in the new order
-    double* u = s.U.data() + i * n + r;
-    for (int64_t j = 0; j < m; ++j) s.row[size_t(j)] = u[s.sigma[size_t(j)]];
-    std::copy(s.row.begin(), s.row.end(), u);
+  for (Band& b : s.U) {  // U12's columns in the new order
+    const int64_t lda = n - b.first;
+    for (int64_t i = 0; i < b.rows; ++i) {
+      double* u = b.a.data() + i * lda + (r - b.first);
+      for (int64_t j = 0; j < m; ++j) s.row[size_t(j)] = u[s.sigma[size_t(j)]];
+      std::copy(s.row.begin(), s.row.end(), u);
+    }
   }
-  for (int64_t i = 0; i < r2; ++i) {  // [0 | U2]: the upper part of PLUQ's first r2 rows
-    double* u = s.U.data() + (r + i) * n;
-    std::fill(u, u + r + i, 0.0);
-    const double* src = Tb + i * m;
-    std::copy(src + i, src + m, u + r + i);
-  }
+  // The new band: the upper part of PLUQ's first r2 rows, L's multipliers below the diagonal zeroed.
+  Band band;
+  band.first = r;
+  band.rows = r2;
+  band.a.assign(Tb, Tb + r2 * m);
+  for (int64_t i = 1; i < r2; ++i) std::fill(band.a.data() + i * m, band.a.data() + i * m + i, 0.0);
+  s.U.push_back(std::move(band));
   s.r = r + r2;
   return r2;
 }
@@ -380,16 +415,19 @@ bool RowRank::annihilates(const std::vector<uint64_t>& v) const {
   const State& s = *s_;
   if (int64_t(v.size()) != s.n) throw Error("exact rank: a vector of " + std::to_string(v.size()) + " residues for " + std::to_string(s.n) + " columns");
   const int64_t q = int64_t(s.F.characteristic());
-  for (int64_t i = 0; i < s.r; ++i) {
-    // Balanced entries |e| < 2^25 times residues below 2^26: 2^11 products between reductions.
-    const double* u = s.U.data() + i * s.n;
-    int64_t acc = 0;
-    for (int64_t j = 0; j < s.n; ++j) {
-      acc += int64_t(u[j]) * int64_t(v[s.order[size_t(j)]]);
-      if ((j & 2047) == 2047) acc %= q;
+  for (const Band& b : s.U)
+    for (int64_t i = 0; i < b.rows; ++i) {
+      // Balanced entries |e| < 2^25 times residues below 2^26: 2^11 products between reductions. Row first + i
+      // of U is zero before its diagonal, physical column first + i.
+      const int64_t lda = s.n - b.first;
+      const double* u = b.a.data() + i * lda;
+      int64_t acc = 0;
+      for (int64_t j = i; j < lda; ++j) {
+        acc += int64_t(u[j]) * int64_t(v[s.order[size_t(b.first + j)]]);
+        if ((j & 2047) == 2047) acc %= q;
+      }
+      if (acc % q != 0) return false;
     }
-    if (acc % q != 0) return false;
-  }
   return true;
 }
 

@@ -141,13 +141,14 @@ std::vector<std::vector<uint64_t>> rightKernel(const double* a, int64_t rows, in
 /// each block is the rank of the rows added so far, at the cost of one PLUQ
 /// of them all; a caller whose rows are generic (the span of N generic rows has
 /// dimension min(N, rank)) stops as soon as a block adds fewer rows than it
-/// has, and the rows it never built cost nothing. U (rank x cols) is the only
-/// matrix kept; memory is checked before it grows.
+/// has, and the rows it never built cost nothing. U (rank x cols, its upper
+/// triangle only) is the only matrix kept; memory is checked before it grows.
 class RowRank {
 public:
   /// Rows of `cols` residues mod p (fflasPrimeOk(p)); at most maxRows of
-  /// them (0: unknown), so that U's storage is reserved once and never copied
-  /// as it grows (reserved pages cost no memory until they are written).
+  /// them (0: unknown): the echelon form they can make is checked against the
+  /// memory up front, and the solve's storage reserved once (reserved pages
+  /// cost no memory until they are written).
   RowRank(int64_t cols, uint64_t p, int64_t maxRows = 0);
   ~RowRank();
   RowRank(const RowRank&) = delete;
