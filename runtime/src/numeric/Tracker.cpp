@@ -275,8 +275,11 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
   int previousWinding = 0;
   bool triedStraight = false;  // the straight track to t = 1 without a level condition (below)
   while (s * ratio >= o_.endgameMinDistance) {
-    Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps);
+    // The condition guard holds on these segments too (TrackerOptions::illConditioned), not on the circles or the
+    // straight track to t = 1.
+    Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps, true);
     if (leg == Leg::Diverged) return finish(PathStatus::Diverged, x, reached_, 1);
+    if (leg == Leg::IllConditioned) return finish(PathStatus::IllConditioned, x, reached_, 1);
     if (leg != Leg::Done) return finish(leg == Leg::MaxSteps ? PathStatus::MaxSteps : PathStatus::StepTooSmall, x,
                                         reached_, 1);
     s *= ratio;

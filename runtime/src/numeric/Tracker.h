@@ -16,7 +16,7 @@ enum class PathStatus {
   StepTooSmall,   ///< the step size fell below minStep before t = 1 (failure)
   MaxSteps,       ///< maxSteps steps taken before t = 1 (failure)
   EndgameFailed,  ///< the endgame reached endgameMinDistance without a converged estimate or a divergence (failure)
-  IllConditioned, ///< before the endgame, the Jacobian's condition stayed above illConditioned (failure)
+  IllConditioned, ///< before t = 1, the Jacobian's condition stayed above illConditioned (failure; see TrackerOptions)
 };
 /// The number of PathStatus values (for tables of counts indexed by status).
 constexpr int kPathStatusCount = 7;
@@ -51,11 +51,13 @@ struct TrackerOptions {
   /// that enclosed another branch point spent every step the path had left.
   int64_t cauchyArcSteps = 100;
   double singularCondition = 1e10;    ///< an endpoint whose Jacobian has a larger condition number is singular
-  /// Before the endgame, a path whose Jacobian's condition estimate exceeds this at illConditionedSteps steps in a
-  /// row ends as IllConditioned: double precision resolves nothing there (Newton's updates carry errors of about
-  /// condition x 1e-16), and such paths crawled at steps of 1e-7 until maxSteps (cnn3 (2,3,2): 16 paths at
-  /// condition 1e15 took 160 000 of a run's 400 000 steps). The endgame zone is exempt: the condition of a path
-  /// that ends at a singular solution grows without bound there by design.
+  /// A path whose Jacobian's condition estimate exceeds this at illConditionedSteps steps in a row, before the
+  /// endgame or on one of its segments 1 - s -> 1 - s endgameRatio, ends as IllConditioned: double precision
+  /// resolves nothing there (Newton's updates carry errors of about condition x 1e-16), and such paths crawled at
+  /// steps of 1e-7 until maxSteps (cnn3 (2,3,2): 16 paths at condition 1e15 took 160 000 of a run's 400 000 steps;
+  /// linear 4->2->4->4: two paths at 1e15 near t = 0.9934, 22 000 of seed 1's steps and 1.0 of its 1.7 s). A path
+  /// toward a singular endpoint stays below it on those segments: x^c ~ s has a Jacobian ~ s^((c-1)/c), a condition
+  /// below 1 / s <= 1 / endgameMinDistance = 1e13. The Cauchy circles and the straight track to t = 1 are exempt.
   double illConditioned = 1e14;
   int64_t illConditionedSteps = 20;
 };

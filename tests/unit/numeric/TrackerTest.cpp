@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -210,6 +211,40 @@ TEST(Tracker, IllConditionedPathsEndEarlyAndAreReported) {
   PathResult unguarded = trackPath(homotopy(1e-16), start.data(), off);
   ASSERT_EQ(unguarded.status, PathStatus::Singular) << statusName(unguarded.status);
   EXPECT_EQ(unguarded.t, 1.0);
+  EXPECT_NEAR(std::abs(unguarded.x[0] - 2.0) + std::abs(unguarded.x[1] - 1.0), 0.0, 1e-9);
+}
+
+// The same system with eps = 10^(-16 b(t)), b rising from 0 to 1 over 0.93 <= Re t <= 0.94 and back over 0.96..0.97,
+// inside the endgame zone (t > 1 - endgameStart = 0.9): the path is as easy to follow there (Newton is exact), but
+// nothing about it is resolved in double precision, and the guard ends it as IllConditioned on the endgame's segment
+// where the condition 1 / eps is above 1e14 (0.93875 < t < 0.96125). Elsewhere the system is well conditioned, so
+// with the guard off the path ends at (2, 1). (A jump of eps instead of the ramps ends the path at the jump: the
+// approach guard sees the smallest singular value fall by 16 decades in one step.)
+TEST(Tracker, IllConditionedPathsInTheEndgameZoneEndEarlyToo) {
+  auto b = [](double t) { return std::clamp(std::min(t - 0.93, 0.97 - t) / 0.01, 0.0, 1.0); };
+  LambdaHomotopy h(2, [b](const cplx* x, cplx t, cplx* v, cplx* hx, cplx* ht) {
+    const double r = t.real(), e = std::pow(10.0, -16.0 * b(r));
+    const double slope = r > 0.93 && r < 0.94 ? 100.0 : r > 0.96 && r < 0.97 ? -100.0 : 0.0;  // b'(t)
+    const double de = -16.0 * std::log(10.0) * slope * e;
+    v[0] = x[0] - (1.0 + t);
+    v[1] = e * (x[1] - (2.0 - t));
+    if (hx) {
+      hx[0] = 1.0, hx[1] = 0.0;
+      hx[2] = 0.0, hx[3] = e;
+    }
+    if (ht) ht[0] = -1.0, ht[1] = de * (x[1] - (2.0 - t)) + e;
+  });
+  const std::vector<cplx> start = {1.0, 2.0};
+  TrackerOptions o;
+  o.maxStep = 0.0005;  // 45 steps above 1e14: more than illConditionedSteps
+  PathResult ill = trackPath(h, start.data(), o);
+  ASSERT_EQ(ill.status, PathStatus::IllConditioned) << statusName(ill.status) << " at t = " << ill.t;
+  EXPECT_GT(ill.t, 0.93875);
+  EXPECT_LT(ill.t, 0.96125);
+  TrackerOptions off = o;
+  off.illConditioned = std::numeric_limits<double>::infinity();
+  PathResult unguarded = trackPath(h, start.data(), off);
+  ASSERT_EQ(unguarded.status, PathStatus::Success) << statusName(unguarded.status) << " at t = " << unguarded.t;
   EXPECT_NEAR(std::abs(unguarded.x[0] - 2.0) + std::abs(unguarded.x[1] - 1.0), 0.0, 1e-9);
 }
 
