@@ -300,7 +300,7 @@ struct Draws {
 Draws drawJacobianInputs(const nag_model& m, uint64_t p, uint64_t seed, int attempt, int64_t points,
                          const std::vector<uint64_t>* fixedTheta, ExactJacobian& info) {
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
-  ResidueStream draw(seed + uint64_t(attempt) * 0x9E3779B97F4A7C15ull, p);
+  ResidueStream draw(streamState(seed, uint64_t(attempt)), p);
   info.theta.resize(size_t(P));
   if (fixedTheta) info.theta = *fixedTheta;
   else

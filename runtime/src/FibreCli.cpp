@@ -148,7 +148,7 @@ Exploration explore(const nag_model& m, const Dimension& d, const QPoint& T, uin
     e.rankT1 = span1.rank();
   }
   e.bases.push_back(0);
-  uint64_t state = seed * 0x9E3779B97F4A7C15ull + 17;
+  uint64_t state = streamState(seed, 17);
   auto full = [&] { return int64_t(e.points.size()) >= kMaxPoints || (stack && span1.rank() >= upper); };
   for (size_t bi = 0; bi < e.bases.size() && !full(); ++bi) {
     QPoint base = e.points[e.bases[bi]].theta;

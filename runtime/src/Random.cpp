@@ -10,6 +10,12 @@ uint64_t Random::next64() {
   return z ^ (z >> 31);
 }
 
+uint64_t streamState(uint64_t seed, uint64_t salt) {
+  Random first(seed);
+  Random second(first.next64() ^ salt);
+  return second.next64();
+}
+
 double Random::uniform() { return double(next64() >> 11) * 0x1.0p-53 * 2.0 - 1.0; }
 
 }  // namespace nagrt

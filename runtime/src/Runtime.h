@@ -53,6 +53,13 @@ private:
   uint64_t state_;
 };
 
+/// The starting state of stream `salt` of `seed`: SplitMix64's output function applied twice, so that streams of
+/// different seeds or salts start at unrelated points of SplitMix64's sequence. (Random(seed * 0x9E3779B97F4A7C15 +
+/// salt), the old recipe, made the streams of seeds s and s + 1 one sequence, one draw apart: that constant is
+/// SplitMix64's increment, and the "independent" second seed of `degree` and `critical` drew the first seed's
+/// values shifted by one.)
+uint64_t streamState(uint64_t seed, uint64_t salt);
+
 /// What to read: `what` names the data in messages ("theta", "x").
 struct DataRequest {
   std::string spec;        ///< "random:SEED", "-" (stdin), or a path

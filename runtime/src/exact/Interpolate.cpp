@@ -289,7 +289,7 @@ void interpolate(const nag_model& m, const DegreeOptions& o, int64_t dim, int64_
   int64_t points = m.input_size == 0 ? 1 : (span + kRowMargin + O - 1) / O;
   std::unique_ptr<EvaluationSampler> sampler;
   for (int attempt = 0;; ++attempt) {
-    sampler = std::make_unique<EvaluationSampler>(m, p, run.seed * 0x9E3779B97F4A7C15ull + uint64_t(attempt), points);
+    sampler = std::make_unique<EvaluationSampler>(m, p, streamState(run.seed, uint64_t(attempt)), points);
     int64_t rows = span + kRowMargin, cols = sampler->size();
     std::vector<uint64_t> e;
     e.reserve(size_t(rows * cols));

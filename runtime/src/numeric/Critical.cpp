@@ -138,7 +138,7 @@ CriticalSystem::CriticalSystem(const nag_model& m, int64_t dim, const DistanceSe
   if (int64_t(setup.metric.size()) != n_ * n_ || int64_t(setup.target.size()) != n_ ||
       int64_t(setup.points.size()) != K_ * m.input_size)
     throw Error("internal error: CriticalSystem got a setup of the wrong sizes");
-  Random rng(seed * 0x9E3779B97F4A7C15ull + 0xC1);
+  Random rng(streamState(seed, 0xC1));
   // A real slice: real targets then have real critical points with real parameters on it.
   base_.resize(size_t(P_));
   for (cplx& c : base_) c = rng.uniform();

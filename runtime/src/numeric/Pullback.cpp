@@ -48,7 +48,7 @@ int64_t absDeterminant(std::vector<std::vector<__int128>> a) {
 }  // namespace
 
 ParameterChart randomSlice(int64_t P, int64_t k, uint64_t seed) {
-  Random rng(seed * 0x9E3779B97F4A7C15ull + 0x51);
+  Random rng(streamState(seed, 0x51));
   ParameterChart c;
   c.k = k;
   c.base = randomVector(rng, P);
@@ -131,7 +131,7 @@ Gauge diagonalGauge(const nag_model& m) {
 }
 
 ParameterChart gaugeChart(const nag_model& m, const Gauge& g, uint64_t seed) {
-  Random rng(seed * 0x9E3779B97F4A7C15ull + 0x6A);
+  Random rng(streamState(seed, 0x6A));
   int64_t P = m.param_count;
   std::vector<bool> fixed(size_t(P), false);
   for (int64_t j : g.fixed) fixed[size_t(j)] = true;
@@ -161,7 +161,7 @@ PullbackSystem::PullbackSystem(const nag_model& m, ParameterChart chart, int64_t
                 (std::strcmp(m.algebraic_class, "non-algebraic") == 0
                      ? std::string("it is non-algebraic")
                      : kernelsLeftOut(m)));
-  Random rng(seed * 0x9E3779B97F4A7C15ull + 0x7B);
+  Random rng(streamState(seed, 0x7B));
   x_ = randomVector(rng, points_ * m.input_size);
   int64_t n = coordinates();
   // Rows of norm ~1: each equation is an average of the coordinates.

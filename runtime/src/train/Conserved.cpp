@@ -137,7 +137,7 @@ public:
     exact_ = m.jac_theta_mod && m.eval_mod;
     int64_t rows = P_ + 8;
     if (exact_) {
-      uint64_t state = seed * 0x9E3779B97F4A7C15ull + 5;
+      uint64_t state = streamState(seed, 5);
       thetaMod_.resize(size_t(P_));
       for (auto& v : thetaMod_) v = splitmix64(state) % kPrime;
       f_ = rowFunctionals(m, kPrime, rows, seed);
