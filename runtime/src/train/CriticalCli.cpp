@@ -208,16 +208,27 @@ struct Verdict {
   std::vector<std::string> notes;
 };
 
-// The verdict of one method's runs: the largest count, complete when two complete runs agree with it.
-Verdict decide(const std::vector<CriticalRun>& runs) {
+// The verdict of one method's runs: the largest count, complete when two complete runs found it (any two: the third
+// seed runs when the first two differ). For the target family (stagnation) a complete run below it stopped early: its
+// points are critical points all the same, so it is a lower bound, noted, not a contradiction. For the witness method
+// a complete run is certified by the trace test, and two certified counts that differ disagree.
+Verdict decide(const std::vector<CriticalRun>& runs, bool certifying) {
   Verdict v;
-  std::vector<int64_t> complete;
-  for (const CriticalRun& r : runs) {
-    v.count = std::max(v.count, r.finite);
-    if (r.complete) complete.push_back(r.finite);
-  }
-  v.complete = complete.size() >= 2 && complete[0] == complete[1] && v.count == complete[0];
-  v.agree = complete.size() < 2 || complete[0] == complete[1];
+  for (const CriticalRun& r : runs) v.count = std::max(v.count, r.finite);
+  int64_t reach = 0;
+  std::vector<const CriticalRun*> below;
+  for (const CriticalRun& r : runs)
+    if (r.complete) {
+      if (r.finite == v.count) ++reach;
+      else below.push_back(&r);
+    }
+  v.complete = reach >= 2;
+  v.agree = !certifying || below.empty();
+  if (!certifying && v.complete)
+    for (const CriticalRun* r : below)
+      v.notes.push_back("monodromy in the target with seed " + std::to_string(r->witness.seed) + " stagnated at " +
+                        std::to_string(r->finite) + " critical points (a lower bound); two runs found " +
+                        std::to_string(v.count));
   return v;
 }
 
@@ -230,7 +241,7 @@ const char* methodName(numeric::CriticalMethod m) {
 // count below what the other method found, or two complete counts that differ, is a disagreement: reported, and
 // the command fails.
 Verdict combine(const std::vector<CriticalRun>& target, const std::vector<CriticalRun>& witness, int64_t cap) {
-  const Verdict t = decide(target), w = decide(witness);
+  const Verdict t = decide(target, false), w = decide(witness, true);
   const bool tOK = !target.empty() && t.complete, wOK = !witness.empty() && w.complete;
   Verdict v;
   v.count = std::max(t.count, w.count);
@@ -245,6 +256,7 @@ Verdict combine(const std::vector<CriticalRun>& target, const std::vector<Critic
     for (const CriticalRun& r : runs) list += (list.empty() ? "" : ", ") + std::to_string(r.finite);
     return list;
   };
+  v.notes = t.notes;
   if (!v.agree) {
     v.notes.push_back("the runs disagree: " +
                       (target.empty() ? std::string() : "monodromy in the target found " + counts(target)) +
@@ -368,7 +380,7 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   if (method == "witness") {
     runMethod(CriticalMethod::Witness, witnessRuns, 0);
   } else if (method == "auto") {
-    cap = std::max<int64_t>(64, 20 * decide(targetRuns).count);
+    cap = std::max<int64_t>(64, 20 * decide(targetRuns, false).count);
     runMethod(CriticalMethod::Witness, witnessRuns, cap);
   }
   Verdict v = combine(targetRuns, witnessRuns, cap);
