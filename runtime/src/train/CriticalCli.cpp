@@ -237,9 +237,9 @@ const char* methodName(numeric::CriticalMethod m) {
 }
 
 // Both methods' runs into one verdict. The witness method's complete runs certify their count (the trace test);
-// the target family's complete runs (stagnation, two seeds agree) give a count without a certificate. A complete
-// count below what the other method found, or two complete counts that differ, is a disagreement: reported, and
-// the command fails.
+// the target family's complete runs (stagnation, two seeds agree) give a count without a certificate. A method's
+// complete count below what the other method found, or two certified witness counts that differ, is a
+// disagreement: reported, and the command fails.
 Verdict combine(const std::vector<CriticalRun>& target, const std::vector<CriticalRun>& witness, int64_t cap) {
   const Verdict t = decide(target, false), w = decide(witness, true);
   const bool tOK = !target.empty() && t.complete, wOK = !witness.empty() && w.complete;
