@@ -60,6 +60,18 @@ struct Curve {
 // How a leg of tracking along a curve ended.
 enum class Leg { Done, Diverged, StepTooSmall, MaxSteps, IllConditioned };
 
+// How a path ends when one of its legs stopped short of Done.
+PathStatus statusOf(Leg leg) {
+  switch (leg) {
+  case Leg::Diverged: return PathStatus::Diverged;
+  case Leg::MaxSteps: return PathStatus::MaxSteps;
+  case Leg::IllConditioned: return PathStatus::IllConditioned;
+  case Leg::Done:
+  case Leg::StepTooSmall: break;
+  }
+  return PathStatus::StepTooSmall;
+}
+
 class PathTracker {
 public:
   PathTracker(const Homotopy& h, const TrackerOptions& options)
@@ -278,10 +290,7 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
     // The condition guard holds on these segments too (TrackerOptions::illConditioned), not on the circles or the
     // straight track to t = 1.
     Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps, true);
-    if (leg == Leg::Diverged) return finish(PathStatus::Diverged, x, reached_, 1);
-    if (leg == Leg::IllConditioned) return finish(PathStatus::IllConditioned, x, reached_, 1);
-    if (leg != Leg::Done) return finish(leg == Leg::MaxSteps ? PathStatus::MaxSteps : PathStatus::StepTooSmall, x,
-                                        reached_, 1);
+    if (leg != Leg::Done) return finish(statusOf(leg), x, reached_, 1);
     s *= ratio;
     // ||x|| ~ s^v near t = 1: v < 0 is a path going to infinity.
     double norm = normInf(x.data(), n_);
@@ -343,14 +352,7 @@ PathResult PathTracker::run(const cplx* start) {
   step_ = o_.initialStep;
   double tEnd = 1.0 - o_.endgameStart;
   Leg leg = track(Curve::segment(0.0, tEnd), x, o_.maxSteps, true);
-  switch (leg) {
-  case Leg::Done: return endgame(x);
-  case Leg::IllConditioned: return finish(PathStatus::IllConditioned, x, reached_, 1);
-  case Leg::Diverged: return finish(PathStatus::Diverged, x, reached_, 1);
-  case Leg::StepTooSmall: return finish(PathStatus::StepTooSmall, x, reached_, 1);
-  case Leg::MaxSteps: return finish(PathStatus::MaxSteps, x, reached_, 1);
-  }
-  return finish(PathStatus::StepTooSmall, x, reached_, 1);
+  return leg == Leg::Done ? endgame(x) : finish(statusOf(leg), x, reached_, 1);
 }
 
 }  // namespace
