@@ -344,7 +344,10 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
     std::string err;
     uint64_t mseed = 0;
     if (metric == "identity") coefficientMetric(m, seed, s);
-    else if (parseRandomSpec(metric, mseed, err)) randomMetric(m, span, mseed, s);
+    else if (parseRandomSpec(metric, mseed, err)) {
+      if (!err.empty()) throw Error("--metric " + err);
+      randomMetric(m, span, mseed, s);
+    }
     else throw Error("--metric expects data, identity or random:SEED, got '" + metric + "'");
     std::string target = a.get("--target", "random:1");
     uint64_t tseed = 0;
@@ -352,6 +355,7 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
       if (!parseRandomSpec(target, tseed, err))
         throw Error("--target expects random:SEED (a random real point of the span) or a file of coefficients, got '" +
                     target + "'");
+      if (!err.empty()) throw Error("--target " + err);
       spanTarget(m, span, tseed, s);
     } else {
       fileTarget(m, target, s);
