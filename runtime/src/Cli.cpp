@@ -151,9 +151,7 @@ Data readThetaAndX(const nag_model& m, const Args& args, const std::string& comm
     d.theta.rows = 1;
   if (m.input_size > 0) {
     std::string spec = args.get("--x");
-    uint64_t seed;
-    std::string err;
-    bool random = parseRandomSpec(spec, seed, err);
+    bool random = isRandomSpec(spec);
     d.x = readData({spec, "x", m.input_size, random && samples < 0 ? 10 : samples, false});
   } else {
     d.x.rows = samples < 0 ? 1 : samples;
@@ -221,9 +219,7 @@ const nag_function_info* findFunction(const nag_model& m, const std::string& nam
 // row is used for every sample).
 Matrix readAux(const std::string& spec, const std::string& what, int64_t size, bool perSample, int64_t samples) {
   if (!perSample) return readData({spec, what, size, 1, true});
-  uint64_t seed;
-  std::string err;
-  bool random = parseRandomSpec(spec, seed, err);
+  bool random = isRandomSpec(spec);
   Matrix a = readData({spec, what, size, random ? samples : -1, false});
   if (a.rows == 1 && samples > 1) {
     Matrix all;

@@ -253,29 +253,21 @@ std::string formatJsonNumber(double v) { return std::isfinite(v) ? formatDouble(
 
 }  // namespace
 
-bool parseRandomSpec(const std::string& spec, uint64_t& seed, std::string& error) {
-  if (spec.compare(0, 7, "random:") != 0) return false;
+bool isRandomSpec(const std::string& spec) { return spec.compare(0, 7, "random:") == 0; }
+
+uint64_t randomSeed(const std::string& spec, const std::string& prefix) {
   std::string digits = spec.substr(7);
-  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
-    error = "'" + spec + "': the seed must be a non-negative integer";
-    return true;
-  }
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos)
+    throw Error(prefix + "'" + spec + "': the seed must be a non-negative integer");
   errno = 0;
   unsigned long long v = std::strtoull(digits.c_str(), nullptr, 10);
-  if (errno == ERANGE) {
-    error = "'" + spec + "': the seed does not fit in 64 bits";
-    return true;
-  }
-  seed = v;
-  return true;
+  if (errno == ERANGE) throw Error(prefix + "'" + spec + "': the seed does not fit in 64 bits");
+  return v;
 }
 
 Matrix readData(const DataRequest& r) {
-  uint64_t seed = 0;
-  std::string error;
-  if (parseRandomSpec(r.spec, seed, error)) {
-    if (!error.empty()) throw Error(r.what + ": " + error);
-    Random rng(seed);
+  if (isRandomSpec(r.spec)) {
+    Random rng(randomSeed(r.spec, r.what + ": "));
     Matrix m;
     m.rows = r.rows < 0 ? 1 : r.rows;
     m.cols = r.cols;

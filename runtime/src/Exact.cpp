@@ -29,9 +29,7 @@ std::vector<ExactToken> readExactTokens(const std::string& spec, const std::stri
     mpq_clear(q);
     return out;
   };
-  uint64_t seed;
-  std::string error;
-  if (parseRandomSpec(spec, seed, error)) return exactly(readData({spec, what, count, 1, true}));
+  if (isRandomSpec(spec)) return exactly(readData({spec, what, count, 1, true}));
   std::string text = readInputBytes(spec, what);
   std::string file = spec == "-" ? "<stdin>" : spec;
   if (isNpy(file, text)) return exactly(parseData(text, file, {spec, what, count, 1, true}));

@@ -87,8 +87,10 @@ std::string readInputBytes(const std::string& spec, const std::string& what);
 /// A .npy file, by its name or its magic bytes.
 bool isNpy(const std::string& file, const std::string& bytes);
 
-/// Parses "random:SEED"; false when spec is not of that form.
-bool parseRandomSpec(const std::string& spec, uint64_t& seed, std::string& error);
+/// Whether spec has the form "random:..." (its seed is checked by randomSeed, where it is read).
+bool isRandomSpec(const std::string& spec);
+/// The seed of a "random:SEED" spec; an Error "<prefix>'random:...': ..." when SEED is not a whole number below 2^64.
+uint64_t randomSeed(const std::string& spec, const std::string& prefix);
 
 enum class Format { Text, CSV, NPY, JSON };
 

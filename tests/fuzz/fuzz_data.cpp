@@ -44,8 +44,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   nagrt::parseExact(bytes, q);
   mpq_clear(q);
 
-  uint64_t seed = 0;
-  std::string error;
-  nagrt::parseRandomSpec(bytes, seed, error);
+  if (nagrt::isRandomSpec(bytes)) {
+    try {
+      nagrt::randomSeed(bytes, "");
+    } catch (const nagrt::Error&) {
+    }
+  }
   return 0;
 }

@@ -341,25 +341,12 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
       throw Error("critical: the span of the function space is not known (" + dr.span.method +
                   "); a target in it and evaluation coordinates need it");
     const int64_t span = dr.span.value;
-    std::string err;
-    uint64_t mseed = 0;
     if (metric == "identity") coefficientMetric(m, seed, s);
-    else if (parseRandomSpec(metric, mseed, err)) {
-      if (!err.empty()) throw Error("--metric " + err);
-      randomMetric(m, span, mseed, s);
-    }
+    else if (isRandomSpec(metric)) randomMetric(m, span, randomSeed(metric, "--metric "), s);
     else throw Error("--metric expects data, identity or random:SEED, got '" + metric + "'");
     std::string target = a.get("--target", "random:1");
-    uint64_t tseed = 0;
-    if (target.rfind("random:", 0) == 0) {
-      if (!parseRandomSpec(target, tseed, err))
-        throw Error("--target expects random:SEED (a random real point of the span) or a file of coefficients, got '" +
-                    target + "'");
-      if (!err.empty()) throw Error("--target " + err);
-      spanTarget(m, span, tseed, s);
-    } else {
-      fileTarget(m, target, s);
-    }
+    if (isRandomSpec(target)) spanTarget(m, span, randomSeed(target, "--target "), s);
+    else fileTarget(m, target, s);
   }
   numeric::WitnessOptions w;
   if (a.has("--max-loops")) w.maxLoops = int64_t(number(a.get("--max-loops"), "--max-loops", 1, 100000));

@@ -199,9 +199,7 @@ DataSet readDataSet(const nag_model& m, const std::string& xSpec, const std::str
   if (ySpec.empty()) throw Error("train needs --y (the targets: a file, '-', or random:SEED)");
   if (m.input_size > 0 && xSpec.empty()) throw Error("train needs --x (the inputs: a file, '-', or random:SEED)");
   if (xSpec == "-" && ySpec == "-") throw Error("only one of --x, --y can read standard input");
-  uint64_t seed;
-  std::string err;
-  bool randomX = parseRandomSpec(xSpec, seed, err), randomY = parseRandomSpec(ySpec, seed, err);
+  bool randomX = isRandomSpec(xSpec), randomY = isRandomSpec(ySpec);
   DataSet d;
   if (m.input_size > 0) {
     if (randomX && samples < 0) throw Error("train --x random:SEED needs --samples N (how many inputs to draw)");
