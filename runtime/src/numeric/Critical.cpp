@@ -458,6 +458,7 @@ CriticalRun criticalRun(const nag_model& m, int64_t dim, const DistanceSetup& se
   careful.predictorTarget = to.predictorTarget / 10;
   careful.maxSteps = to.maxSteps * 2;
   careful.approachGuard = 1e9;  // paths toward infinity shrink sigma all along: the guard would stall them
+  careful.acceptNoiseFloor = true;
   KeyIndex seen(o.seed + 3, 1e-6);
   const int64_t k = s.dimension(), n = s.coordinates();
   for (int attempt = 0; attempt < kTargetAttempts; ++attempt) {

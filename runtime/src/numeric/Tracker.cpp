@@ -93,7 +93,7 @@ private:
   int64_t steps_ = 0;
   double step_ = 0;  // current step length in |t|, carried from leg to leg
   double reached_ = 0;  // real part of t where the last leg stopped
-  double reference_ = 0;  // ||Hx|| where the endgame started (see condition)
+  std::vector<double> rowReference_;  // per row of Hx W, its largest entry where the endgame started (see condition)
   double drift_ = 0;      // ||H(x, 1)|| for x where the endgame started: how far H moves over the endgame zone
 
   double scale(const std::vector<cplx>& x) const { return std::max(1.0, normInf(x.data(), n_)); }
@@ -120,12 +120,23 @@ private:
         *first = d;
         if (d > o_.maxCorrection) return false;
       } else if (d > 0.25 * previous) {
-        return false;  // not contracting: too far from the path, or near another one
+        return atNoiseFloor(previous, d);  // not contracting: too far from the path, near another one, or noise
       }
       if (d <= o_.correctorTolerance) return true;
       previous = d;
     }
-    return false;
+    return o_.maxNewtonIterations > 1 && atNoiseFloor(previous, previous);
+  }
+
+  // Two successive Newton updates (relative) at the noise floor of double precision: both below
+  // max(correctorTolerance, 10 eps cond(Hx)) and noiseFloorCap, cond(Hx) from the last factorization
+  // (TrackerOptions::acceptNoiseFloor).
+  bool atNoiseFloor(double previous, double d) {
+    if (!o_.acceptNoiseFloor) return false;
+    const double r = lu_.inverseCondition();
+    if (!(r > 0)) return false;
+    const double floor = std::min(o_.noiseFloorCap, std::max(o_.correctorTolerance, 10 * 2.2e-16 / r));
+    return previous <= floor && d <= floor;
   }
 
   // The RK4 prediction from (x, u) over du into xs_; sigma_ is set to 1 / ||Hx^{-1}|| at (x, u), an estimate of the
@@ -198,14 +209,33 @@ private:
     return Leg::Done;
   }
 
-  // ||Hx^{-1}|| max(||Hx||, reference_) at (x, t), infinity when Hx is singular: the condition number, except
-  // that a Jacobian shrinking as a whole (always the case in one unknown) counts too, measured against the
-  // Jacobian's size where the endgame started.
-  double condition(const std::vector<cplx>& x, cplx t) {
+  // The condition number of Hx at (x, t) in the problem's own scales, infinity when Hx is singular: that of
+  // B = D Hx W with W = diag(max(1, |x_j|)) (each unknown relative to its size) and D = diag(1 / max(r_i, ref_i)),
+  // r_i the largest entry of row i of Hx W (each equation relative to its size) and ref_i that of the same row
+  // where the endgame started (rowReference_; none before the endgame): ||B^{-1}|| max(||B||, 1). A row that grows
+  // is scaled to 1; a row that shrinks below its size at the start of the endgame is not, so that a Jacobian that
+  // shrinks toward a singular endpoint counts (always the case in one unknown: x^2 = s has Hx = 2x). The raw
+  // ||Hx^{-1}|| ||Hx|| called regular endpoints of large norm singular: a critical point of the Frobenius distance
+  // on the rank-one 2 x 2 x 2 tensors, ||x|| ~ 1e4, has raw condition 1e10-1e12 and 3e2-5e3 in these scales, and
+  // monodromy admits only regular endpoints.
+  double condition(const std::vector<cplx>& x, cplx t, bool setReference = false) {
     h_.evaluate(x.data(), t, f_.data(), fx_.data(), nullptr);
+    if (setReference) rowReference_.assign(size_t(n_), 0.0);
+    for (int64_t i = 0; i < n_; ++i) {
+      cplx* row = fx_.data() + i * n_;
+      double r = 0;
+      for (int64_t j = 0; j < n_; ++j) {
+        row[j] *= std::max(1.0, std::abs(x[size_t(j)]));
+        r = std::max(r, std::abs(row[j]));
+      }
+      if (setReference) rowReference_[size_t(i)] = r;
+      if (!rowReference_.empty()) r = std::max(r, rowReference_[size_t(i)]);
+      if (!(r > 0) || !std::isfinite(r)) continue;  // a zero row: B is singular; not finite: factor refuses
+      for (int64_t j = 0; j < n_; ++j) row[j] /= r;
+    }
     if (!lu_.factor(fx_.data())) return kInf;
     double r = lu_.inverseCondition();
-    return r > 0 ? std::max(lu_.norm(), reference_) / (r * lu_.norm()) : kInf;
+    return r > 0 ? std::max(lu_.norm(), 1.0) / (r * lu_.norm()) : kInf;
   }
 
   // Newton at t = 1 until the update stops shrinking; true when it ends below correctorTolerance.
@@ -216,12 +246,13 @@ private:
       for (int64_t i = 0; i < n_; ++i) dx_[i] = -f_[i];
       if (!lu_.factorSolve(fx_.data(), dx_.data())) return false;
       double d = normInf(dx_.data(), n_) / scale(x);
-      if (!std::isfinite(d) || d > 0.5 * previous) return previous <= o_.correctorTolerance;
+      if (!std::isfinite(d)) return previous <= o_.correctorTolerance;
+      if (d > 0.5 * previous) return previous <= o_.correctorTolerance || atNoiseFloor(previous, d);
       for (int64_t i = 0; i < n_; ++i) x[i] += dx_[i];
       if (d < 1e-15) return true;
       previous = d;
     }
-    return previous <= o_.correctorTolerance;
+    return previous <= o_.correctorTolerance || atNoiseFloor(previous, previous);
   }
 
   // Circles of radius s around t = 1 from x(1 - s) until x comes back: the mean of the samples into p and the
@@ -276,9 +307,8 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
   const double ratio = o_.endgameRatio;
   double s = o_.endgameStart;
   const double startNorm = scale(x);
-  reference_ = 0;
-  condition(x, 1.0 - s);
-  reference_ = lu_.norm();
+  rowReference_.clear();
+  condition(x, 1.0 - s, true);
   h_.evaluate(x.data(), 1.0, f_.data(), nullptr, nullptr);
   drift_ = normInf(f_.data(), n_);
   double lastNorm = normInf(x.data(), n_), lastCondition = condition(x, 1.0 - s);
@@ -290,7 +320,15 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
     // The condition guard holds on these segments too (TrackerOptions::illConditioned), not on the circles or the
     // straight track to t = 1.
     Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps, true);
-    if (leg != Leg::Done) return finish(statusOf(leg), x, reached_, 1);
+    if (leg != Leg::Done) {
+      // A path that was going to infinity (the last two rounds' valuations negative, still growing on this
+      // segment, and beyond divergenceGrowth) stops where double precision gives out (the raw condition grows
+      // like a power of ||x||): it diverged. The ED system's paths to its points at infinity end so at ||x|| ~ 1e5.
+      const double norm = normInf(x.data(), n_);
+      if (growing >= 2 && norm > lastNorm && norm > o_.divergenceGrowth * startNorm)
+        return finish(PathStatus::Diverged, x, reached_, 1);
+      return finish(statusOf(leg), x, reached_, 1);
+    }
     s *= ratio;
     // ||x|| ~ s^v near t = 1: v < 0 is a path going to infinity.
     double norm = normInf(x.data(), n_);
@@ -350,6 +388,7 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
 PathResult PathTracker::run(const cplx* start) {
   std::vector<cplx> x(start, start + n_);
   step_ = o_.initialStep;
+  rowReference_.clear();
   double tEnd = 1.0 - o_.endgameStart;
   Leg leg = track(Curve::segment(0.0, tEnd), x, o_.maxSteps, true);
   return leg == Leg::Done ? endgame(x) : finish(statusOf(leg), x, reached_, 1);

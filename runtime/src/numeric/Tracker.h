@@ -38,6 +38,14 @@ struct TrackerOptions {
   double approachGuard = 0.5;
   int maxNewtonIterations = 3;        ///< corrector iterations per step
   double correctorTolerance = 1e-10;  ///< a Newton update below this ends the correction
+  /// Also accept a correction whose updates stall at the noise floor of double precision (each later update at most
+  /// max(correctorTolerance, 10 eps cond(Hx)), capped at noiseFloorCap): where H's values cancel (the ED system at
+  /// ||x|| ~ 1e2-1e3, raw condition 1e7) Newton's updates bounce at 1e-10-4e-10 against a tolerance of 1e-10 and
+  /// the step halves to minStep. Off by default: rescued paths crawl through badly scaled regions (pmlp (3,5,1) t^4:
+  /// 30% longer runs for 8 paths of ~100 that monodromy finds along other arcs anyway); the careful retries of
+  /// failed paths (carefulOptions, the critical command's target homotopy) turn it on.
+  bool acceptNoiseFloor = false;
+  double noiseFloorCap = 1e-7;
   double maxNorm = 1e12;              ///< a larger ||x|| is a divergence
   double endgameStart = 0.1;          ///< the endgame starts at t = 1 - endgameStart
   double endgameRatio = 0.25;         ///< the endgame's distances 1 - t shrink geometrically by this factor

@@ -351,7 +351,8 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   numeric::WitnessOptions w;
   if (a.has("--max-loops")) w.maxLoops = int64_t(number(a.get("--max-loops"), "--max-loops", 1, 100000));
   w.progress = ::isatty(2) && !a.has("--quiet");
-  // Per method two seeds, a third when their counts differ. auto: the target family (ED-degree paths), then the
+  // Per method two seeds, a third when their counts differ or one of them is incomplete (a path to the target failed
+  // in every attempt, or its monodromy stopped short): two complete runs that agree are what the verdict needs. auto: the target family (ED-degree paths), then the
   // witness set of E as its certificate, capped at 20 times the count found (deg E can exceed the ED degree by
   // orders of magnitude: more than 1350 against 6 for rank-2 4 x 4 matrices in the Frobenius metric).
   using numeric::CriticalMethod;
@@ -359,7 +360,7 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   int64_t cap = 0;
   auto runMethod = [&](CriticalMethod cm, std::vector<CriticalRun>& runs, int64_t maxPoints) {
     for (uint64_t k = 0; k < 3; ++k) {
-      if (k == 2 && runs[0].finite == runs[1].finite) break;
+      if (k == 2 && runs[0].finite == runs[1].finite && runs[0].complete && runs[1].complete) break;
       numeric::WitnessOptions wo = w;
       wo.seed = seed + k;
       wo.maxPoints = maxPoints;
