@@ -318,8 +318,9 @@ PathResult PathTracker::endgame(std::vector<cplx>& x) {
   bool triedStraight = false;  // the straight track to t = 1 without a level condition (below)
   while (s * ratio >= o_.endgameMinDistance) {
     // The condition guard holds on these segments too (TrackerOptions::illConditioned), not on the circles or the
-    // straight track to t = 1.
-    Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps, true);
+    // straight track to t = 1, and not while ||x|| grows: the raw condition of a path going to infinity grows like
+    // a power of ||x|| (the ED system's: 1e14 at ||x|| ~ 1e5, 1000-fold growth not yet reached).
+    Leg leg = track(Curve::segment(1.0 - s, 1.0 - s * ratio), x, o_.maxSteps, growing == 0);
     if (leg != Leg::Done) {
       // A path that was going to infinity (the last two rounds' valuations negative, still growing on this
       // segment, and beyond divergenceGrowth) stops where double precision gives out (the raw condition grows
