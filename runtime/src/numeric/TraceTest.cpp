@@ -64,7 +64,6 @@ TrackerOptions carefulOptions(const TrackerOptions& tracker) {
   careful.initialStep = std::min(tracker.initialStep, careful.maxStep);
   careful.predictorTarget = tracker.predictorTarget / 10;
   careful.maxSteps = std::max<int64_t>(tracker.maxSteps, 1) * 10;
-  careful.acceptNoiseFloor = true;
   return careful;
 }
 
