@@ -353,8 +353,9 @@ std::string criticalReport(const nag_model& m, int argc, char** argv, int first,
   w.progress = ::isatty(2) && !a.has("--quiet");
   // Per method two seeds, a third when their counts differ or one of them is incomplete (a path to the target failed
   // in every attempt, or its monodromy stopped short): two complete runs that agree are what the verdict needs.
-  // auto: the target family (ED-degree paths), then the witness set of E as its certificate, capped at 20 times the count found (deg E can exceed the ED degree by
-  // orders of magnitude: more than 1350 against 6 for rank-2 4 x 4 matrices in the Frobenius metric).
+  // auto: the target family (ED-degree paths), then the witness set of E as its certificate, capped at 20 times
+  // the count found (deg E can exceed the ED degree by orders of magnitude: more than 1350 against 6 for rank-2
+  // 4 x 4 matrices in the Frobenius metric).
   using numeric::CriticalMethod;
   std::vector<CriticalRun> targetRuns, witnessRuns;
   int64_t cap = 0;
