@@ -30,7 +30,10 @@ struct TrackerOptions {
   double maxStep = 0.2;               ///< largest step in t
   double minStep = 1e-14;             ///< a smaller step in |t| is a failure
   int64_t maxSteps = 20000;           ///< steps (accepted and rejected) per path, endgame included
-  double predictorTarget = 1e-5;      ///< step sizes aim at this first Newton correction (RK4 error ~ step^5)
+  /// Step sizes aim at this first Newton correction (RK4 error ~ step^5). 3e-5 against 1e-5: on the cnn3 (2,3,2)
+  /// pullback 12% fewer steps (144 000 -> 126 000 for the 6923 paths of degree 192, seeds 1 and 2), the same
+  /// paths and failures; 1e-4 took more steps (25 000 rejected at maxCorrection, against 6500).
+  double predictorTarget = 3e-5;
   double maxCorrection = 1e-4;        ///< a larger first Newton correction rejects the step (path-jumping guard)
   /// While the Jacobian's smallest singular value (estimated as 1 / ||Hx^{-1}||) decreases along the path, a step
   /// covers at most this fraction of the distance at which its linear extrapolation reaches zero: the guard that
