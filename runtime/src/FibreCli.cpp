@@ -224,23 +224,57 @@ std::string triedText(const Exploration& e, bool gains) {
   return out.str();
 }
 
-std::string groupOrder(const Structure& s, std::string& formula) {
-  mpz_t g, f;
-  mpz_init_set_ui(g, 1);
-  mpz_init(f);
-  formula.clear();
+// The known finite group modulo the continuous symmetries: the permutations
+// of each rescaling layer's neurons, and the groups found by checking
+// candidates exactly (exact/Fibre.h, findNeuronGroups). `factors`: one
+// (order, what) per factor; `formula` their product ("3! x 2^2").
+struct FiniteGroup {
+  std::string order, formula;
+  std::vector<std::pair<std::string, std::string>> factors;
+  std::string note;  ///< what was not searched, or ""
+};
+
+FiniteGroup finiteGroup(const nag_model& m, const Structure& s, const FiniteSearch& found) {
+  FiniteGroup out;
+  mpz_class g = 1;
+  auto factor = [&](const std::string& order, const std::string& what) {
+    out.formula += (out.formula.empty() ? "" : " x ") + order;
+    out.factors.push_back({order, what});
+  };
   for (const auto& layer : s.layers) {
-    mpz_fac_ui(f, (unsigned long)layer.size());
-    mpz_mul(g, g, f);
-    formula += (formula.empty() ? "" : " x ") + std::to_string(layer.size()) + "!";
+    mpz_class f;
+    mpz_fac_ui(f.get_mpz_t(), (unsigned long)layer.size());
+    g *= f;
+    factor(std::to_string(layer.size()) + "!",
+           "permutations of the neurons that the rule '" +
+               std::string(m.symmetries[s.neurons[layer[0]].symmetry].description) + "' rescales");
   }
-  if (formula.empty()) formula = "1 (no layer of interchangeable neurons found)";
-  char* str = mpz_get_str(nullptr, 10, g);
-  std::string out = str;
-  void (*freefn)(void*, size_t);
-  mp_get_memory_functions(nullptr, nullptr, &freefn);
-  freefn(str, std::strlen(str) + 1);
-  mpz_clears(g, f, nullptr);
+  for (const NeuronGroup& n : found.groups) {
+    std::string between = std::to_string(n.neurons) + (n.neurons == 1 ? " neuron" : " neurons") + " between " + n.a +
+                          (n.bias.empty() ? "" : " (with " + n.bias + ")") + " and " + n.b;
+    if (n.permute) {
+      mpz_class f;
+      mpz_fac_ui(f.get_mpz_t(), (unsigned long)n.neurons);
+      g *= f;
+      factor(std::to_string(n.neurons) + "!", "permutations of the " + between + " (checked exactly)");
+    }
+    if (n.signs > 0) {
+      mpz_class f;
+      mpz_ui_pow_ui(f.get_mpz_t(), 2, (unsigned long)n.signs);
+      g *= f;
+      std::string which = n.signs == n.neurons ? "each" : std::to_string(n.signs);
+      std::string inc = "its row of " + n.a + (n.bias.empty() ? "" : " and its entry of " + n.bias);
+      factor("2^" + std::to_string(n.signs),
+             n.odd ? "the sign of " + which + " of the " + between + " (" + inc + " and its column of " + n.b +
+                         " negated: an odd activation; checked exactly)"
+                   : "the sign of " + which + " of the " + std::to_string(n.neurons) + " rows of " + n.a +
+                         (n.bias.empty() ? "" : " with their entries of " + n.bias) +
+                         " (f is even in each: an even activation; checked exactly)");
+    }
+  }
+  if (out.formula.empty()) out.formula = "1";
+  out.order = g.get_str();
+  out.note = found.skipped.empty() ? "" : "not searched beyond the rescaling layers: " + found.skipped;
   return out;
 }
 
@@ -638,7 +672,8 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
                         const FibreCountOptions& countOptions) {
   Dimension d = measure(m, seed);
   Structure s = findStructure(m);
-  std::string formula, order = groupOrder(s, formula);
+  FiniteGroup group = finiteGroup(m, s, findNeuronGroups(m, s, {d.p1, d.p2}, 16, seed));
+  const std::string& order = group.order;
   int64_t fibre = d.P - d.m, unexplained = std::max<int64_t>(0, fibre - d.orbit);
   PointCount count = countPoints(m, d, unexplained, seed, countOptions);
   // At T: the rank, the kernel (the Zariski tangent space of the fibre at T,
@@ -697,7 +732,11 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
     out << "],\n  \"broken_symmetries\": [";
     for (size_t i = 0; i < d.r.brokenSymmetries.size(); ++i) out << (i ? ", " : "") << jsonString(d.r.brokenSymmetries[i]);
     out << "],\n  \"finite_group_order\": " << jsonString(order) << ",\n  \"finite_group\": "
-        << jsonString("permutations of interchangeable hidden neurons: " + formula)
+        << jsonString(group.formula) << ",\n  \"finite_group_factors\": [";
+    for (size_t i = 0; i < group.factors.size(); ++i)
+      out << (i ? ", " : "") << "{\"order\": " << jsonString(group.factors[i].first)
+          << ", \"what\": " << jsonString(group.factors[i].second) << "}";
+    out << "],\n  \"finite_group_note\": " << (group.note.empty() ? "null" : jsonString(group.note))
         << ",\n  \"points\": " << (count.points >= 0 ? std::to_string(count.points) : "null")
         << ",\n  \"identifiability_degree\": " << (count.points >= 0 ? std::to_string(count.points) : "null")
         << ",\n  \"points_evidence\": {\"counted\": " << (count.ran ? "true" : "false")
@@ -731,8 +770,14 @@ std::string fibreReport(const nag_model& m, const std::string& at, uint64_t seed
     out << "    " << m.symmetries[i].dimension << "  " << m.symmetries[i].description << "\n";
   for (const auto& b : d.r.brokenSymmetries) out << "    BROKEN (generators not in ker dmu, not counted): " << b << "\n";
   out << "  unexplained       " << unexplained << (unexplained ? "  (fibre directions no known symmetry explains)" : "")
-      << "\n  finite group      |G| = " << order << "  (" << formula
-      << "; known symmetries modulo the continuous ones)\n";
+      << "\n  finite group      |G| = " << order << "  (" << group.formula
+      << (group.factors.empty() ? ": no finite symmetry found" : "")
+      << "; the known symmetries modulo the continuous ones)\n";
+  for (const auto& [o, what] : group.factors) out << "    " << o << "  " << what << "\n";
+  if (!group.note.empty()) out << "    " << group.note << "\n";
+  if (unexplained > 0 && !group.factors.empty())
+    out << "    (modulo the known continuous symmetries only: the " << unexplained
+        << " unexplained fibre directions may join these points)\n";
   out << "  points            ";
   if (count.points >= 0) {
     out << count.points << "  (of a generic fibre modulo the known continuous symmetries, by monodromy; ";

@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
 
 namespace nagrt {
 
@@ -337,6 +338,153 @@ bool sameFunction(const nag_model& m, const QPoint& a, const QPoint& b, const st
   return true;
 }
 
+
+// Finite symmetries beyond the rescaling layers. Every candidate is a map
+// theta -> g theta that permutes or negates entries; it is kept only when
+// f_{g theta} = f_theta at a random integer theta (so a polynomial identity in
+// theta holds unless theta hit its zero set: probability at most deg/2^30 per
+// candidate) and at `points` random inputs mod each prime. An entry that a
+// continuous generator moves is not used: a generator off the diagonal (GL)
+// can carry out the permutation continuously, and a diagonal one (a
+// rescaling) can carry out a sign change, so such an element need not be a
+// new point modulo the continuous symmetries.
+FiniteSearch findNeuronGroups(const nag_model& m, const Structure& s, const std::vector<uint64_t>& primes,
+                              int64_t points, uint64_t seed) {
+  FiniteSearch out;
+  std::vector<int64_t> withGenerators(size_t(m.num_symmetries), 0);
+  for (int64_t g = 0; g < m.num_generators; ++g) ++withGenerators[size_t(m.generators[g].symmetry)];
+  for (int32_t sym = 0; sym < m.num_symmetries; ++sym)
+    if (m.symmetries[sym].dimension > 0 && withGenerators[size_t(sym)] == 0) {
+      out.skipped = std::string("the symmetry '") + m.symmetries[sym].description +
+                    "' has no generators in this program (too many terms), so what it moves is unknown";
+      return out;
+    }
+  const size_t P = size_t(m.param_count);
+  std::vector<char> moved(P, 0), permuted(P, 0);  // by any generator; by one off the diagonal
+  for (int64_t g = 0; g < m.num_generators; ++g) {
+    const nag_generator& gen = m.generators[g];
+    for (int64_t t = 0; t < gen.num_terms; ++t) {
+      int64_t row = gen.terms[3 * t], col = gen.terms[3 * t + 1];
+      moved[size_t(row)] = moved[size_t(col)] = 1;
+      if (row != col) permuted[size_t(row)] = permuted[size_t(col)] = 1;
+    }
+  }
+  std::vector<char> rescaled(P, 0);  // incoming weights of a rescaling layer's neurons: searched already
+  for (const Neuron& n : s.neurons)
+    for (int64_t i : n.weights) rescaled[size_t(i)] = 1;
+  uint64_t state = seed * 0x9E6C63D0676A9A99ull + 0x51ED27;
+  QPoint theta(P);
+  for (auto& v : theta) {
+    uint64_t r = splitmix64(state);
+    v = mpq_class(int64_t(r % (uint64_t(1) << 30)) + 1) * ((r >> 63) ? -1 : 1);
+  }
+  auto any = [&](const std::vector<char>& flag, const std::vector<int64_t>& idx) {
+    for (int64_t i : idx)
+      if (flag[size_t(i)]) return true;
+    return false;
+  };
+  auto holds = [&](const QPoint& g) {
+    std::string why;
+    return sameFunction(m, theta, g, primes, points, splitmix64(state), why);
+  };
+  std::vector<char> used(size_t(m.num_params), 0);  // an A of a group found
+  for (int32_t ia = 0; ia < m.num_params; ++ia) {
+    const nag_tensor_info& A = m.params[ia];
+    if (A.rank != 2 || used[size_t(ia)]) continue;
+    const int64_t rows = A.shape[0], n = A.shape[1];
+    for (int32_t ib = 0; ib < m.num_params && !used[size_t(ia)]; ++ib) {
+      const nag_tensor_info& B = m.params[ib];
+      if (ib == ia || B.rank != 2 || B.shape[1] != rows) continue;
+      const int64_t q = B.shape[0];
+      // Neuron i's entries: row i of A, column i of B, and entry i of the bias.
+      auto incoming = [&](int64_t i, int32_t bias) {
+        std::vector<int64_t> idx;
+        for (int64_t j = 0; j < n; ++j) idx.push_back(A.offset + i * n + j);
+        if (bias >= 0) idx.push_back(m.params[bias].offset + i);
+        return idx;
+      };
+      auto outgoing = [&](int64_t i) {
+        std::vector<int64_t> idx;
+        for (int64_t j = 0; j < q; ++j) idx.push_back(B.offset + j * rows + i);
+        return idx;
+      };
+      std::vector<int64_t> all;
+      for (int64_t i = 0; i < rows; ++i) {
+        for (int64_t k : incoming(i, -1)) all.push_back(k);
+        for (int64_t k : outgoing(i)) all.push_back(k);
+      }
+      if (any(rescaled, all)) continue;
+      // theta with the neurons permuted by pi (neuron i takes neuron pi(i)'s entries).
+      auto permutedBy = [&](const std::vector<int64_t>& pi, int32_t bias) {
+        QPoint g = theta;
+        for (int64_t i = 0; i < rows; ++i) {
+          std::vector<int64_t> to = incoming(i, bias), from = incoming(pi[size_t(i)], bias);
+          for (size_t k = 0; k < to.size(); ++k) g[size_t(to[k])] = theta[size_t(from[k])];
+          to = outgoing(i), from = outgoing(pi[size_t(i)]);
+          for (size_t k = 0; k < to.size(); ++k) g[size_t(to[k])] = theta[size_t(from[k])];
+        }
+        return g;
+      };
+      std::vector<int32_t> biases = {-1};
+      for (int32_t ic = 0; ic < m.num_params; ++ic)
+        if (ic != ia && ic != ib && m.params[ic].rank == 1 && m.params[ic].shape[0] == rows) biases.push_back(ic);
+      NeuronGroup grp;
+      grp.a = A.name;
+      grp.b = B.name;
+      grp.neurons = rows;
+      int32_t bias = -1;
+      if (rows >= 2) {
+        std::vector<int64_t> transposed(static_cast<size_t>(rows)), cycle(static_cast<size_t>(rows));
+        std::iota(transposed.begin(), transposed.end(), int64_t(0));
+        std::swap(transposed[0], transposed[1]);
+        for (int64_t i = 0; i < rows; ++i) cycle[size_t(i)] = (i + 1) % rows;
+        for (int32_t c : biases) {
+          std::vector<int64_t> touched = all;
+          if (c >= 0)
+            for (int64_t i = 0; i < rows; ++i) touched.push_back(m.params[c].offset + i);
+          if (any(permuted, touched) || !holds(permutedBy(transposed, c))) continue;
+          grp.permute = rows == 2 || holds(permutedBy(cycle, c));
+          if (grp.permute) {
+            bias = c;
+            break;
+          }
+        }
+      }
+      // Sign changes: neuron 0 alone once S_m holds (the others are its conjugates), else each neuron.
+      std::vector<int32_t> flipBiases = grp.permute ? std::vector<int32_t>{bias} : biases;
+      for (int64_t i = 0; i < (grp.permute ? 1 : rows); ++i)
+        for (int32_t c : flipBiases) {
+          std::vector<int64_t> in = incoming(i, c), outw = outgoing(i), both = in;
+          both.insert(both.end(), outw.begin(), outw.end());
+          if (any(moved, both)) continue;
+          bool found = false;
+          for (bool odd : {true, false}) {
+            if (grp.signs > 0 && odd != grp.odd) continue;
+            QPoint g = theta;
+            for (int64_t k : in) g[size_t(k)] = -g[size_t(k)];
+            if (odd)
+              for (int64_t k : outw) g[size_t(k)] = -g[size_t(k)];
+            if (holds(g)) {
+              grp.odd = odd;
+              found = true;
+              break;
+            }
+          }
+          if (found) {
+            ++grp.signs;
+            if (bias < 0) bias = c;
+            break;
+          }
+        }
+      if (grp.permute) grp.signs = grp.signs > 0 ? rows : 0;
+      if (!grp.permute && grp.signs == 0) continue;
+      grp.bias = bias >= 0 ? m.params[bias].name : "";
+      used[size_t(ia)] = 1;
+      out.groups.push_back(std::move(grp));
+    }
+  }
+  return out;
+}
 
 RowFunctionals rowFunctionals(const nag_model& m, uint64_t p, int64_t rows, uint64_t seed) {
   RowFunctionals f;

@@ -49,6 +49,27 @@ struct Structure {
 /// Neurons and factor pairs from the model's symmetry generators.
 Structure findStructure(const nag_model& m);
 
+/// A finite symmetry that no continuous rule contains, found by checking candidates exactly: the m neurons between
+/// a parameter matrix A (m x n: row i, with entry i of a bias vector, is neuron i's incoming side) and a matrix B
+/// (q x m: column i is its outgoing side) permute, and a neuron changes sign (row i of A and b_i negated; with
+/// column i of B too for an odd activation). Rescaling layers (Structure::layers) are not searched again.
+struct NeuronGroup {
+  std::string a, b, bias;  ///< tensor names; bias "" when none takes part
+  int64_t neurons = 0;
+  bool permute = false;    ///< S_m: the transposition (0 1) and the cycle (0 1 .. m-1) both verified
+  int64_t signs = 0;       ///< neurons whose sign change verified (all m once S_m and neuron 0's hold)
+  bool odd = false;        ///< the sign change negates B's column as well
+};
+struct FiniteSearch {
+  std::vector<NeuronGroup> groups;
+  std::string skipped;     ///< why nothing was searched ("" when it was)
+};
+/// Candidates on every pair (A, B) of matrices with matching widths, each checked at one random integer theta
+/// (entries up to 2^30) against f at `points` random inputs mod each of `primes`; entries that a continuous
+/// generator moves are left out (the element may lie in the continuous group: counted there, or not at all).
+FiniteSearch findNeuronGroups(const nag_model& m, const Structure& s, const std::vector<uint64_t>& primes,
+                              int64_t points, uint64_t seed);
+
 /// A family of candidate fibre points through `base`: base + sum_k t_k d_k
 /// (linear in t). A `point` move is the single point base + sum_k d_k.
 struct FibreMove {
