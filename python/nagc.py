@@ -75,9 +75,10 @@ class _Model(ctypes.Structure):  # struct nag_model of runtime/include/nag_runti
                 ("num_generators", _i64), ("generators", ctypes.POINTER(_Generator)),
                 ("eval_complex", _ptr), ("jac_theta_complex", _ptr), ("hess_theta_complex", _ptr),
                 ("eval_mod32", _ptr), ("jac_theta_mod32", _ptr), ("modular_prime_bits", _i32),
-                ("loss_grad_theta", _ptr), ("kernels", ctypes.c_char_p)]
+                ("loss_grad_theta", _ptr), ("kernels", ctypes.c_char_p),
+                ("input_matrix", ctypes.c_char_p)]
 
-ABI_VERSION = 6  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
+ABI_VERSION = 7  # NAG_ABI_VERSION of runtime/include/nag_runtime.h
 
 
 _EVAL = ctypes.CFUNCTYPE(None, _ptr, _ptr, _ptr, _i64)

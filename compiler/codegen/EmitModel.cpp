@@ -32,7 +32,7 @@ public:
     genTy_ = StructType::get(ctx_, {i32_, i64_, ptr_});
     modelTy_ = StructType::get(ctx_, {i32_, ptr_, ptr_, i32_, ptr_, i32_, ptr_, i64_, tensorTy_, i32_, ptr_, i64_, ptr_,
                                       i64_, i64_, ptr_, i32_, ptr_, i64_, ptr_, ptr_, i32_, i32_, i32_, ptr_, ptr_, ptr_, ptr_, ptr_,
-                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i32_, ptr_, ptr_});
+                                      ptr_, i64_, i64_, i64_, ptr_, i32_, i64_, ptr_, ptr_, ptr_, ptr_, ptr_, ptr_, i32_, ptr_, ptr_, ptr_});
   }
 
   // eval_mod/jac_theta_mod of the descriptor: the R = 2^64 kernel, or the R = 2^32 one when that is all there is
@@ -89,7 +89,7 @@ public:
     Function* eval = m_.getFunction(evalSymbol(g));
     NAG_ASSERT(eval, "the eval function is emitted before the descriptor");
     Constant* fields[] = {
-        ConstantInt::get(i32_, 6),  // NAG_ABI_VERSION
+        ConstantInt::get(i32_, 7),  // NAG_ABI_VERSION
         str(g.name),
         str(d.source),
         ConstantInt::get(i32_, args.size()),
@@ -134,6 +134,7 @@ public:
         ConstantInt::get(i32_, m_.getFunction(suffixedSymbol(g, "eval", "mod")) ? 62 : 31),
         orNull(m_.getFunction(functionSymbol(g, "loss_grad_theta"))),
         str(o.kernels),
+        str(d.inputMatrix),
     };
     auto* model = new GlobalVariable(m_, modelTy_, true, GlobalValue::PrivateLinkage,
                                      ConstantStruct::get(modelTy_, fields), "nag_model");

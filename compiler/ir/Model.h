@@ -48,6 +48,11 @@ struct ModelDescription {
   int64_t linearRank = 0;
   bool affine = false;               ///< with linearRank: f = A x + b
   std::string linearRankBound;       ///< k (d_in + d_out - k) (+ d_out if affine), or "".
+  /// Polynomial networks whose input enters only as W x, W a whole parameter
+  /// matrix used nowhere else: W's path ("dense#1.W"), else "". Then
+  /// f_theta(A x) = f_theta'(x) (W A for W): the function space is
+  /// GL(inputs)-invariant, which decides its span (runtime exact/Span.cpp).
+  std::string inputMatrix;
   std::vector<Symmetry> symmetries;
   int64_t symmetryDimension = 0;
   std::string expectedDimension;     ///< decimal: min(P - symmetries, coordinate space, linear rank bound)

@@ -725,6 +725,39 @@ int64_t convolutionalAmbient(const Graph& g) {
   return -1;
 }
 
+// The parameter matrix W through which alone the input enters (x is used
+// once, as W x or (B W) x, and W is a whole parameter tensor used there only): then
+// f_theta(A x) = f_theta'(x) with W A in place of W, for every A in GL_n, so
+// the function space is GL_n-invariant. -1 otherwise (several inputs, x used
+// twice or otherwise, W tied or sliced).
+int64_t inputMatrix(const Graph& g) {
+  if (g.inputs.size() != 1 || g.inputs[0].shape.size() != 1) return -1;
+  Users users(g);
+  NodeId in = NodeId(-1);
+  for (NodeId id = 0; id < g.nodes.size(); ++id)
+    if (g.node(id).op == Op::Input) {
+      if (in != NodeId(-1)) return -1;
+      in = id;
+    }
+  if (in == NodeId(-1) || !users.usedOnce(in)) return -1;
+  const NodeId mm = users.onlyUser(in);
+  const Node& m = g.node(mm);
+  if (m.op != Op::MatMul || m.operands.size() != 2 || m.operands[1] != in || m.operands[0] == in) return -1;
+  // (B W) x as well: f depends on x through W x alone when W is the right-most factor of a product used once.
+  NodeId user = mm, w = m.operands[0];
+  while (g.node(w).op == Op::MatMul && g.node(w).shape.size() == 2 && users.usedOnceBy(w, user)) {
+    user = w;
+    w = g.node(w).operands[1];
+  }
+  const Node& wn = g.node(w);
+  if (wn.op != Op::Param || wn.shape.size() != 2 || wn.shape[1] != g.inputs[0].shape[0] || !users.usedOnceBy(w, user))
+    return -1;
+  if (wn.attr < 0 || size_t(wn.attr) >= g.params.size() || g.params[size_t(wn.attr)].shape != wn.shape) return -1;
+  for (NodeId id = 0; id < g.nodes.size(); ++id)
+    if (id != w && g.node(id).op == Op::Param && g.node(id).attr == wn.attr) return -1;
+  return wn.attr;
+}
+
 }  // namespace
 
 std::string ambientDimension(int64_t inputs, int64_t outputs, const std::vector<int64_t>& degrees) {
@@ -793,6 +826,10 @@ ModelDescription describe(const Graph& g, const std::string& source) {
     }
   }
   d.expectedDimension = expected.get_str();
+  if (d.cls.cls == AlgebraicClass::Polynomial) {
+    int64_t w = inputMatrix(g);
+    if (w >= 0) d.inputMatrix = g.params[size_t(w)].path;
+  }
   d.modularOk = d.cls.cls != AlgebraicClass::NonAlgebraic;
   for (const Node& n : g.nodes)
     for (const Rational& q : n.values)

@@ -39,7 +39,7 @@
 extern "C" {
 #endif
 
-#define NAG_ABI_VERSION 6
+#define NAG_ABI_VERSION 7
 
 /** A named tensor: an input, a parameter or the output. */
 typedef struct nag_tensor_info {
@@ -180,6 +180,10 @@ typedef struct nag_model {
   /* Since ABI 6: the commands whose kernels were compiled (nagc --kernels: "dim", "degree", "critical", "train",
    * comma-separated); "" every kernel. The kernels a command lacks are null or absent from `functions`. */
   const char* kernels;
+  /* Since ABI 7: polynomial networks whose input x enters only as W x, W a whole parameter matrix used nowhere
+   * else: W's path ("dense#1.W"), else "". Then f_theta(A x) = f_theta'(x) with W A in place of W, so the function
+   * space is invariant under x -> A x for every invertible A (what `dim` decides the span from). */
+  const char* input_matrix;
 } nag_model;
 
 /** Sets up m for the odd prime p (2 < p < 2^62); 0 on success. */

@@ -77,6 +77,7 @@ void info(const nag_model& m, const Args& args) {
     out << ",\n  \"coordinate_dimension\": " << (poly && *m.ambient_dimension ? std::string(m.ambient_dimension) : "null")
         << ",\n  \"degree_set\": " << (poly && *m.degree_set ? "[" + std::string(m.degree_set) + "]" : "null")
         << ",\n  \"linear_rank_bound\": " << (*m.linear_rank_bound ? std::string(m.linear_rank_bound) : "null")
+        << ",\n  \"input_matrix\": " << (m.input_matrix && *m.input_matrix ? jsonString(m.input_matrix) : std::string("null"))
         << ",\n  \"symmetries\": [";
     for (int32_t i = 0; i < m.num_symmetries; ++i)
       out << (i ? ", " : "") << "{\"description\": " << jsonString(m.symmetries[i].description)
@@ -117,6 +118,9 @@ void info(const nag_model& m, const Args& args) {
           << (*m.ambient_dimension ? std::string(m.ambient_dimension) + "  (polynomial maps of these degrees; `dim` measures the span)"
                                    : std::string("unknown  (a degree beyond 2^62 is not counted)"))
           << "\n";
+    if (m.input_matrix && *m.input_matrix)
+      out << "  invariance  x enters only through " << m.input_matrix
+          << " x: the function space is invariant under x -> A x (A invertible)\n";
     if (*m.linear_rank_bound)
       out << "  rank bound  " << m.linear_rank_bound << "  (linear in x through width " << m.linear_rank
           << ": matrices of rank <= " << m.linear_rank << ")\n";
@@ -312,6 +316,7 @@ std::string dimReportFor(const nag_model& m, const Args& args) {
   if (args.has("--prime")) o.prime = parseU64(args.get("--prime"), "--prime");
   if (args.has("--points")) o.points = parseCount(args.get("--points"), "--points");
   if (args.has("--span-limit")) o.spanLimit = parseCount(args.get("--span-limit"), "--span-limit");
+  o.measureSpan = args.has("--measure-span");
   o.kernel = args.has("--kernel");
   if (o.kernel && m.precision_bits == 64) o.floating = true;  // the basis is given mod p and in floating point
   o.at = args.get("--at");
@@ -370,12 +375,13 @@ void usage(const char* prog) {
       "                       (all with the data options of eval; --wrt defaults to theta;\n"
       "                       V: n values for theta, one row per sample (or one row) for x)\n"
       "  dim [--exact|--float|--both] [--seed S] [--prime P] [--points N] [--at T] [--kernel]\n"
-      "      [--span-limit K] [--json]\n"
+      "      [--span-limit K] [--measure-span] [--json]\n"
       "                       dimension of the neurovariety: rank of the parameter Jacobian\n"
       "                       at random points, exactly over F_p (two primes; default) and/or by\n"
       "                       SVD; the span of the function space; every upper bound named;\n"
       "                       --at T: the rank of the differential at T beside it; --kernel:\n"
-      "                       the fibre directions beyond the known symmetries\n"
+      "                       the fibre directions beyond the known symmetries; --measure-span:\n"
+      "                       measure the span even where a theorem gives it\n"
       "  degree [--method interpolation|monodromy|auto] [--seed S] [--max-columns N] [--json]\n"
       "                       degree of the neurovariety (of its projectivization for a cone; 1\n"
       "                       when it fills its span): a generic projection to dim + 1\n"
@@ -427,7 +433,7 @@ extern "C" char* nagrt_dim_report(const nag_model* model, int argc, char** argv)
   try {
     std::string report = nagrt::dimReportFor(
         *model, nagrt::Args(argc, argv, 0, {"--seed", "--prime", "--points", "--at", "--span-limit"},
-                                 {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
+                                 {"--exact", "--float", "--both", "--json", "--quiet", "--kernel", "--measure-span"}));
     return strdup(report.c_str());
   } catch (const nagrt::Error& e) {
     return strdup((std::string("error: ") + e.what()).c_str());
@@ -478,7 +484,7 @@ extern "C" int nagrt_main(const nag_model* model, int argc, char** argv) {
       return nagrt::criticalCommand(*model, argc, argv, 2);
     } else if (command == "dim") {
       nagrt::dim(*model, nagrt::Args(argc, argv, 2, {"--seed", "--prime", "--points", "--at", "--span-limit"},
-                                     {"--exact", "--float", "--both", "--json", "--quiet", "--kernel"}));
+                                     {"--exact", "--float", "--both", "--json", "--quiet", "--kernel", "--measure-span"}));
     } else if (command == "fibre" || command == "singular") {
       std::cout << nagrt::fibreCommandReport(*model, command == "fibre", argc, argv, 2);
     } else {

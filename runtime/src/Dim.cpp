@@ -731,7 +731,7 @@ DimReport measureDimension(const nag_model& m, const DimOptions& o) {
       // denominators vary: its rank never saturates, so it is not chased far.
       if (o.spanLimit <= 0 && !poly) limit = std::min<int64_t>(limit, 512);
       say("measuring the span of the function space");
-      r.span = measureSpan(m, p, o.seed, coordinate, r.exactRank, limit, o.progress);
+      r.span = measureSpan(m, p, o.seed, coordinate, r.exactRank, limit, o.progress, !o.measureSpan);
     }
   }
   if (o.floating) {

@@ -21,6 +21,7 @@ struct DimOptions {
   int64_t points = 0;     ///< 0: enough for the largest possible rank plus a margin
   std::string at;         ///< a parameter file: the rank of the differential there, beside the generic one
   bool kernel = false;    ///< a basis of the unexplained fibre directions
+  bool measureSpan = false;  ///< --measure-span: measure the span even where a theorem gives it
   int64_t spanLimit = 0;  ///< the largest evaluation matrix (functions) tried for the span; 0: a budget by P
   bool progress = false;  ///< phase lines with elapsed time on standard error (a terminal, not --quiet)
   std::vector<double> floatAt;  ///< float: the Jacobian at this theta instead of a random one (same inputs)
@@ -104,9 +105,11 @@ private:
 };
 
 /// The span of the function space (exact/Span.cpp). `lowerBound` (the
-/// dimension measured) lets it stop at once when it meets `coordinate`.
+/// dimension measured) lets it stop at once when it meets `coordinate`;
+/// `byTheorem`: decided without measuring where the input enters only as W x
+/// and the parts of f of each degree span every output (else measured).
 SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64_t coordinate, int64_t lowerBound,
-                        int64_t limit, bool progress);
+                        int64_t limit, bool progress, bool byTheorem = true);
 
 /// The report of `dim` (DimReport.cpp): text, or JSON when `json`.
 std::string dimReport(const nag_model& m, const DimOptions& o, bool json);

@@ -32,9 +32,13 @@
 #include "Interpolate.h"
 #include "DenseModP.h"
 
+#include <flint/nmod_mat.h>
+#include <flint/nmod_poly.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <memory>
 
@@ -108,10 +112,96 @@ void transposeInto(const uint64_t* from, int64_t rows, int64_t P, T* to, int64_t
         for (int64_t q = q0; q < q1; ++q) to[size_t(i * ldTo + q)] = T(from[size_t(q * P + i)]);
     }
 }
+// The degrees in x that the compiler says f can have (nag_model.degree_set, else min_degree..degree); empty when
+// unknown.
+std::vector<int64_t> degreesInX(const nag_model& m) {
+  std::vector<int64_t> out;
+  if (m.degree_set && *m.degree_set) {
+    for (const char* c = m.degree_set; *c;) {
+      char* end = nullptr;
+      long long k = std::strtoll(c, &end, 10);
+      if (end == c || k < 0) return {};
+      out.push_back(k);
+      c = *end == ',' ? end + 1 : end;
+    }
+  } else if (m.min_degree >= 0 && m.degree >= m.min_degree && m.degree - m.min_degree <= 1 << 16) {
+    for (int64_t k = m.min_degree; k <= m.degree; ++k) out.push_back(k);
+  }
+  return out;
+}
+
+// The span from a theorem, where the compiler found that x enters only as W x
+// (nag_model.input_matrix): f_theta(A x) = f_theta'(x) with W A for W, so the
+// span S is invariant under x -> A x for every A in GL_n. The scalars A = t I
+// split S into its homogeneous parts S_k (a Vandermonde in t), and each S_k is
+// a GL_n-submodule of Sym^k (x) C^O, O copies of the irreducible Sym^k (char 0),
+// hence Sym^k (x) U_k for a subspace U_k of C^O (Schur's lemma); U_k holds
+// the value at every x of the degree-k part of every f_theta. So when, for
+// every degree k the coordinate space has, the degree-k parts at random
+// (theta, x) take O independent values (a nonzero minor mod p is nonzero over
+// Q), U_k = C^O and S is the whole coordinate space: proven. Otherwise (a part
+// that vanished, outputs tied) nothing is claimed and the span is measured.
+bool spanByInvariance(const nag_model& m, uint64_t prime, uint64_t seed, int64_t coordinate, SpanMeasure& s) {
+  if (!m.input_matrix || !*m.input_matrix || coordinate < 0 || m.input_size == 0 || !m.eval_mod) return false;
+  if (std::strcmp(m.algebraic_class, "polynomial") != 0) return false;
+  const std::vector<int64_t> degrees = degreesInX(m);
+  if (degrees.empty()) return false;
+  const int64_t D = *std::max_element(degrees.begin(), degrees.end());
+  const int64_t O = m.output.size, I = m.input_size, P = m.param_count;
+  if (D > 4096 || uint64_t(D) + 2 >= prime || O > 4096) return false;
+  nag_modulus mod;
+  initModulus(m, &mod, prime, "dim (span)");
+  const int64_t samples = O + 2, n = D + 1;
+  ResidueStream draw(seed + 0x6A11F0ull, prime);
+  std::vector<uint64_t> theta(static_cast<size_t>(P)), x(static_cast<size_t>(I)), xs(static_cast<size_t>(n * I)),
+      y(static_cast<size_t>(n * O));
+  std::vector<mp_limb_t> t(static_cast<size_t>(n)), v(static_cast<size_t>(n));
+  for (int64_t j = 0; j < n; ++j) t[size_t(j)] = mp_limb_t(j + 1);
+  std::vector<char> wanted(static_cast<size_t>(D + 1), 0);
+  for (int64_t k : degrees) wanted[size_t(k)] = 1;
+  // parts[d] is O x samples: the degree-degrees[d] part of output o at sample s.
+  std::vector<nmod_mat_struct> parts(degrees.size());
+  for (nmod_mat_struct& a : parts) nmod_mat_init(&a, O, samples, prime);
+  nmod_poly_t poly;
+  nmod_poly_init(poly, prime);
+  bool consistent = true;
+  for (int64_t smp = 0; smp < samples && consistent; ++smp) {
+    for (auto& e : theta) e = draw.next();
+    for (auto& e : x) e = draw.next();
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t i = 0; i < I; ++i) xs[size_t(j * I + i)] = uint64_t((unsigned __int128)t[size_t(j)] * x[size_t(i)] % prime);
+    evalMod(m, theta.data(), xs.data(), y.data(), n, &mod);
+    for (int64_t o = 0; o < O && consistent; ++o) {
+      for (int64_t j = 0; j < n; ++j) v[size_t(j)] = y[size_t(j * O + o)];
+      nmod_poly_interpolate_nmod_vec(poly, t.data(), v.data(), long(n));
+      // f(t x) = sum_k t^k f_k(x): a coefficient at a degree outside the set would contradict the compiler.
+      for (int64_t k = 0; k <= D; ++k)
+        if (!wanted[size_t(k)] && nmod_poly_get_coeff_ui(poly, ulong(k)) != 0) consistent = false;
+      for (size_t d = 0; d < degrees.size(); ++d)
+        nmod_mat_entry(&parts[d], o, smp) = nmod_poly_get_coeff_ui(poly, ulong(degrees[d]));
+    }
+  }
+  nmod_poly_clear(poly);
+  bool full = consistent;
+  for (nmod_mat_struct& a : parts) {
+    if (full && nmod_mat_rank(&a) < O) full = false;
+    nmod_mat_clear(&a);
+  }
+  if (!full) return false;
+  std::string ks;
+  for (int64_t k : degrees) ks += (ks.empty() ? "" : ", ") + std::to_string(k);
+  s.known = true;
+  s.value = coordinate;
+  s.method = std::string("equals the coordinate space (a theorem: x enters only through ") + m.input_matrix +
+             " x, so the span is invariant under x -> A x, A in GL_" + std::to_string(I) +
+             ", hence a sum over the degrees k of Sym^k (x) U_k, U_k in C^" + std::to_string(O) + "; the parts of f of degree " +
+             ks + " at " + std::to_string(samples) + " random points mod p span C^" + std::to_string(O) + " each)";
+  return true;
+}
 }  // namespace
 
 SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64_t coordinate, int64_t lowerBound,
-                        int64_t limit, bool progress) {
+                        int64_t limit, bool progress, bool byTheorem) {
   SpanMeasure s;
   s.upper = coordinate;
   if (!m.eval_mod || !m.jac_theta_mod) return s;
@@ -124,6 +214,7 @@ SpanMeasure measureSpan(const nag_model& m, uint64_t prime, uint64_t seed, int64
     s.method = "equals the coordinate space (the dimension fills it, and dimension <= span <= coordinate space)";
     return s;
   }
+  if (byTheorem && spanByInvariance(m, prime, seed, coordinate, s)) return s;
   auto start = std::chrono::steady_clock::now();
   const int64_t P = m.param_count, O = m.output.size, I = m.input_size;
   nag_modulus mod;
