@@ -184,7 +184,7 @@ bool spanByInvariance(const nag_model& m, uint64_t prime, uint64_t seed, int64_t
   nmod_poly_clear(poly);
   bool full = consistent;
   for (nmod_mat_struct& a : parts) {
-    if (full && nmod_mat_rank(&a) < O) full = false;
+    if (full && rankModP(&a) < O) full = false;  // FFLAS on BLAS for the span's primes
     nmod_mat_clear(&a);
   }
   if (!full) return false;
