@@ -148,7 +148,10 @@ bool spanByInvariance(const nag_model& m, uint64_t prime, uint64_t seed, int64_t
   if (degrees.empty()) return false;
   const int64_t D = *std::max_element(degrees.begin(), degrees.end());
   const int64_t O = m.output.size, I = m.input_size, P = m.param_count;
-  if (D > 4096 || uint64_t(D) + 2 >= prime || O > 4096) return false;
+  // (O + 2)(D + 1) evaluations and O x (O + 2) residues per degree: beyond a few million the measurement is used.
+  if (uint64_t(D) + 2 >= prime || double(O + 2) * double(D + 1) > 4e6 || double(D + 1) * double(I + O) > 1.6e7 ||
+      double(degrees.size()) * double(O) * double(O + 2) > 1.6e7)
+    return false;
   nag_modulus mod;
   initModulus(m, &mod, prime, "dim (span)");
   const int64_t samples = O + 2, n = D + 1;
